@@ -1,0 +1,129 @@
+package io.clipguard.pipeline;
+
+import io.clipguard.avro.LabelScore;
+import io.clipguard.avro.ModerationError;
+import io.clipguard.avro.ModerationResult;
+import io.clipguard.avro.Timings;
+import io.clipguard.avro.UploadedImage;
+import io.clipguard.policy.EmbeddedPolicy;
+import io.clipguard.score.Decision;
+import io.clipguard.score.Scorer;
+import java.awt.image.BufferedImage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One upload's way from event to decision: image source, decode, pre-process, encode, score. Plain
+ * Java, no Kafka. Thread-safe if its stages are.
+ *
+ * <p>Work is split into {@link #prepare} (CPU work per image) and {@link #decide} (scoring an
+ * embedding), so a batcher can encode many prepared images at once; {@link #moderate} does all of it
+ * for one upload.
+ */
+public final class Moderator {
+
+    private final Stages.ImageSource source;
+    private final Stages.Decoder decoder;
+    private final Stages.Preprocessor preprocessor;
+    private final Stages.Embedder embedder;
+    private final Supplier<EmbeddedPolicy> policy;
+    private final ModelIdentity model;
+    private final Scorer scorer = new Scorer();
+    private final Clock clock;
+
+    public Moderator(Stages.ImageSource source, Stages.Decoder decoder, Stages.Preprocessor preprocessor,
+                     Stages.Embedder embedder, Supplier<EmbeddedPolicy> policy, ModelIdentity model, Clock clock) {
+        this.source = source;
+        this.decoder = decoder;
+        this.preprocessor = preprocessor;
+        this.embedder = embedder;
+        this.policy = policy;
+        this.model = model;
+        this.clock = clock;
+    }
+
+    /** An upload made ready for the encoder, with the time its preparation took. */
+    public record Prepared(UploadedImage upload, SourceCoordinates from, float[] pixels, double decodeMillis,
+                           double preprocessMillis) {
+    }
+
+    /** Scores one upload end to end; never throws for bad input. */
+    public Outcome moderate(UploadedImage upload, SourceCoordinates from) {
+        Prepared prepared;
+        try {
+            prepared = prepare(upload, from);
+        } catch (RejectedUploadException e) {
+            return failed(upload.getUploadId(), e.reason(), e.getMessage(), from);
+        }
+        long start = System.nanoTime();
+        float[] embedding;
+        try {
+            embedding = embedder.embed(List.of(prepared.pixels()))[0];
+        } catch (RuntimeException e) {
+            return failed(upload.getUploadId(), Reason.ENCODER_FAILED, String.valueOf(e), from);
+        }
+        return decide(prepared, embedding, millisSince(start));
+    }
+
+    /** Fetches, decodes and pre-processes; throws for input that cannot be scored. */
+    public Prepared prepare(UploadedImage upload, SourceCoordinates from) throws RejectedUploadException {
+        long start = System.nanoTime();
+        BufferedImage image = decoder.decode(source.bytes(upload));
+        double decodeMillis = millisSince(start);
+        start = System.nanoTime();
+        float[] pixels = preprocessor.pixels(image);
+        return new Prepared(upload, from, pixels, decodeMillis, millisSince(start));
+    }
+
+    /** Scores a prepared upload's embedding against the policy in force now. */
+    public Outcome decide(Prepared prepared, float[] embedding, double encodeMillis) {
+        long start = System.nanoTime();
+        EmbeddedPolicy current = policy.get();
+        Decision decision = scorer.score(current, embedding);
+        UploadedImage upload = prepared.upload();
+        ModerationResult result = ModerationResult.newBuilder()
+                .setUploadId(upload.getUploadId())
+                .setFlagged(decision.flagged())
+                .setAction(decision.action().wireName())
+                .setDecidingLabel(decision.deciding().map(label -> label.id()).orElse(null))
+                .setReviewQueue(decision.reviewQueue().orElse(null))
+                .setLabels(decision.scores().stream().map(Moderator::toAvro).toList())
+                .setModelId(model.id())
+                .setModelVersion(model.version())
+                .setPolicyId(current.policy().id())
+                .setPolicyVersion(current.policy().version())
+                .setUploadedAt(upload.getUploadedAt())
+                .setDecidedAt(clock.instant())
+                .setTimings(new Timings(prepared.decodeMillis(), prepared.preprocessMillis(), encodeMillis,
+                        millisSince(start)))
+                .setAttributes(Map.copyOf(upload.getAttributes()))
+                .build();
+        return new Outcome.Scored(result);
+    }
+
+    /** A dead-letter outcome stamped with this moderator's model and the current policy. */
+    public Outcome failed(String uploadId, Reason reason, String message, SourceCoordinates from) {
+        return new Outcome.Failed(ModerationError.newBuilder()
+                .setUploadId(uploadId)
+                .setReason(reason.name())
+                .setMessage(message)
+                .setSourceTopic(from.topic())
+                .setSourcePartition(from.partition())
+                .setSourceOffset(from.offset())
+                .setFailedAt(clock.instant())
+                .setModelId(model.id())
+                .setPolicyVersion(policy.get().policy().version())
+                .build());
+    }
+
+    private static LabelScore toAvro(io.clipguard.score.LabelScore score) {
+        return new LabelScore(score.label().id(), score.score(), score.threshold(), score.fired(),
+                score.label().action().wireName());
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+}

@@ -1,0 +1,28 @@
+package io.clipguard.pipeline;
+
+/**
+ * Why an upload went to the dead-letter topic. The names are stable: review tools and alerts match on
+ * them. See the README's table for what each means and what to do about it.
+ */
+public enum Reason {
+    /** The event's bytes are not a readable upload event (bad magic byte, truncated, not Avro). */
+    MALFORMED_EVENT,
+    /** The event names a schema id the registry does not know. */
+    UNKNOWN_SCHEMA,
+    /** The event has neither image bytes nor an image URI. */
+    MISSING_IMAGE,
+    /** The event has an image URI, and this deployment cannot fetch it. */
+    URI_UNSUPPORTED,
+    /** The URI's scheme, host or address is not allowed. */
+    URI_REFUSED,
+    /** Fetching the image failed after retries. */
+    FETCH_FAILED,
+    /** The bytes are a format that is refused (for example HEIC, SVG, PDF, text). */
+    UNSUPPORTED_FORMAT,
+    /** The bytes claim a supported format but cannot be decoded. */
+    IMAGE_UNDECODABLE,
+    /** The image exceeds the byte or pixel limits. */
+    IMAGE_TOO_LARGE,
+    /** The encoder failed on this image. */
+    ENCODER_FAILED
+}

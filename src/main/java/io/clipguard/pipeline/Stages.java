@@ -1,0 +1,36 @@
+package io.clipguard.pipeline;
+
+import io.clipguard.avro.UploadedImage;
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/** The stages an upload passes through, as seams: production wires the real ones, unit tests fakes. */
+public final class Stages {
+
+    private Stages() {
+    }
+
+    /** Gets the encoded image of an upload: inline bytes, or fetched from its URI. */
+    @FunctionalInterface
+    public interface ImageSource {
+        byte[] bytes(UploadedImage upload) throws RejectedUploadException;
+    }
+
+    /** Decodes untrusted bytes into an RGB image. */
+    @FunctionalInterface
+    public interface Decoder {
+        BufferedImage decode(byte[] bytes) throws RejectedUploadException;
+    }
+
+    /** Turns a decoded image into the model's input tensor (CHW floats). */
+    @FunctionalInterface
+    public interface Preprocessor {
+        float[] pixels(BufferedImage image);
+    }
+
+    /** Encodes a batch of pre-processed images into unit-length embeddings, one per input, in order. */
+    @FunctionalInterface
+    public interface Embedder {
+        float[][] embed(List<float[]> pixelBatch);
+    }
+}

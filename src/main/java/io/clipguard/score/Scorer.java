@@ -1,0 +1,41 @@
+package io.clipguard.score;
+
+import io.clipguard.policy.Action;
+import io.clipguard.policy.DecisionRule;
+import io.clipguard.policy.EmbeddedPolicy;
+import io.clipguard.policy.Label;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Scores an image embedding against an embedded policy and decides. Stateless and thread-safe.
+ *
+ * <p>The deciding label is the fired label with the most severe action, then the highest severity,
+ * then the largest margin over its threshold.
+ */
+public final class Scorer {
+
+    private static final Comparator<LabelScore> MOST_SEVERE = Comparator
+            .comparing((LabelScore s) -> s.label().action())
+            .thenComparingInt(s -> s.label().severity())
+            .thenComparingDouble(LabelScore::margin);
+
+    /** Scores a unit-length image embedding; its dimension must match the policy's embeddings. */
+    public Decision score(EmbeddedPolicy policy, float[] imageEmbedding) {
+        double[] similarities = Similarity.cosines(imageEmbedding, policy.labelEmbeddings());
+        double[] scores = policy.policy().rule() == DecisionRule.SOFTMAX
+                ? Similarity.softmax(similarities, policy.logitScale())
+                : similarities;
+        List<LabelScore> labelScores = new ArrayList<>();
+        List<Label> labels = policy.policy().labels();
+        for (int i = 0; i < labels.size(); i++) {
+            Label label = labels.get(i);
+            labelScores.add(new LabelScore(label, scores[i], label.threshold(), scores[i] >= label.threshold()));
+        }
+        Optional<LabelScore> deciding = labelScores.stream().filter(LabelScore::fired).max(MOST_SEVERE);
+        Action action = deciding.map(s -> s.label().action()).orElse(Action.ALLOW);
+        return new Decision(labelScores, action, deciding.map(LabelScore::label));
+    }
+}
