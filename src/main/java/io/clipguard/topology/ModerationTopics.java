@@ -1,0 +1,32 @@
+package io.clipguard.topology;
+
+import io.clipguard.avro.ModerationError;
+import io.clipguard.avro.ModerationResult;
+import io.clipguard.avro.UploadedImage;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topics the moderation topology reads and writes.
+ *
+ * @param uploads uploaded-image events, read as raw bytes so that an unreadable event becomes a
+ *                dead-letter record instead of a stopped stream; {@code uploadSerde} reads them
+ * @param scored  one result per scored upload, keyed by upload id
+ * @param flagged flagged results, keyed by review queue
+ * @param dlq     one dead-letter record per upload that could not be scored, keyed by upload id
+ */
+public record ModerationTopics(String uploads, Serde<UploadedImage> uploadSerde,
+                               Topic<String, ModerationResult> scored,
+                               Topic<String, ModerationResult> flagged,
+                               Topic<String, ModerationError> dlq) {
+
+    /** The default topic names with the given value serdes. */
+    public static ModerationTopics of(TopicNames names, Serde<UploadedImage> uploads,
+                                      Serde<ModerationResult> results, Serde<ModerationError> errors) {
+        Serde<String> keys = Serdes.String();
+        return new ModerationTopics(names.uploads(), uploads,
+                new Topic<>(names.scored(), keys, results),
+                new Topic<>(names.flagged(), keys, results),
+                new Topic<>(names.dlq(), keys, errors));
+    }
+}

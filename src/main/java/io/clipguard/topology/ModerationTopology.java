@@ -1,0 +1,61 @@
+package io.clipguard.topology;
+
+import io.clipguard.avro.ModerationResult;
+import io.clipguard.pipeline.Moderator;
+import io.clipguard.pipeline.Outcome;
+import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Builds the moderation topology:
+ *
+ * <pre>
+ * uploads (raw bytes) -> moderate -+-> failed  -> dlq
+ *                                  +-> scored  -> scored
+ *                                                 +-> flagged, re-keyed by review queue -> flagged
+ * </pre>
+ *
+ * Every upload event yields exactly one record on the scored or the dead-letter topic.
+ */
+public final class ModerationTopology {
+
+    private ModerationTopology() {
+    }
+
+    /**
+     * @param topics      where to read and write
+     * @param moderator   scores one upload
+     * @param isTransient failures to retry by restarting the task rather than dead-letter
+     */
+    public static Topology build(ModerationTopics topics, Moderator moderator,
+                                 Predicate<RuntimeException> isTransient) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, Outcome> outcomes = builder
+                .stream(topics.uploads(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("uploads"))
+                .process(() -> new ModerateProcessor(topics.uploadSerde().deserializer(), moderator, isTransient),
+                        Named.as("moderate"));
+
+        outcomes.filter((id, outcome) -> outcome instanceof Outcome.Failed, Named.as("failed"))
+                .mapValues(outcome -> ((Outcome.Failed) outcome).error(), Named.as("dead-letter"))
+                .to(topics.dlq().name(), produced(topics.dlq(), "dlq"));
+
+        KStream<String, ModerationResult> scored = outcomes
+                .filter((id, outcome) -> outcome instanceof Outcome.Scored, Named.as("scored"))
+                .mapValues(outcome -> ((Outcome.Scored) outcome).result(), Named.as("result"));
+        scored.to(topics.scored().name(), produced(topics.scored(), "scored-sink"));
+        scored.filter((id, result) -> result.getFlagged(), Named.as("flagged"))
+                .selectKey((id, result) -> result.getReviewQueue(), Named.as("by-review-queue"))
+                .to(topics.flagged().name(), produced(topics.flagged(), "flagged-sink"));
+        return builder.build();
+    }
+
+    private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
+    }
+}

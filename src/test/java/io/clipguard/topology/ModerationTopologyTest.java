@@ -1,0 +1,215 @@
+package io.clipguard.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clipguard.avro.ModerationError;
+import io.clipguard.avro.ModerationResult;
+import io.clipguard.avro.UploadedImage;
+import io.clipguard.pipeline.InlineImageSource;
+import io.clipguard.pipeline.ModelIdentity;
+import io.clipguard.pipeline.Moderator;
+import io.clipguard.pipeline.Reason;
+import io.clipguard.pipeline.RejectedUploadException;
+import io.clipguard.policy.Action;
+import io.clipguard.policy.DecisionRule;
+import io.clipguard.policy.EmbeddedPolicy;
+import io.clipguard.policy.Label;
+import io.clipguard.policy.Policy;
+import io.clipguard.testing.PlainAvroSerde;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The topology's wiring with fake image stages: the first byte of an "image" is its colour, the
+ * fake encoder maps colours to axis vectors, and the policy flags red (block) and green (review).
+ */
+class ModerationTopologyTest {
+
+    private static final byte RED = 0;
+    private static final byte GREEN = 1;
+    private static final byte BLUE = 2;
+    private static final byte UNDECODABLE = 9;
+
+    private final Serde<UploadedImage> uploads = PlainAvroSerde.of(UploadedImage.class);
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<String, ModerationResult> scored;
+    private TestOutputTopic<String, ModerationResult> flagged;
+    private TestOutputTopic<String, ModerationError> dlq;
+    private RuntimeException transientFailure;
+
+    @BeforeEach
+    void start() {
+        Policy policy = new Policy("colours", "7", DecisionRule.COSINE_MARGIN, List.of(
+                new Label("red", "", List.of("red"), Action.BLOCK, 3, 0.5, "urgent"),
+                new Label("green", "", List.of("green"), Action.REVIEW, 2, 0.5, "general"),
+                new Label("blue", "", List.of("blue"), Action.ALLOW, 1, 0.5, "none")));
+        EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f,
+                List.of(axis(0), axis(1), axis(2)));
+        Moderator moderator = new Moderator(new InlineImageSource(1000), ModerationTopologyTest::decode,
+                image -> new float[] {image.getRGB(0, 0) & 0xFF},
+                batch -> batch.stream().map(pixels -> axis((int) pixels[0])).toArray(float[][]::new),
+                () -> embedded, new ModelIdentity("fake-model", "1"),
+                Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC));
+        Serde<UploadedImage> reader = Serdes.serdeFrom(uploads.serializer(), (topic, bytes) -> {
+            if (transientFailure != null) {
+                throw transientFailure;
+            }
+            return uploads.deserializer().deserialize(topic, bytes);
+        });
+        ModerationTopics topics = ModerationTopics.of(TopicNames.DEFAULTS, reader,
+                PlainAvroSerde.of(ModerationResult.class), PlainAvroSerde.of(ModerationError.class));
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        driver = new TopologyTestDriver(ModerationTopology.build(topics, moderator,
+                e -> e instanceof IllegalStateException), config);
+        input = driver.createInputTopic("uploads", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        scored = driver.createOutputTopic("moderation.scored", Serdes.String().deserializer(),
+                PlainAvroSerde.of(ModerationResult.class).deserializer());
+        flagged = driver.createOutputTopic("moderation.flagged", Serdes.String().deserializer(),
+                PlainAvroSerde.of(ModerationResult.class).deserializer());
+        dlq = driver.createOutputTopic("moderation.dlq", Serdes.String().deserializer(),
+                PlainAvroSerde.of(ModerationError.class).deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static float[] axis(int index) {
+        float[] vector = new float[3];
+        vector[index] = 1;
+        return vector;
+    }
+
+    private static BufferedImage decode(byte[] bytes) throws RejectedUploadException {
+        if (bytes[0] == UNDECODABLE) {
+            throw new RejectedUploadException(Reason.IMAGE_UNDECODABLE, "not an image");
+        }
+        BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, bytes[0]);
+        return image;
+    }
+
+    private byte[] event(String uploadId, byte colour) {
+        UploadedImage upload = UploadedImage.newBuilder()
+                .setUploadId(uploadId)
+                .setUploadedAt(Instant.parse("2026-11-22T23:59:59Z"))
+                .setImageBytes(ByteBuffer.wrap(new byte[] {colour}))
+                .setAttributes(Map.of("surface", "profile"))
+                .build();
+        return uploads.serializer().serialize("uploads", upload);
+    }
+
+    private static byte[] key(String id) {
+        return id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void scoresEveryUploadAndKeysResultsByUploadId() {
+        input.pipeInput(key("u1"), event("u1", BLUE));
+        input.pipeInput(key("u2"), event("u2", RED));
+        List<TestRecord<String, ModerationResult>> results = scored.readRecordsToList();
+        assertEquals(List.of("u1", "u2"), results.stream().map(TestRecord::key).toList());
+        ModerationResult blue = results.get(0).value();
+        assertFalse(blue.getFlagged());
+        assertEquals("allow", blue.getAction());
+        assertEquals("7", blue.getPolicyVersion());
+        assertEquals("fake-model", blue.getModelId());
+        assertEquals(3, blue.getLabels().size());
+        assertEquals(Map.of("surface", "profile"), blue.getAttributes());
+        assertTrue(dlq.isEmpty());
+    }
+
+    @Test
+    void flaggedUploadsAreAlsoWrittenKeyedByReviewQueue() {
+        input.pipeInput(key("u1"), event("u1", RED));
+        input.pipeInput(key("u2"), event("u2", GREEN));
+        input.pipeInput(key("u3"), event("u3", BLUE));
+        List<TestRecord<String, ModerationResult>> queued = flagged.readRecordsToList();
+        assertEquals(List.of("urgent", "general"), queued.stream().map(TestRecord::key).toList());
+        assertEquals("block", queued.get(0).value().getAction());
+        assertEquals("red", queued.get(0).value().getDecidingLabel());
+        assertEquals("review", queued.get(1).value().getAction());
+        assertEquals(3, scored.readRecordsToList().size());
+    }
+
+    @Test
+    void acceptsEventsWithNoKeyOrAKeyThatIsNotTheId() {
+        input.pipeInput(null, event("u1", BLUE));
+        input.pipeInput(key("something-else"), event("u2", BLUE));
+        assertEquals(List.of("u1", "u2"), scored.readRecordsToList().stream().map(TestRecord::key).toList());
+    }
+
+    @Test
+    void undecodableImageGoesToTheDeadLetterTopicWithItsCoordinates() {
+        input.pipeInput(key("ok"), event("ok", BLUE));
+        input.pipeInput(key("bad"), event("bad", UNDECODABLE));
+        TestRecord<String, ModerationError> record = dlq.readRecord();
+        assertEquals("bad", record.key());
+        assertEquals("IMAGE_UNDECODABLE", record.value().getReason());
+        assertEquals("uploads", record.value().getSourceTopic());
+        assertEquals(1L, record.value().getSourceOffset());
+        assertEquals(1, scored.readRecordsToList().size());
+    }
+
+    @Test
+    void unreadableEventIsDeadLetteredWithoutUploadId() {
+        input.pipeInput(key("x"), "definitely not avro".getBytes(StandardCharsets.UTF_8));
+        input.pipeInput(key("y"), new byte[0]);
+        List<TestRecord<String, ModerationError>> errors = dlq.readRecordsToList();
+        assertEquals(2, errors.size());
+        errors.forEach(error -> {
+            assertNull(error.key());
+            assertEquals("MALFORMED_EVENT", error.value().getReason());
+        });
+        assertTrue(scored.isEmpty());
+    }
+
+    @Test
+    void missingImageIsDeadLettered() {
+        UploadedImage empty = UploadedImage.newBuilder().setUploadId("e").setUploadedAt(Instant.EPOCH).build();
+        input.pipeInput(key("e"), uploads.serializer().serialize("uploads", empty));
+        assertEquals("MISSING_IMAGE", dlq.readValue().getReason());
+    }
+
+    @Test
+    void transientReadFailureIsRethrownNotDeadLettered() {
+        transientFailure = new IllegalStateException("registry unreachable");
+        assertThrows(StreamsException.class, () -> input.pipeInput(key("u"), event("u", RED)));
+        assertTrue(dlq.isEmpty());
+        assertTrue(scored.isEmpty());
+    }
+
+    @Test
+    void nonTransientReadFailureIsDeadLettered() {
+        transientFailure = new SerializationException("schema id 99 not found in registry");
+        input.pipeInput(key("u"), event("u", RED));
+        assertEquals("UNKNOWN_SCHEMA", dlq.readValue().getReason());
+    }
+}
