@@ -1,0 +1,37 @@
+package io.clipguard.config;
+
+import io.clipguard.topology.TopicNames;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The application's validated configuration. Immutable once loaded; see {@link ConfigLoader} for
+ * the keys.
+ *
+ * @param topics        topic names
+ * @param model         the model bundle and engine
+ * @param policyFile    the moderation policy (YAML)
+ * @param maxImageBytes the largest encoded image accepted, in bytes
+ * @param serdeClass    the Avro serde class (ours, or Confluent's SpecificAvroSerde)
+ * @param serdeConfig   settings passed to the serde (schema.registry.url and friends)
+ * @param streams       Kafka Streams settings, passed through untouched (with our defaults)
+ */
+public record AppConfig(TopicNames topics, ModelConfig model, Path policyFile, long maxImageBytes,
+                        String serdeClass, Map<String, Object> serdeConfig, Properties streams) {
+
+    public AppConfig {
+        serdeConfig = Map.copyOf(serdeConfig);
+        Properties copy = new Properties();
+        copy.putAll(streams);
+        streams = copy;
+    }
+
+    /** A copy of the Kafka Streams settings, safe to modify. */
+    @Override
+    public Properties streams() {
+        Properties copy = new Properties();
+        copy.putAll(streams);
+        return copy;
+    }
+}

@@ -1,0 +1,106 @@
+package io.clipguard.config;
+
+import io.clipguard.model.BundleException;
+import io.clipguard.model.Engine;
+import io.clipguard.topology.TopicNames;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads the application's properties file once into a validated {@link AppConfig}.
+ *
+ * <p>Keys starting with {@code clipguard.} are ours; every other key is a Kafka Streams or client
+ * setting and passes through untouched (it is also given to the serde, which reads
+ * {@code schema.registry.url} and friends). Our keys, with defaults:
+ *
+ * <pre>
+ * clipguard.topic.uploads=uploads
+ * clipguard.topic.scored=moderation.scored
+ * clipguard.topic.flagged=moderation.flagged
+ * clipguard.topic.dlq=moderation.dlq
+ * clipguard.model.dir=models/tiny-clip
+ * clipguard.model.engine=pytorch            # pytorch | onnxruntime | tensorrt
+ * clipguard.model.instances=1
+ * clipguard.model.threads=2
+ * clipguard.policy.file=deploy/policies/tiny-shapes.yaml
+ * clipguard.input.max-image-bytes=20971520
+ * clipguard.serde.class=io.clipguard.serde.SpecificAvroSerde
+ * </pre>
+ *
+ * Kafka Streams defaults we set unless given: {@code processing.guarantee=exactly_once_v2}.
+ * {@code application.id}, {@code bootstrap.servers} and {@code schema.registry.url} are required.
+ */
+public final class ConfigLoader {
+
+    static final String PREFIX = "clipguard.";
+
+    private ConfigLoader() {
+    }
+
+    /** Loads a properties file; throws {@link ConfigException} naming the file or key on any problem. */
+    public static AppConfig load(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return from(properties);
+    }
+
+    /** Validates settings given as properties. */
+    public static AppConfig from(Properties properties) {
+        Map<String, String> ours = new HashMap<>();
+        Properties passThrough = new Properties();
+        for (String key : properties.stringPropertyNames()) {
+            String value = properties.getProperty(key).trim();
+            if (key.startsWith(PREFIX)) {
+                ours.put(key.substring(PREFIX.length()), value);
+            } else {
+                passThrough.setProperty(key, value);
+            }
+        }
+        Settings settings = new Settings(ours);
+        TopicNames topics = new TopicNames(
+                settings.text("topic.uploads", TopicNames.DEFAULTS.uploads()),
+                settings.text("topic.scored", TopicNames.DEFAULTS.scored()),
+                settings.text("topic.flagged", TopicNames.DEFAULTS.flagged()),
+                settings.text("topic.dlq", TopicNames.DEFAULTS.dlq()));
+        ModelConfig model = new ModelConfig(
+                Path.of(settings.text("model.dir", "models/tiny-clip")),
+                engine(settings.text("model.engine", "pytorch")),
+                settings.positiveInt("model.instances", 1),
+                settings.positiveInt("model.threads", 2));
+        Path policyFile = Path.of(settings.text("policy.file", "deploy/policies/tiny-shapes.yaml"));
+        long maxImageBytes = settings.positiveLong("input.max-image-bytes", 20L * 1024 * 1024);
+        String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
+        settings.refuseUnknown();
+
+        require(passThrough, "application.id");
+        require(passThrough, "bootstrap.servers");
+        require(passThrough, "schema.registry.url");
+        passThrough.putIfAbsent("processing.guarantee", "exactly_once_v2");
+        Map<String, Object> serdeConfig = new HashMap<>();
+        passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
+        return new AppConfig(topics, model, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough);
+    }
+
+    private static Engine engine(String name) {
+        try {
+            return Engine.parse(name);
+        } catch (BundleException e) {
+            throw new ConfigException(PREFIX + "model.engine: " + e.getMessage());
+        }
+    }
+
+    private static void require(Properties properties, String key) {
+        if (properties.getProperty(key, "").isBlank()) {
+            throw new ConfigException(key + " is required");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.clipguard.config;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Typed reads of our own keys (prefix stripped), remembering which were read so typos are caught. */
+final class Settings {
+
+    private final Map<String, String> values;
+    private final Map<String, Boolean> read = new HashMap<>();
+
+    Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    String text(String key, String fallback) {
+        read.put(key, true);
+        String value = values.get(key);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    int positiveInt(String key, int fallback) {
+        return (int) Math.min(Integer.MAX_VALUE, positiveLong(key, fallback));
+    }
+
+    long positiveLong(String key, long fallback) {
+        String text = text(key, null);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(ConfigLoader.PREFIX + key + "=" + text + " is not valid: use a positive integer");
+    }
+
+    void refuseUnknown() {
+        TreeSet<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(read.keySet());
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown setting " + ConfigLoader.PREFIX + unknown.first()
+                    + "; see the README's configuration reference");
+        }
+    }
+}
