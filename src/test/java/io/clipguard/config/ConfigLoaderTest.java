@@ -1,0 +1,86 @@
+package io.clipguard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clipguard.model.Engine;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static Properties minimal() {
+        Properties properties = new Properties();
+        properties.setProperty("application.id", "app");
+        properties.setProperty("bootstrap.servers", "127.0.0.1:9092");
+        properties.setProperty("schema.registry.url", "http://127.0.0.1:8081");
+        return properties;
+    }
+
+    @Test
+    void defaultsToExactlyOnceTheTinyModelAndDefaultTopics() {
+        AppConfig config = ConfigLoader.from(minimal());
+        assertEquals("exactly_once_v2", config.streams().getProperty("processing.guarantee"));
+        assertEquals(Path.of("models/tiny-clip"), config.model().dir());
+        assertEquals(Engine.PYTORCH, config.model().engine());
+        assertEquals("moderation.scored", config.topics().scored());
+        assertEquals("moderation.dlq", config.topics().dlq());
+    }
+
+    @Test
+    void kafkaSettingsPassThroughUntouchedAndReachTheSerde() {
+        Properties properties = minimal();
+        properties.setProperty("processing.guarantee", "at_least_once");
+        properties.setProperty("num.stream.threads", "3");
+        AppConfig config = ConfigLoader.from(properties);
+        assertEquals("at_least_once", config.streams().getProperty("processing.guarantee"));
+        assertEquals("3", config.streams().getProperty("num.stream.threads"));
+        assertEquals("http://127.0.0.1:8081", config.serdeConfig().get("schema.registry.url"));
+    }
+
+    @Test
+    void ourKeysAreReadAndNotPassedToKafka() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.topic.uploads", "images");
+        properties.setProperty("clipguard.model.engine", "OnnxRuntime");
+        AppConfig config = ConfigLoader.from(properties);
+        assertEquals("images", config.topics().uploads());
+        assertEquals(Engine.ONNXRUNTIME, config.model().engine());
+        assertTrue(config.streams().stringPropertyNames().stream().noneMatch(k -> k.startsWith("clipguard.")));
+    }
+
+    @Test
+    void engine_unknownNamesKeyAndValidValues() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.model.engine", "cuda");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
+        assertTrue(e.getMessage().startsWith("clipguard.model.engine"), e.getMessage());
+        assertTrue(e.getMessage().contains("pytorch, onnxruntime, tensorrt"), e.getMessage());
+    }
+
+    @Test
+    void instances_zeroIsRefusedWithKeyAndValue() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.model.instances", "0");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
+        assertEquals("clipguard.model.instances=0 is not valid: use a positive integer", e.getMessage());
+    }
+
+    @Test
+    void unknownOwnKeyIsRefusedToCatchTypos() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.modle.dir", "x");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
+        assertTrue(e.getMessage().contains("clipguard.modle.dir"), e.getMessage());
+    }
+
+    @Test
+    void registryUrl_missingIsRefused() {
+        Properties properties = minimal();
+        properties.remove("schema.registry.url");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
+        assertEquals("schema.registry.url is required", e.getMessage());
+    }
+}
