@@ -10,27 +10,28 @@ MessageSerializer) with python3-avro, against any Confluent-compatible registry 
   avro_interop.py decode URL HEX
       Decodes Confluent-framed bytes given as hex, prints {"schema_id": N, "record": {...}}.
 
-JSON conventions for values JSON cannot carry: bytes are {"$bytes": "<hex>"}; timestamps are
-epoch milliseconds.
+JSON conventions for values JSON cannot carry: bytes are {"$bytes": "<hex>"}; in RECORD_JSON a
+timestamp-millis value is {"$timestamp_millis": N} (python-avro validates it as a datetime); in
+decoded output timestamps are plain epoch milliseconds.
 """
 import datetime
 import json
 import struct
 import sys
-import warnings
 
 from avro.schema import parse as parse_schema
 from confluent_kafka.avro import CachedSchemaRegistryClient
 from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
 
-# Plain ints for timestamp-millis are written as longs; avro warns about each one.
-warnings.simplefilter("ignore")
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def from_json(value):
     if isinstance(value, dict):
         if set(value) == {"$bytes"}:
             return bytes.fromhex(value["$bytes"])
+        if set(value) == {"$timestamp_millis"}:
+            return EPOCH + datetime.timedelta(milliseconds=value["$timestamp_millis"])
         return {key: from_json(item) for key, item in value.items()}
     if isinstance(value, list):
         return [from_json(item) for item in value]
@@ -45,8 +46,7 @@ def to_json(value):
     if isinstance(value, (bytes, bytearray)):
         return {"$bytes": bytes(value).hex()}
     if isinstance(value, datetime.datetime):
-        epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-        return (value - epoch) // datetime.timedelta(milliseconds=1)
+        return (value - EPOCH) // datetime.timedelta(milliseconds=1)
     return value
 
 
