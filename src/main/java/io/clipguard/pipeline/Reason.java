@@ -17,6 +17,8 @@ public enum Reason {
     URI_REFUSED,
     /** Fetching the image failed after retries. */
     FETCH_FAILED,
+    /** The image is there but has no bytes. */
+    IMAGE_EMPTY,
     /** The bytes are a format that is refused (for example HEIC, SVG, PDF, text). */
     UNSUPPORTED_FORMAT,
     /** The bytes claim a supported format but cannot be decoded. */

@@ -1,0 +1,94 @@
+package io.clipguard.local;
+
+import io.clipguard.avro.ModerationError;
+import io.clipguard.avro.ModerationResult;
+import io.clipguard.serde.AvroSerdes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads what the moderation job wrote, as a downstream consumer would: {@code read_committed}, so
+ * only results of committed transactions count. Not thread-safe.
+ */
+public final class OutcomeReader implements AutoCloseable {
+
+    /** Everything read so far, by topic. */
+    public record Outcomes(List<ConsumerRecord<String, ModerationResult>> scored,
+                           List<ConsumerRecord<String, ModerationResult>> flagged,
+                           List<ConsumerRecord<String, ModerationError>> deadLetters) {
+
+        /** Scored plus dead-lettered: one per upload when nothing is lost or doubled. */
+        public int decided() {
+            return scored.size() + deadLetters.size();
+        }
+    }
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Deserializer<ModerationResult> results;
+    private final Deserializer<ModerationError> errors;
+    private final String scoredTopic;
+    private final String flaggedTopic;
+    private final Outcomes outcomes = new Outcomes(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+
+    public OutcomeReader(String bootstrapServers, String registryUrl, String scoredTopic, String flaggedTopic,
+                         String dlqTopic) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "outcome-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, String> serde = Map.of("schema.registry.url", registryUrl);
+        this.results = AvroSerdes.forClass(ModerationResult.class, serde, null).deserializer();
+        this.errors = AvroSerdes.forClass(ModerationError.class, serde, null).deserializer();
+        this.scoredTopic = scoredTopic;
+        this.flaggedTopic = flaggedTopic;
+        consumer.subscribe(List.of(scoredTopic, flaggedTopic, dlqTopic));
+    }
+
+    /** Polls until {@code expected} uploads are decided (scored or dead-lettered) or the timeout passes. */
+    public Outcomes awaitDecided(int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outcomes.decided() < expected && System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(200));
+        }
+        return outcomes;
+    }
+
+    /** Polls for a while longer, to catch anything written twice. */
+    public Outcomes drain(Duration quiet) {
+        poll(quiet);
+        return outcomes;
+    }
+
+    private void poll(Duration wait) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
+            if (record.topic().equals(scoredTopic)) {
+                outcomes.scored().add(typed(record, results.deserialize(record.topic(), record.value())));
+            } else if (record.topic().equals(flaggedTopic)) {
+                outcomes.flagged().add(typed(record, results.deserialize(record.topic(), record.value())));
+            } else {
+                outcomes.deadLetters().add(typed(record, errors.deserialize(record.topic(), record.value())));
+            }
+        }
+    }
+
+    private static <V> ConsumerRecord<String, V> typed(ConsumerRecord<String, byte[]> record, V value) {
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.key(), value);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
