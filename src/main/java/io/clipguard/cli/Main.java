@@ -1,0 +1,53 @@
+package io.clipguard.cli;
+
+import io.clipguard.config.ConfigException;
+import io.clipguard.model.BundleException;
+import io.clipguard.policy.PolicyException;
+import java.util.Arrays;
+
+/**
+ * The executable jar's entry point.
+ *
+ * <pre>
+ * clipguard demo                                      local broker + registry + tiny model, sample uploads
+ * clipguard run --config FILE                         the streaming job
+ * clipguard score --model DIR --policy FILE IMAGE...  score images, one JSON line each, no Kafka
+ * </pre>
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            usage:
+              clipguard demo
+              clipguard run --config FILE
+              clipguard score --model DIR --policy FILE IMAGE...
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // DJL must never phone home: no downloads, no telemetry.
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        if (args.length == 0) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "demo" -> DemoCommand.run();
+                case "run" -> RunCommand.run(Arguments.parse(rest));
+                case "score" -> System.exit(ScoreCommand.run(Arguments.parse(rest), System.out));
+                default -> {
+                    System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        } catch (ConfigException | BundleException | PolicyException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}
