@@ -1,0 +1,39 @@
+package io.clipguard.encode;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.Translator;
+import io.clipguard.model.Engine;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Loads one model file with one engine through DJL's {@link Criteria}. */
+final class ModelLoader {
+
+  private ModelLoader() {
+  }
+
+  static <I, O> ZooModel<I, O> load(Path file, Engine engine, Translator<I, O> translator,
+      Class<I> input, Class<O> output, int intraOpThreads) {
+    EngineCheck.requireAvailable(engine);
+    Criteria.Builder<I, O> criteria = Criteria.builder()
+        .setTypes(input, output)
+        .optModelPath(file)
+        .optEngine(engine.djlName())
+        .optDevice(engine == Engine.TENSORRT ? Device.gpu() : Device.cpu())
+        .optTranslator(translator);
+    if (engine == Engine.ONNXRUNTIME && intraOpThreads > 0) {
+      criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
+          .optOption("interOpNumThreads", "1");
+    }
+    try {
+      return criteria.build().loadModel();
+    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+      throw new EncoderException(file + ": " + engine.configName() + " cannot load it ("
+          + e.getMessage() + "); re-export the bundle or choose another engine", e);
+    }
+  }
+}
