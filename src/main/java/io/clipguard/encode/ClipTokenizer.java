@@ -31,6 +31,7 @@ final class ClipTokenizer implements AutoCloseable {
    * @throws BundleException when the file cannot be loaded or frames texts differently
    */
   static ClipTokenizer load(Path tokenizerJson, TextSpec spec) {
+    DjlEnvironment.prepare(0);
     HuggingFaceTokenizer tokenizer;
     try {
       tokenizer = HuggingFaceTokenizer.builder()

@@ -18,6 +18,7 @@ final class ModelLoader {
 
   static <I, O> ZooModel<I, O> load(Path file, Engine engine, Translator<I, O> translator,
       Class<I> input, Class<O> output, int intraOpThreads) {
+    DjlEnvironment.prepare(intraOpThreads);
     EngineCheck.requireAvailable(engine);
     Criteria.Builder<I, O> criteria = Criteria.builder()
         .setTypes(input, output)
