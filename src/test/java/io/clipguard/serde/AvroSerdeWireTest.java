@@ -10,8 +10,14 @@ import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.serde.AvroSerdeException.Problem;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +115,32 @@ class AvroSerdeWireTest {
     assertEquals(SampleRecords.UPLOADED_AT, read.getUploadedAt());
     assertNull(read.getContentType());
     assertEquals(Map.of(), read.getAttributes());
+  }
+
+  @Test
+  void oneSerdeServesManyThreads() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int task = 0; task < 8; task++) {
+        String prefix = "t" + task + "-";
+        results.add(pool.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            UploadedImage upload = SampleRecords.upload(prefix + i);
+            byte[] bytes = serde.serializer().serialize("uploads", upload);
+            if (!upload.equals(serde.deserializer().deserialize("uploads", bytes))) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (Future<Boolean> result : results) {
+        assertTrue(result.get(60, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static SpecificAvroSerde<UploadedImage> serde(
