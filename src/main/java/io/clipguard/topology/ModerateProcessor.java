@@ -6,7 +6,7 @@ import io.clipguard.pipeline.Outcome;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
 import java.util.function.Predicate;
-import org.apache.kafka.common.errors.SerializationException;
+import io.clipguard.serde.AvroSerdeException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -59,8 +59,7 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
     }
 
     private static Reason reasonFor(RuntimeException e) {
-        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return e instanceof SerializationException && message.contains("schema id") && message.contains("not found")
+        return e instanceof AvroSerdeException avro && avro.problem() == AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID
                 ? Reason.UNKNOWN_SCHEMA : Reason.MALFORMED_EVENT;
     }
 

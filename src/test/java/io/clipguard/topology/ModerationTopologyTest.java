@@ -19,6 +19,7 @@ import io.clipguard.policy.DecisionRule;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.policy.Label;
 import io.clipguard.policy.Policy;
+import io.clipguard.serde.AvroSerdeException;
 import io.clipguard.testing.PlainAvroSerde;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
@@ -29,7 +30,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -208,7 +208,8 @@ class ModerationTopologyTest {
 
     @Test
     void nonTransientReadFailureIsDeadLettered() {
-        transientFailure = new SerializationException("schema id 99 not found in registry");
+        transientFailure = new AvroSerdeException(AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID,
+                "schema id 99 not found in registry", null);
         input.pipeInput(key("u"), event("u", RED));
         assertEquals("UNKNOWN_SCHEMA", dlq.readValue().getReason());
     }
