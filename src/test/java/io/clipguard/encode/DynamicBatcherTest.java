@@ -1,0 +1,159 @@
+package io.clipguard.encode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class DynamicBatcherTest {
+
+  /** Echoes each input as its embedding and records batch sizes; can be held or made to fail. */
+  private static final class FakeEncoder implements ImageEncoder {
+    final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    final CountDownLatch release;
+    final RuntimeException failure;
+
+    FakeEncoder(CountDownLatch release, RuntimeException failure) {
+      this.release = release;
+      this.failure = failure;
+    }
+
+    @Override
+    public float[][] encode(List<float[]> pixelBatch) {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      batchSizes.add(pixelBatch.size());
+      if (failure != null) {
+        throw failure;
+      }
+      return pixelBatch.toArray(float[][]::new);
+    }
+
+    @Override
+    public int embeddingDim() {
+      return 1;
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+
+  private static FakeEncoder running() {
+    return new FakeEncoder(new CountDownLatch(0), null);
+  }
+
+  @Test
+  void dispatchesAFullBatchWithoutWaitingForTheDelay() throws Exception {
+    FakeEncoder encoder = running();
+    try (DynamicBatcher batcher = new DynamicBatcher(encoder,
+        new BatchingConfig(4, Duration.ofMinutes(5), 16), 1, DynamicBatcher.BatchListener.NONE)) {
+      List<CompletableFuture<DynamicBatcher.Embedded>> results = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        results.add(batcher.submit(new float[] {i}));
+      }
+      for (int i = 0; i < 4; i++) {
+        DynamicBatcher.Embedded embedded = results.get(i).get(10, TimeUnit.SECONDS);
+        assertArrayEquals(new float[] {i}, embedded.embedding(), "each request gets its own embedding");
+        assertEquals(4, embedded.batchSize());
+      }
+      assertEquals(List.of(4), encoder.batchSizes);
+    }
+  }
+
+  @Test
+  void dispatchesAPartialBatchOnceTheOldestHasWaitedMaxDelay() throws Exception {
+    FakeEncoder encoder = running();
+    try (DynamicBatcher batcher = new DynamicBatcher(encoder,
+        new BatchingConfig(32, Duration.ofMillis(30), 64), 1, DynamicBatcher.BatchListener.NONE)) {
+      CompletableFuture<DynamicBatcher.Embedded> first = batcher.submit(new float[] {1});
+      CompletableFuture<DynamicBatcher.Embedded> second = batcher.submit(new float[] {2});
+      assertEquals(2, first.get(10, TimeUnit.SECONDS).batchSize());
+      assertEquals(2, second.get(10, TimeUnit.SECONDS).batchSize());
+    }
+  }
+
+  @Test
+  void neverExceedsMaxBatchSize() throws Exception {
+    FakeEncoder encoder = running();
+    try (DynamicBatcher batcher = new DynamicBatcher(encoder,
+        new BatchingConfig(3, Duration.ofMillis(20), 100), 2, DynamicBatcher.BatchListener.NONE)) {
+      List<CompletableFuture<DynamicBatcher.Embedded>> results = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        results.add(batcher.submit(new float[] {i}));
+      }
+      for (CompletableFuture<DynamicBatcher.Embedded> result : results) {
+        result.get(10, TimeUnit.SECONDS);
+      }
+      assertEquals(50, encoder.batchSizes.stream().mapToInt(Integer::intValue).sum());
+      assertTrue(encoder.batchSizes.stream().allMatch(size -> size <= 3), encoder.batchSizes.toString());
+    }
+  }
+
+  @Test
+  void submitBlocksWhenTheQueueIsFull() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    FakeEncoder encoder = new FakeEncoder(release, null);
+    try (DynamicBatcher batcher = new DynamicBatcher(encoder,
+        new BatchingConfig(1, Duration.ZERO, 2), 1, DynamicBatcher.BatchListener.NONE)) {
+      batcher.submit(new float[] {0});
+      awaitCondition(() -> batcher.queued() == 0); // taken by the held encoder
+      batcher.submit(new float[] {1});
+      batcher.submit(new float[] {2});
+      AtomicReference<CompletableFuture<DynamicBatcher.Embedded>> blocked = new AtomicReference<>();
+      Thread submitter = new Thread(() -> {
+        try {
+          blocked.set(batcher.submit(new float[] {3}));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      submitter.start();
+      awaitCondition(() -> submitter.getState() == Thread.State.WAITING);
+      assertEquals(null, blocked.get(), "the fourth submit waits for room");
+      release.countDown();
+      submitter.join(10_000);
+      assertFalse(submitter.isAlive());
+      assertArrayEquals(new float[] {3}, blocked.get().get(10, TimeUnit.SECONDS).embedding());
+    }
+  }
+
+  @Test
+  void encoderFailureFailsEveryRequestOfTheBatch() throws Exception {
+    FakeEncoder encoder = new FakeEncoder(new CountDownLatch(0), new EncoderException("boom"));
+    try (DynamicBatcher batcher = new DynamicBatcher(encoder,
+        new BatchingConfig(2, Duration.ofSeconds(5), 4), 1, DynamicBatcher.BatchListener.NONE)) {
+      CompletableFuture<DynamicBatcher.Embedded> a = batcher.submit(new float[] {1});
+      CompletableFuture<DynamicBatcher.Embedded> b = batcher.submit(new float[] {2});
+      ExecutionException e = assertThrows(ExecutionException.class, () -> a.get(10, TimeUnit.SECONDS));
+      assertInstanceOf(EncoderException.class, e.getCause());
+      assertThrows(ExecutionException.class, () -> b.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+}
