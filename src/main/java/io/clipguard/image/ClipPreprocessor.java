@@ -13,8 +13,9 @@ import java.util.List;
  * top to bottom; ready for {@code ImageEncoder}. On the project's Pillow reference images the
  * resized crop differs from Pillow's by 0 grey levels (see {@code ClipPreprocessorTest}).
  *
- * <p>Immutable and thread-safe. Cost grows with the input's pixel count (about 30-60 ms for a
- * 12-megapixel photo on one core), so decode large images at a reduced scale first.
+ * <p>Immutable and thread-safe. Cost grows with the input's pixel count, as Pillow's does: on one
+ * core of the 2-core build machine about 7 ms for 640x480, 26 ms for 1600x1200 and 150 ms for
+ * 4000x3000, so decode large images at a reduced scale first.
  */
 public final class ClipPreprocessor {
 
