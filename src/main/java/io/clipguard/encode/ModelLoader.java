@@ -22,7 +22,10 @@ final class ModelLoader {
     EngineCheck.requireAvailable(engine);
     Criteria.Builder<I, O> criteria = Criteria.builder()
         .setTypes(input, output)
-        .optModelPath(file)
+        // Directory plus name (not the file itself): DJL then finds <name>.pt or <name>.onnx
+        // without warning about a non-archive repository.
+        .optModelPath(file.getParent())
+        .optModelName(baseName(file))
         .optEngine(engine.djlName())
         .optDevice(engine == Engine.TENSORRT ? Device.gpu() : Device.cpu())
         .optTranslator(translator);
@@ -36,5 +39,11 @@ final class ModelLoader {
       throw new EncoderException(file + ": " + engine.configName() + " cannot load it ("
           + e.getMessage() + "); re-export the bundle or choose another engine", e);
     }
+  }
+
+  private static String baseName(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
   }
 }
