@@ -75,7 +75,7 @@ final class DemoCommand {
     private static Map<String, String> publish(UploadProducer producer) throws IOException {
         Map<String, String> shown = new LinkedHashMap<>();
         List<Sample> samples = SampleImages.load(MODEL.resolve("samples"));
-        for (Sample sample : samples.subList(0, Math.min(SAMPLES, samples.size()))) {
+        for (Sample sample : spreadOut(samples)) {
             String id = String.format("upload-%03d", shown.size() + 1);
             byte[] image = Files.readAllBytes(sample.file());
             producer.send(UploadProducer.inline(id, image, contentType(sample.file())), true);
@@ -96,19 +96,27 @@ final class DemoCommand {
         return shown;
     }
 
+    /** Every n-th sample, so the demo shows a mix of shapes, colours and seen and unseen pairs. */
+    private static List<Sample> spreadOut(List<Sample> samples) {
+        int step = Math.max(1, samples.size() / SAMPLES);
+        return java.util.stream.IntStream.range(0, Math.min(SAMPLES, samples.size()))
+                .mapToObj(i -> samples.get(i * step % samples.size()))
+                .toList();
+    }
+
     private static String contentType(Path file) {
         return file.toString().endsWith(".png") ? "image/png" : "image/jpeg";
     }
 
     private static void print(Map<String, String> shown, OutcomeReader.Outcomes outcomes) {
-        System.out.printf("%n%-10s %-52s %-7s %-12s %6s  %s%n", "UPLOAD", "IMAGE SHOWS", "ACTION", "LABEL", "SCORE",
+        System.out.printf("%n%-10s %-58s %-7s %-12s %6s  %s%n", "UPLOAD", "IMAGE SHOWS", "ACTION", "LABEL", "SCORE",
                 "REVIEW QUEUE");
         Map<String, ModerationResult> scored = outcomes.scored().stream()
                 .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> a));
         for (Map.Entry<String, String> upload : shown.entrySet()) {
             ModerationResult result = scored.get(upload.getKey());
             if (result != null) {
-                System.out.printf("%-10s %-52s %-7s %-12s %6s  %s%n", upload.getKey(), upload.getValue(),
+                System.out.printf("%-10s %-58s %-7s %-12s %6s  %s%n", upload.getKey(), upload.getValue(),
                         result.getAction(), nullToDash(result.getDecidingLabel()), topScore(result),
                         nullToDash(result.getReviewQueue()));
             }
@@ -116,7 +124,7 @@ final class DemoCommand {
         for (ConsumerRecord<String, ModerationError> dead : outcomes.deadLetters()) {
             ModerationError error = dead.value();
             String id = error.getUploadId() == null ? "(no id)" : error.getUploadId();
-            System.out.printf("%-10s %-52s %-7s %s: %s%n", id, shown.getOrDefault(id, "?"), "DLQ", error.getReason(),
+            System.out.printf("%-10s %-58s %-7s %s: %s%n", id, shown.getOrDefault(id, "?"), "DLQ", error.getReason(),
                     error.getMessage().length() > 70 ? error.getMessage().substring(0, 70) + "..." : error.getMessage());
         }
         Map<String, Long> queues = outcomes.flagged().stream()
