@@ -82,6 +82,11 @@ public final class ModelRuntime implements AutoCloseable {
         return policy;
     }
 
+    /** The image encoder, thread-safe; for a batcher in front of it. */
+    public ImageEncoder imageEncoder() {
+        return imageEncoder;
+    }
+
     public Moderator moderator() {
         return moderator;
     }

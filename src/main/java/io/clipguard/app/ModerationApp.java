@@ -10,6 +10,7 @@ import io.clipguard.topology.ModerationTopology;
 import java.time.Duration;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,12 @@ public final class ModerationApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModerationApp.class);
 
     private final ModelRuntime runtime;
+    private final BatchingRuntime batching;
     private final KafkaStreams streams;
 
-    private ModerationApp(ModelRuntime runtime, KafkaStreams streams) {
+    private ModerationApp(ModelRuntime runtime, BatchingRuntime batching, KafkaStreams streams) {
         this.runtime = runtime;
+        this.batching = batching;
         this.streams = streams;
     }
 
@@ -37,8 +40,12 @@ public final class ModerationApp implements AutoCloseable {
                 AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
                 AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
                 AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
-        KafkaStreams streams = new KafkaStreams(
-                ModerationTopology.build(topics, runtime.moderator(), ModerationApp::isTransient), config.streams());
+        BatchingRuntime batching = config.batch().perRecord() ? null
+                : BatchingRuntime.start(runtime, config.batch(), config.model().instances());
+        Topology topology = batching == null
+                ? ModerationTopology.perRecord(topics, runtime.moderator(), ModerationApp::isTransient)
+                : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(), ModerationApp::isTransient);
+        KafkaStreams streams = new KafkaStreams(topology, config.streams());
         streams.setUncaughtExceptionHandler(e -> {
             // The task restarts from its last commit: nothing is lost, the failed event is read again.
             LOG.error("stream thread failed; replacing it and resuming from the last commit", e);
@@ -48,7 +55,7 @@ public final class ModerationApp implements AutoCloseable {
         LOG.info("moderating {} -> {}, {}, {} with model {} and policy {} v{}", config.topics().uploads(),
                 config.topics().scored(), config.topics().flagged(), config.topics().dlq(),
                 runtime.bundle().modelId(), runtime.policy().policy().id(), runtime.policy().policy().version());
-        return new ModerationApp(runtime, streams);
+        return new ModerationApp(runtime, batching, streams);
     }
 
     /** A failure that says nothing about the record: retry by restarting the task, never dead-letter. */
@@ -85,6 +92,9 @@ public final class ModerationApp implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        if (batching != null) {
+            batching.close();
+        }
         runtime.close();
     }
 }

@@ -11,13 +11,14 @@ import java.util.Properties;
  *
  * @param topics        topic names
  * @param model         the model bundle and engine
+ * @param batch         how uploads reach the encoder
  * @param policyFile    the moderation policy (YAML)
  * @param maxImageBytes the largest encoded image accepted, in bytes
  * @param serdeClass    the Avro serde class (ours, or Confluent's SpecificAvroSerde)
  * @param serdeConfig   settings passed to the serde (schema.registry.url and friends)
  * @param streams       Kafka Streams settings, passed through untouched (with our defaults)
  */
-public record AppConfig(TopicNames topics, ModelConfig model, Path policyFile, long maxImageBytes,
+public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch, Path policyFile, long maxImageBytes,
                         String serdeClass, Map<String, Object> serdeConfig, Properties streams) {
 
     public AppConfig {

@@ -1,5 +1,6 @@
 package io.clipguard.config;
 
+import io.clipguard.encode.BatchingConfig;
 import io.clipguard.model.BundleException;
 import io.clipguard.model.Engine;
 import io.clipguard.topology.TopicNames;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -27,12 +29,18 @@ import java.util.Properties;
  * clipguard.model.engine=pytorch            # pytorch | onnxruntime | tensorrt
  * clipguard.model.instances=1
  * clipguard.model.threads=2
+ * clipguard.pipeline.mode=batched          # batched | per-record
+ * clipguard.batch.max-size=16
+ * clipguard.batch.max-delay-ms=10
+ * clipguard.batch.queue-capacity=128
+ * clipguard.preprocess.threads=2
  * clipguard.policy.file=deploy/policies/tiny-shapes.yaml
  * clipguard.input.max-image-bytes=20971520
  * clipguard.serde.class=io.clipguard.serde.SpecificAvroSerde
  * </pre>
  *
- * Kafka Streams defaults we set unless given: {@code processing.guarantee=exactly_once_v2}.
+ * Kafka Streams defaults we set unless given: {@code processing.guarantee=exactly_once_v2} and
+ * {@code poll.ms=10} (outcomes of batched uploads are forwarded between polls).
  * {@code application.id}, {@code bootstrap.servers} and {@code schema.registry.url} are required.
  */
 public final class ConfigLoader {
@@ -76,6 +84,13 @@ public final class ConfigLoader {
                 engine(settings.text("model.engine", "pytorch")),
                 settings.positiveInt("model.instances", 1),
                 settings.positiveInt("model.threads", 2));
+        BatchConfig batch = new BatchConfig(
+                perRecord(settings.text("pipeline.mode", "batched")),
+                new BatchingConfig(
+                        settings.positiveInt("batch.max-size", 16),
+                        Duration.ofMillis(settings.positiveLong("batch.max-delay-ms", 10)),
+                        settings.positiveInt("batch.queue-capacity", 128)),
+                settings.positiveInt("preprocess.threads", 2));
         Path policyFile = Path.of(settings.text("policy.file", "deploy/policies/tiny-shapes.yaml"));
         long maxImageBytes = settings.positiveLong("input.max-image-bytes", 20L * 1024 * 1024);
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
@@ -85,9 +100,18 @@ public final class ConfigLoader {
         require(passThrough, "bootstrap.servers");
         require(passThrough, "schema.registry.url");
         passThrough.putIfAbsent("processing.guarantee", "exactly_once_v2");
+        passThrough.putIfAbsent("poll.ms", "10");
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
-        return new AppConfig(topics, model, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough);
+        return new AppConfig(topics, model, batch, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough);
+    }
+
+    private static boolean perRecord(String mode) {
+        return switch (mode) {
+            case "batched" -> false;
+            case "per-record" -> true;
+            default -> throw new ConfigException(PREFIX + "pipeline.mode=" + mode + " is not valid: use batched or per-record");
+        };
     }
 
     private static Engine engine(String name) {

@@ -6,7 +6,6 @@ import io.clipguard.pipeline.Outcome;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
 import java.util.function.Predicate;
-import io.clipguard.serde.AvroSerdeException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -53,14 +52,9 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
             if (isTransient.test(e)) {
                 throw e;
             }
-            return moderator.failed(null, reasonFor(e), "cannot read the upload event: " + e.getMessage(), from);
+            return moderator.failed(null, EventReadFailure.reasonFor(e), "cannot read the upload event: " + e.getMessage(), from);
         }
         return moderator.moderate(upload, from);
-    }
-
-    private static Reason reasonFor(RuntimeException e) {
-        return e instanceof AvroSerdeException avro && avro.problem() == AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID
-                ? Reason.UNKNOWN_SCHEMA : Reason.MALFORMED_EVENT;
     }
 
     private static SourceCoordinates coordinates(RecordMetadata metadata) {

@@ -1,6 +1,7 @@
 package io.clipguard.topology;
 
 import io.clipguard.avro.ModerationResult;
+import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
 import java.util.function.Predicate;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the moderation topology:
@@ -29,18 +31,45 @@ public final class ModerationTopology {
     }
 
     /**
+     * The naive peer: each stream thread moderates one upload at a time, start to finish.
+     *
      * @param topics      where to read and write
      * @param moderator   scores one upload
      * @param isTransient failures to retry by restarting the task rather than dead-letter
      */
-    public static Topology build(ModerationTopics topics, Moderator moderator,
-                                 Predicate<RuntimeException> isTransient) {
+    public static Topology perRecord(ModerationTopics topics, Moderator moderator,
+                                     Predicate<RuntimeException> isTransient) {
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, Outcome> outcomes = builder
-                .stream(topics.uploads(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("uploads"))
+        KStream<String, Outcome> outcomes = uploads(builder, topics)
                 .process(() -> new ModerateProcessor(topics.uploadSerde().deserializer(), moderator, isTransient),
                         Named.as("moderate"));
+        route(outcomes, topics);
+        return builder.build();
+    }
 
+    /**
+     * Uploads from every partition are pre-processed on a worker pool and encoded in dynamic
+     * batches; uploads in flight are kept in a changelogged store until their outcome is forwarded.
+     *
+     * @param async       the instance's shared pre-processing pool and batcher
+     */
+    public static Topology batched(ModerationTopics topics, Moderator moderator, AsyncModerator async,
+                                   Predicate<RuntimeException> isTransient) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE), Serdes.String(), InFlightUpload.serde()));
+        KStream<String, Outcome> outcomes = uploads(builder, topics)
+                .process(() -> new BatchingModerateProcessor(topics.uploadSerde().deserializer(), moderator, async,
+                        isTransient), Named.as("moderate"), BatchingModerateProcessor.STORE);
+        route(outcomes, topics);
+        return builder.build();
+    }
+
+    private static KStream<byte[], byte[]> uploads(StreamsBuilder builder, ModerationTopics topics) {
+        return builder.stream(topics.uploads(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("uploads"));
+    }
+
+    private static void route(KStream<String, Outcome> outcomes, ModerationTopics topics) {
         outcomes.filter((id, outcome) -> outcome instanceof Outcome.Failed, Named.as("failed"))
                 .mapValues(outcome -> ((Outcome.Failed) outcome).error(), Named.as("dead-letter"))
                 .to(topics.dlq().name(), produced(topics.dlq(), "dlq"));
@@ -52,7 +81,6 @@ public final class ModerationTopology {
         scored.filter((id, result) -> result.getFlagged(), Named.as("flagged"))
                 .selectKey((id, result) -> result.getReviewQueue(), Named.as("by-review-queue"))
                 .to(topics.flagged().name(), produced(topics.flagged(), "flagged-sink"));
-        return builder.build();
     }
 
     private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {

@@ -30,11 +30,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.test.TestRecord;
@@ -43,10 +45,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The topology's wiring with fake image stages: the first byte of an "image" is its colour, the
+ * The topology's wiring, for both the per-record and the batched topology, with fake image stages: the first byte of an "image" is its colour, the
  * fake encoder maps colours to axis vectors, and the policy flags red (block) and green (review).
  */
-class ModerationTopologyTest {
+abstract class ModerationTopologyContract {
 
     private static final byte RED = 0;
     private static final byte GREEN = 1;
@@ -54,7 +56,7 @@ class ModerationTopologyTest {
     private static final byte UNDECODABLE = 9;
 
     private final Serde<UploadedImage> uploads = PlainAvroSerde.of(UploadedImage.class);
-    private TopologyTestDriver driver;
+    TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<String, ModerationResult> scored;
     private TestOutputTopic<String, ModerationResult> flagged;
@@ -69,7 +71,7 @@ class ModerationTopologyTest {
                 new Label("blue", "", List.of("blue"), Action.ALLOW, 1, 0.5, "none")));
         EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f,
                 List.of(axis(0), axis(1), axis(2)));
-        Moderator moderator = new Moderator(new InlineImageSource(1000), ModerationTopologyTest::decode,
+        Moderator moderator = new Moderator(new InlineImageSource(1000), ModerationTopologyContract::decode,
                 image -> new float[] {image.getRGB(0, 0) & 0xFF},
                 batch -> batch.stream().map(pixels -> axis((int) pixels[0])).toArray(float[][]::new),
                 () -> embedded, new ModelIdentity("fake-model", "1"),
@@ -85,8 +87,7 @@ class ModerationTopologyTest {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        driver = new TopologyTestDriver(ModerationTopology.build(topics, moderator,
-                e -> e instanceof IllegalStateException), config);
+        driver = new TopologyTestDriver(build(topics, moderator, e -> e instanceof IllegalStateException), config);
         input = driver.createInputTopic("uploads", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         scored = driver.createOutputTopic("moderation.scored", Serdes.String().deserializer(),
                 PlainAvroSerde.of(ModerationResult.class).deserializer());
@@ -99,6 +100,17 @@ class ModerationTopologyTest {
     @AfterEach
     void stop() {
         driver.close();
+    }
+
+    /** The topology under test. */
+    abstract Topology build(ModerationTopics topics, Moderator moderator, Predicate<RuntimeException> isTransient);
+
+    /** Waits until every piped upload has its outcome forwarded. */
+    abstract void settle();
+
+    private void pipe(byte[] key, byte[] value) {
+        input.pipeInput(key, value);
+        settle();
     }
 
     private static float[] axis(int index) {
@@ -132,8 +144,8 @@ class ModerationTopologyTest {
 
     @Test
     void scoresEveryUploadAndKeysResultsByUploadId() {
-        input.pipeInput(key("u1"), event("u1", BLUE));
-        input.pipeInput(key("u2"), event("u2", RED));
+        pipe(key("u1"), event("u1", BLUE));
+        pipe(key("u2"), event("u2", RED));
         List<TestRecord<String, ModerationResult>> results = scored.readRecordsToList();
         assertEquals(List.of("u1", "u2"), results.stream().map(TestRecord::key).toList());
         ModerationResult blue = results.get(0).value();
@@ -148,9 +160,9 @@ class ModerationTopologyTest {
 
     @Test
     void flaggedUploadsAreAlsoWrittenKeyedByReviewQueue() {
-        input.pipeInput(key("u1"), event("u1", RED));
-        input.pipeInput(key("u2"), event("u2", GREEN));
-        input.pipeInput(key("u3"), event("u3", BLUE));
+        pipe(key("u1"), event("u1", RED));
+        pipe(key("u2"), event("u2", GREEN));
+        pipe(key("u3"), event("u3", BLUE));
         List<TestRecord<String, ModerationResult>> queued = flagged.readRecordsToList();
         assertEquals(List.of("urgent", "general"), queued.stream().map(TestRecord::key).toList());
         assertEquals("block", queued.get(0).value().getAction());
@@ -161,15 +173,15 @@ class ModerationTopologyTest {
 
     @Test
     void acceptsEventsWithNoKeyOrAKeyThatIsNotTheId() {
-        input.pipeInput(null, event("u1", BLUE));
-        input.pipeInput(key("something-else"), event("u2", BLUE));
+        pipe(null, event("u1", BLUE));
+        pipe(key("something-else"), event("u2", BLUE));
         assertEquals(List.of("u1", "u2"), scored.readRecordsToList().stream().map(TestRecord::key).toList());
     }
 
     @Test
     void undecodableImageGoesToTheDeadLetterTopicWithItsCoordinates() {
-        input.pipeInput(key("ok"), event("ok", BLUE));
-        input.pipeInput(key("bad"), event("bad", UNDECODABLE));
+        pipe(key("ok"), event("ok", BLUE));
+        pipe(key("bad"), event("bad", UNDECODABLE));
         TestRecord<String, ModerationError> record = dlq.readRecord();
         assertEquals("bad", record.key());
         assertEquals("IMAGE_UNDECODABLE", record.value().getReason());
@@ -180,8 +192,8 @@ class ModerationTopologyTest {
 
     @Test
     void unreadableEventIsDeadLetteredWithoutUploadId() {
-        input.pipeInput(key("x"), "definitely not avro".getBytes(StandardCharsets.UTF_8));
-        input.pipeInput(key("y"), new byte[0]);
+        pipe(key("x"), "definitely not avro".getBytes(StandardCharsets.UTF_8));
+        pipe(key("y"), new byte[0]);
         List<TestRecord<String, ModerationError>> errors = dlq.readRecordsToList();
         assertEquals(2, errors.size());
         errors.forEach(error -> {
@@ -194,7 +206,7 @@ class ModerationTopologyTest {
     @Test
     void missingImageIsDeadLettered() {
         UploadedImage empty = UploadedImage.newBuilder().setUploadId("e").setUploadedAt(Instant.EPOCH).build();
-        input.pipeInput(key("e"), uploads.serializer().serialize("uploads", empty));
+        pipe(key("e"), uploads.serializer().serialize("uploads", empty));
         assertEquals("MISSING_IMAGE", dlq.readValue().getReason());
     }
 
@@ -210,7 +222,7 @@ class ModerationTopologyTest {
     void nonTransientReadFailureIsDeadLettered() {
         transientFailure = new AvroSerdeException(AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID,
                 "schema id 99 not found in registry", null);
-        input.pipeInput(key("u"), event("u", RED));
+        pipe(key("u"), event("u", RED));
         assertEquals("UNKNOWN_SCHEMA", dlq.readValue().getReason());
     }
 }

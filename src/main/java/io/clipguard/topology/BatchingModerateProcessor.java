@@ -1,0 +1,134 @@
+package io.clipguard.topology;
+
+import io.clipguard.avro.UploadedImage;
+import io.clipguard.pipeline.AsyncModerator;
+import io.clipguard.pipeline.Moderator;
+import io.clipguard.pipeline.Outcome;
+import io.clipguard.pipeline.Reason;
+import io.clipguard.pipeline.SourceCoordinates;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Hands each upload to the shared {@link AsyncModerator} and forwards outcomes as they complete,
+ * from a wall-clock punctuator (and before each new record), on the stream thread.
+ *
+ * <p>Why nothing is lost or doubled: an accepted event is put into a changelogged store before it
+ * is submitted, and deleted in the same step that forwards its outcome. Kafka Streams commits the
+ * store's changelog, the outputs and the input offsets together (atomically with
+ * {@code exactly_once_v2}), so whenever an event's offset is committed, either its outcome is
+ * committed too or the event is still in the store; on (re)start, {@link #init} resubmits
+ * everything in the store. Outcomes may leave in a different order than uploads arrived: results are
+ * keyed by upload id and each upload is decided independently, so no consumer depends on order.
+ */
+final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[], String, Outcome> {
+
+    static final String STORE = "in-flight-uploads";
+    private static final Duration FORWARD_INTERVAL = Duration.ofMillis(5);
+
+    private record Done(String key, long timestamp, Outcome outcome) {
+    }
+
+    private final Deserializer<UploadedImage> reader;
+    private final Moderator moderator;
+    private final AsyncModerator async;
+    private final Predicate<RuntimeException> isTransient;
+    private final Queue<Done> done = new ConcurrentLinkedQueue<>();
+    private final Set<String> pending = new HashSet<>();
+    private KeyValueStore<String, InFlightUpload> inFlight;
+    private volatile boolean closed;
+
+    BatchingModerateProcessor(Deserializer<UploadedImage> reader, Moderator moderator, AsyncModerator async,
+                              Predicate<RuntimeException> isTransient) {
+        this.reader = reader;
+        this.moderator = moderator;
+        this.async = async;
+        this.isTransient = isTransient;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outcome> context) {
+        super.init(context);
+        inFlight = context.getStateStore(STORE);
+        context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> forwardDone());
+        try (KeyValueIterator<String, InFlightUpload> unfinished = inFlight.all()) {
+            while (unfinished.hasNext()) {
+                KeyValue<String, InFlightUpload> entry = unfinished.next();
+                start(entry.value, entry.value.from());
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> event) {
+        forwardDone();
+        SourceCoordinates from = context().recordMetadata()
+                .map(m -> new SourceCoordinates(m.topic(), m.partition(), m.offset()))
+                .orElse(new SourceCoordinates("unknown", -1, -1));
+        InFlightUpload upload = new InFlightUpload(from, event.timestamp(), event.value() == null ? new byte[0]
+                : event.value());
+        if (pending.contains(upload.key())) {
+            return; // already resubmitted from the store after a restart (at-least-once replay)
+        }
+        inFlight.put(upload.key(), upload);
+        start(upload, from);
+    }
+
+    private void start(InFlightUpload upload, SourceCoordinates from) {
+        pending.add(upload.key());
+        if (upload.event().length == 0) {
+            finish(upload, moderator.failed(null, Reason.MALFORMED_EVENT, "the event has no value", from));
+            return;
+        }
+        UploadedImage image;
+        try {
+            image = reader.deserialize(from.topic(), upload.event());
+        } catch (RuntimeException e) {
+            if (isTransient.test(e)) {
+                throw e;
+            }
+            finish(upload, moderator.failed(null, EventReadFailure.reasonFor(e),
+                    "cannot read the upload event: " + e.getMessage(), from));
+            return;
+        }
+        try {
+            async.moderate(image, from).thenAccept(outcome -> finish(upload, outcome));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room in the encoder queue", e);
+        }
+    }
+
+    private void finish(InFlightUpload upload, Outcome outcome) {
+        if (!closed) {
+            done.add(new Done(upload.key(), upload.timestamp(), outcome));
+        }
+    }
+
+    private void forwardDone() {
+        for (Done next = done.poll(); next != null; next = done.poll()) {
+            context().forward(new Record<>(next.outcome().uploadId(), next.outcome(), next.timestamp()));
+            inFlight.delete(next.key());
+            pending.remove(next.key());
+        }
+    }
+
+    @Override
+    public void close() {
+        // Outcomes still in flight are dropped here: their events are still in the store, so whoever
+        // owns this task next (this instance after a restart, or another) finishes them.
+        closed = true;
+    }
+}
