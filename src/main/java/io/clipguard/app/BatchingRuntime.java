@@ -2,6 +2,7 @@ package io.clipguard.app;
 
 import io.clipguard.config.BatchConfig;
 import io.clipguard.encode.DynamicBatcher;
+import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +25,8 @@ final class BatchingRuntime implements AutoCloseable {
         this.moderator = moderator;
     }
 
-    static BatchingRuntime start(ModelRuntime runtime, BatchConfig config, int encoderInstances) {
+    static BatchingRuntime start(ModelRuntime runtime, BatchConfig config, int encoderInstances,
+                                 PipelineMetrics metrics) {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(config.preprocessThreads(), task -> {
             Thread thread = new Thread(task, "preprocess-" + threads.incrementAndGet());
@@ -32,9 +34,9 @@ final class BatchingRuntime implements AutoCloseable {
             return thread;
         });
         DynamicBatcher batcher = new DynamicBatcher(runtime.imageEncoder(), config.batching(), encoderInstances,
-                DynamicBatcher.BatchListener.NONE);
+                metrics::batchEncoded);
         AsyncModerator moderator = new AsyncModerator(runtime.moderator(), pool, batcher,
-                config.maxInFlight(encoderInstances));
+                config.maxInFlight(encoderInstances), metrics);
         return new BatchingRuntime(pool, batcher, moderator);
     }
 

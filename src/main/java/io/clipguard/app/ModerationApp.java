@@ -4,6 +4,7 @@ import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.config.AppConfig;
+import io.clipguard.metrics.KafkaPipelineMetrics;
 import io.clipguard.serde.AvroSerdes;
 import io.clipguard.topology.ModerationTopics;
 import io.clipguard.topology.ModerationTopology;
@@ -25,11 +26,14 @@ public final class ModerationApp implements AutoCloseable {
 
     private final ModelRuntime runtime;
     private final BatchingRuntime batching;
+    private final KafkaPipelineMetrics metrics;
     private final KafkaStreams streams;
 
-    private ModerationApp(ModelRuntime runtime, BatchingRuntime batching, KafkaStreams streams) {
+    private ModerationApp(ModelRuntime runtime, BatchingRuntime batching, KafkaPipelineMetrics metrics,
+                          KafkaStreams streams) {
         this.runtime = runtime;
         this.batching = batching;
+        this.metrics = metrics;
         this.streams = streams;
     }
 
@@ -40,8 +44,9 @@ public final class ModerationApp implements AutoCloseable {
                 AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
                 AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
                 AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
+        KafkaPipelineMetrics metrics = new KafkaPipelineMetrics();
         BatchingRuntime batching = config.batch().perRecord() ? null
-                : BatchingRuntime.start(runtime, config.batch(), config.model().instances());
+                : BatchingRuntime.start(runtime, config.batch(), config.model().instances(), metrics);
         Topology topology = batching == null
                 ? ModerationTopology.perRecord(topics, runtime.moderator(), ModerationApp::isTransient)
                 : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(), ModerationApp::isTransient);
@@ -55,7 +60,7 @@ public final class ModerationApp implements AutoCloseable {
         LOG.info("moderating {} -> {}, {}, {} with model {} and policy {} v{}", config.topics().uploads(),
                 config.topics().scored(), config.topics().flagged(), config.topics().dlq(),
                 runtime.bundle().modelId(), runtime.policy().policy().id(), runtime.policy().policy().version());
-        return new ModerationApp(runtime, batching, streams);
+        return new ModerationApp(runtime, batching, metrics, streams);
     }
 
     /** A failure that says nothing about the record: retry by restarting the task, never dead-letter. */
@@ -70,6 +75,11 @@ public final class ModerationApp implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Batch size, queue wait, encoder time and end-to-end latency (batched mode). */
+    public KafkaPipelineMetrics metrics() {
+        return metrics;
     }
 
     public ModelRuntime runtime() {
@@ -96,5 +106,6 @@ public final class ModerationApp implements AutoCloseable {
             batching.close();
         }
         runtime.close();
+        metrics.close();
     }
 }

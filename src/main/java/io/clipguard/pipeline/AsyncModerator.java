@@ -2,6 +2,8 @@ package io.clipguard.pipeline;
 
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.encode.DynamicBatcher;
+import io.clipguard.metrics.PipelineMetrics;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -22,13 +24,15 @@ public final class AsyncModerator {
     private final ExecutorService preprocessPool;
     private final DynamicBatcher batcher;
     private final Semaphore inFlight;
+    private final PipelineMetrics metrics;
 
     public AsyncModerator(Moderator moderator, ExecutorService preprocessPool, DynamicBatcher batcher,
-                          int maxInFlight) {
+                          int maxInFlight, PipelineMetrics metrics) {
         this.moderator = moderator;
         this.preprocessPool = preprocessPool;
         this.batcher = batcher;
         this.inFlight = new Semaphore(maxInFlight);
+        this.metrics = metrics;
     }
 
     /** Starts moderating one upload; blocks while {@code maxInFlight} uploads are in progress. */
@@ -42,7 +46,13 @@ public final class AsyncModerator {
                         : CompletableFuture.completedFuture((Outcome) prepared))
                 .exceptionally(e -> moderator.failed(upload.getUploadId(), Reason.ENCODER_FAILED,
                         String.valueOf(unwrap(e)), from));
-        outcome.whenComplete((done, e) -> inFlight.release());
+        outcome.whenComplete((done, e) -> {
+            inFlight.release();
+            if (done instanceof Outcome.Scored scored) {
+                metrics.decided(Duration.between(scored.result().getUploadedAt(), scored.result().getDecidedAt())
+                        .toNanos() / 1e6);
+            }
+        });
         return outcome;
     }
 
@@ -59,7 +69,10 @@ public final class AsyncModerator {
     private CompletableFuture<Outcome> encodeAndDecide(Moderator.Prepared prepared) {
         try {
             return batcher.submit(prepared.pixels())
-                    .thenApply(embedded -> moderator.decide(prepared, embedded.embedding(), embedded.encodeMillis()));
+                    .thenApply(embedded -> {
+                        metrics.queueWaited(embedded.queueMillis());
+                        return moderator.decide(prepared, embedded.embedding(), embedded.encodeMillis());
+                    });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CompletionException(e);

@@ -3,6 +3,7 @@ package io.clipguard.topology;
 import io.clipguard.encode.BatchingConfig;
 import io.clipguard.encode.DynamicBatcher;
 import io.clipguard.encode.ImageEncoder;
+import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class BatchedTopologyTest extends ModerationTopologyContract {
         };
         batcher = new DynamicBatcher(encoder, new BatchingConfig(4, Duration.ofMillis(2), 16), 1,
                 DynamicBatcher.BatchListener.NONE);
-        return ModerationTopology.batched(topics, moderator, new AsyncModerator(moderator, pool, batcher, 32),
+        return ModerationTopology.batched(topics, moderator, new AsyncModerator(moderator, pool, batcher, 32, PipelineMetrics.NONE),
                 isTransient);
     }
 
