@@ -1,5 +1,8 @@
 package io.clipguard.policy;
 
+import static io.clipguard.policy.YamlFields.requiredText;
+import static io.clipguard.policy.YamlFields.stringList;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -8,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads and validates a policy file (YAML). Every error names the source, the label and the field.
@@ -20,37 +21,85 @@ import java.util.regex.Pattern;
  * id: starter
  * version: "7"
  * rule: softmax              # or cosine_margin
+ * temperature: 1.0           # softmax only: divides the logit scale; fitted by `clipguard tune`
  * templates: ["a photo of {}."]   # applied to each label's names
  * labels:
  *   - id: weapons
  *     description: Firearms and knives shown as weapons.
  *     names: [a gun, a rifle]     # expanded with the templates
  *     prompts: [a person aiming a gun]   # used as they are
+ *     exemplars: [examples/rifle-1.jpg]  # example images, relative to the policy file
  *     action: review               # allow | review | block
  *     severity: 3                  # 1..5
  *     threshold: 0.6
  *     queue: weapons
  * </pre>
+ *
+ * Stateless and thread-safe.
  */
 public final class PolicyLoader {
 
-    private static final Pattern LABEL_ID = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private PolicyLoader() {
     }
 
-    /** Loads a policy file; throws {@link PolicyException} naming the file and the problem. */
+    /** Loads a policy file; exemplar paths are relative to its directory. */
     public static Policy load(Path file) {
         try {
-            return parse(Files.readString(file), file.toString());
+            return parse(Files.readString(file), file.toString(), baseDirOf(file));
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Parses policy text; {@code source} names it in error messages. */
+    /** Parses policy text; {@code source} names it in error messages; exemplars resolve against the working directory. */
     public static Policy parse(String yaml, String source) {
+        return parse(yaml, source, Path.of(""));
+    }
+
+    /**
+     * Parses policy text.
+     *
+     * @param source  names the text in error messages (a file name, a topic and offset)
+     * @param baseDir where exemplar image paths are resolved
+     * @throws PolicyException naming the source, the label and the field
+     */
+    public static Policy parse(String yaml, String source, Path baseDir) {
+        JsonNode root = readTree(yaml, source);
+        String where = source + ": ";
+        String id = requiredText(root, "id", where);
+        String version = requiredText(root, "version", where);
+        DecisionRule rule = parseRule(root, where);
+        double temperature = YamlFields.number(root, "temperature", 1.0, where);
+        if (!(temperature > 0)) {
+            throw new PolicyException(where + "temperature must be a positive number, got " + temperature);
+        }
+        List<String> templates = stringList(root.get("templates"), where + "templates");
+        JsonNode labelNodes = root.get("labels");
+        if (labelNodes == null || !labelNodes.isArray() || labelNodes.isEmpty()) {
+            throw new PolicyException(where + "'labels' must be a non-empty list");
+        }
+        LabelParser parser = new LabelParser(rule, templates, baseDir, where);
+        List<Label> labels = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < labelNodes.size(); i++) {
+            Label label = parser.parse(labelNodes.get(i), i);
+            if (!seen.add(label.id())) {
+                throw new PolicyException(where + "label '" + label.id() + "' is defined twice");
+            }
+            labels.add(label);
+        }
+        return new Policy(id, version, rule, labels, temperature);
+    }
+
+    /** The directory a policy file's relative paths are resolved against. */
+    public static Path baseDirOf(Path file) {
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        return parent == null ? Path.of("") : parent;
+    }
+
+    private static JsonNode readTree(String yaml, String source) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -60,25 +109,7 @@ public final class PolicyLoader {
         if (root == null || !root.isObject()) {
             throw new PolicyException(source + ": a policy must be a YAML mapping with id, version and labels");
         }
-        String where = source + ": ";
-        String id = requiredText(root, "id", where);
-        String version = requiredText(root, "version", where);
-        DecisionRule rule = parseRule(root, where);
-        List<String> templates = stringList(root.get("templates"), where + "templates");
-        JsonNode labelNodes = root.get("labels");
-        if (labelNodes == null || !labelNodes.isArray() || labelNodes.isEmpty()) {
-            throw new PolicyException(where + "'labels' must be a non-empty list");
-        }
-        List<Label> labels = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < labelNodes.size(); i++) {
-            Label label = parseLabel(labelNodes.get(i), i, rule, templates, where);
-            if (!seen.add(label.id())) {
-                throw new PolicyException(where + "label '" + label.id() + "' is defined twice");
-            }
-            labels.add(label);
-        }
-        return new Policy(id, version, rule, labels);
+        return root;
     }
 
     private static DecisionRule parseRule(JsonNode root, String where) {
@@ -91,95 +122,5 @@ public final class PolicyLoader {
         } catch (IllegalArgumentException e) {
             throw new PolicyException(where + "rule: " + e.getMessage());
         }
-    }
-
-    private static Label parseLabel(JsonNode node, int index, DecisionRule rule, List<String> policyTemplates,
-                                    String source) {
-        if (node == null || !node.isObject()) {
-            throw new PolicyException(source + "labels[" + index + "] must be a mapping");
-        }
-        String id = requiredText(node, "id", source + "labels[" + index + "]: ");
-        if (!LABEL_ID.matcher(id).matches()) {
-            throw new PolicyException(source + "label '" + id + "': id must match " + LABEL_ID.pattern());
-        }
-        String where = source + "label '" + id + "': ";
-        Action action = parseAction(node, where);
-        double threshold = parseThreshold(node, rule, where);
-        int severity = node.has("severity") ? node.get("severity").asInt(-1) : action.ordinal() + 1;
-        if (severity < 1 || severity > 5) {
-            throw new PolicyException(where + "severity must be an integer from 1 to 5, got " + node.get("severity"));
-        }
-        List<String> prompts = expandPrompts(node, policyTemplates, where);
-        String description = node.path("description").asText("");
-        String queue = node.path("queue").asText(action.wireName());
-        return new Label(id, description, prompts, action, severity, threshold, queue);
-    }
-
-    private static Action parseAction(JsonNode node, String where) {
-        try {
-            return Action.parse(requiredText(node, "action", where));
-        } catch (IllegalArgumentException e) {
-            throw new PolicyException(where + "action: " + e.getMessage());
-        }
-    }
-
-    private static double parseThreshold(JsonNode node, DecisionRule rule, String where) {
-        JsonNode value = node.get("threshold");
-        if (value == null || !value.isNumber()) {
-            throw new PolicyException(where + "threshold must be a number, got " + value);
-        }
-        double threshold = value.asDouble();
-        double min = rule == DecisionRule.SOFTMAX ? 0.0 : -1.0;
-        if (threshold < min || threshold > 1.0) {
-            throw new PolicyException(where + "threshold " + threshold + " is outside [" + min + ", 1] for rule "
-                    + rule.name().toLowerCase());
-        }
-        return threshold;
-    }
-
-    private static List<String> expandPrompts(JsonNode node, List<String> policyTemplates, String where) {
-        List<String> templates = node.has("templates")
-                ? stringList(node.get("templates"), where + "templates") : policyTemplates;
-        Set<String> prompts = new LinkedHashSet<>(stringList(node.get("prompts"), where + "prompts"));
-        for (String name : stringList(node.get("names"), where + "names")) {
-            if (templates.isEmpty()) {
-                prompts.add(name);
-            }
-            for (String template : templates) {
-                if (!template.contains("{}")) {
-                    throw new PolicyException(where + "template '" + template + "' has no {} placeholder");
-                }
-                prompts.add(template.replace("{}", name));
-            }
-        }
-        if (prompts.isEmpty()) {
-            throw new PolicyException(where + "needs at least one of 'prompts' or 'names'");
-        }
-        return List.copyOf(prompts);
-    }
-
-    private static List<String> stringList(JsonNode node, String where) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw new PolicyException(where + " must be a list of strings");
-        }
-        List<String> values = new ArrayList<>();
-        for (JsonNode item : node) {
-            if (!item.isTextual() || item.asText().isBlank()) {
-                throw new PolicyException(where + " must contain only non-empty strings, got " + item);
-            }
-            values.add(item.asText().trim());
-        }
-        return values;
-    }
-
-    private static String requiredText(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull() || !value.isValueNode() || value.asText().isBlank()) {
-            throw new PolicyException(where + "'" + field + "' is required");
-        }
-        return value.asText().trim();
     }
 }

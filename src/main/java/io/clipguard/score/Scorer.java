@@ -12,6 +12,10 @@ import java.util.Optional;
 /**
  * Scores an image embedding against an embedded policy and decides. Stateless and thread-safe.
  *
+ * <p>A label's similarity is the largest cosine between the image and the label's reference embedding
+ * or any of its exemplar images. Under the softmax rule the logit scale is divided by the policy's
+ * temperature.
+ *
  * <p>The deciding label is the fired label with the most severe action, then the highest severity,
  * then the largest margin over its threshold.
  */
@@ -24,9 +28,9 @@ public final class Scorer {
 
     /** Scores a unit-length image embedding; its dimension must match the policy's embeddings. */
     public Decision score(EmbeddedPolicy policy, float[] imageEmbedding) {
-        double[] similarities = Similarity.cosines(imageEmbedding, policy.labelEmbeddings());
+        double[] similarities = similarities(policy, imageEmbedding);
         double[] scores = policy.policy().rule() == DecisionRule.SOFTMAX
-                ? Similarity.softmax(similarities, policy.logitScale())
+                ? Similarity.softmax(similarities, policy.logitScale() / policy.policy().temperature())
                 : similarities;
         List<LabelScore> labelScores = new ArrayList<>();
         List<Label> labels = policy.policy().labels();
@@ -37,5 +41,16 @@ public final class Scorer {
         Optional<LabelScore> deciding = labelScores.stream().filter(LabelScore::fired).max(MOST_SEVERE);
         Action action = deciding.map(s -> s.label().action()).orElse(Action.ALLOW);
         return new Decision(labelScores, action, deciding.map(LabelScore::label));
+    }
+
+    /** Per label, the largest cosine to its reference embedding or to any of its exemplars. */
+    static double[] similarities(EmbeddedPolicy policy, float[] imageEmbedding) {
+        double[] similarities = Similarity.cosines(imageEmbedding, policy.labelEmbeddings());
+        for (int i = 0; i < similarities.length; i++) {
+            for (double exemplar : Similarity.cosines(imageEmbedding, policy.exemplarEmbeddings().get(i))) {
+                similarities[i] = Math.max(similarities[i], exemplar);
+            }
+        }
+        return similarities;
     }
 }

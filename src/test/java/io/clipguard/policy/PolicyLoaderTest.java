@@ -100,7 +100,7 @@ class PolicyLoaderTest {
                 version: 1
                 labels: [{id: a, action: review, threshold: 0.5}]
                 """, "p.yaml"));
-        assertTrue(e.getMessage().contains("label 'a': needs at least one of 'prompts' or 'names'"), e.getMessage());
+        assertTrue(e.getMessage().contains("label 'a': needs at least one of 'prompts', 'names' or 'exemplars'"), e.getMessage());
     }
 
     @Test

@@ -83,4 +83,25 @@ class ScorerTest {
         assertEquals(Math.sqrt(0.5), mean[0], 1e-6);
         assertEquals(Math.sqrt(0.5), mean[1], 1e-6);
     }
+
+    @Test
+    void anExemplarNearDuplicateScoresAsItsCosineToTheExemplar() {
+        Policy policy = new Policy("p", "1", DecisionRule.COSINE_MARGIN, List.of(label("logo", Action.BLOCK, 0.95)));
+        EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "m", 100f, List.of(X), List.of(List.of(Y, Z)));
+        Decision decision = new Scorer().score(embedded, new float[] {0, 0.3f, 0.954f});
+        assertEquals(0.954, decision.scores().get(0).score(), 1e-6);
+        assertTrue(decision.flagged());
+    }
+
+    @Test
+    void temperatureSoftensSoftmaxScores() {
+        List<Label> labels = List.of(label("bad", Action.BLOCK, 0.5), label("neutral", Action.ALLOW, 0.5));
+        float[] image = {0.8f, 0.6f, 0};
+        double sharp = new Scorer().score(new EmbeddedPolicy(new Policy("p", "1", DecisionRule.SOFTMAX, labels, 1.0),
+                "m", 10f, List.of(X, Y)), image).scores().get(0).score();
+        double soft = new Scorer().score(new EmbeddedPolicy(new Policy("p", "1", DecisionRule.SOFTMAX, labels, 2.0),
+                "m", 10f, List.of(X, Y)), image).scores().get(0).score();
+        assertEquals(1 / (1 + Math.exp(-2.0)), sharp, 1e-6);
+        assertEquals(1 / (1 + Math.exp(-1.0)), soft, 1e-6);
+    }
 }
