@@ -35,6 +35,10 @@ import java.util.Properties;
  * clipguard.batch.queue-capacity=128
  * clipguard.preprocess.threads=2
  * clipguard.policy.file=deploy/policies/tiny-shapes.yaml
+ * clipguard.policy.shadow-file=                  # see PolicyConfig
+ * clipguard.policy.require-precomputed=false
+ * clipguard.topic.policy=                        # hot reload off unless set
+ * clipguard.topic.shadow=moderation.shadow
  * clipguard.input.max-image-bytes=20971520
  * clipguard.serde.class=io.clipguard.serde.SpecificAvroSerde
  * </pre>
@@ -78,7 +82,8 @@ public final class ConfigLoader {
                 settings.text("topic.uploads", TopicNames.DEFAULTS.uploads()),
                 settings.text("topic.scored", TopicNames.DEFAULTS.scored()),
                 settings.text("topic.flagged", TopicNames.DEFAULTS.flagged()),
-                settings.text("topic.dlq", TopicNames.DEFAULTS.dlq()));
+                settings.text("topic.dlq", TopicNames.DEFAULTS.dlq()),
+                settings.text("topic.shadow", TopicNames.DEFAULTS.shadow()));
         ModelConfig model = new ModelConfig(
                 Path.of(settings.text("model.dir", "models/tiny-clip")),
                 engine(settings.text("model.engine", "pytorch")),
@@ -91,7 +96,8 @@ public final class ConfigLoader {
                         Duration.ofMillis(settings.positiveLong("batch.max-delay-ms", 10)),
                         settings.positiveInt("batch.queue-capacity", 128)),
                 settings.positiveInt("preprocess.threads", 2));
-        Path policyFile = Path.of(settings.text("policy.file", "deploy/policies/tiny-shapes.yaml"));
+        PolicyConfig policy = PolicyConfig.read(settings);
+        Path policyFile = policy.file();
         long maxImageBytes = settings.positiveLong("input.max-image-bytes", 20L * 1024 * 1024);
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
         settings.refuseUnknown();
@@ -101,9 +107,11 @@ public final class ConfigLoader {
         require(passThrough, "schema.registry.url");
         passThrough.putIfAbsent("processing.guarantee", "exactly_once_v2");
         passThrough.putIfAbsent("poll.ms", "10");
+        passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
-        return new AppConfig(topics, model, batch, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough);
+        return new AppConfig(topics, model, batch, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough,
+                policy);
     }
 
     private static boolean perRecord(String mode) {

@@ -20,6 +20,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands each upload to the shared {@link AsyncModerator} and forwards outcomes as they complete,
@@ -36,6 +38,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[], String, Outcome> {
 
     static final String STORE = "in-flight-uploads";
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingModerateProcessor.class);
     private static final Duration FORWARD_INTERVAL = Duration.ofMillis(5);
 
     private record Done(String key, long timestamp, Outcome outcome) {
@@ -63,11 +66,16 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         super.init(context);
         inFlight = context.getStateStore(STORE);
         context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> forwardDone());
+        int resumed = 0;
         try (KeyValueIterator<String, InFlightUpload> unfinished = inFlight.all()) {
             while (unfinished.hasNext()) {
                 KeyValue<String, InFlightUpload> entry = unfinished.next();
                 start(entry.value, entry.value.from());
+                resumed++;
             }
+        }
+        if (resumed > 0) {
+            LOG.info("task {}: resumed {} uploads that were in flight when it last stopped", context.taskId(), resumed);
         }
     }
 
