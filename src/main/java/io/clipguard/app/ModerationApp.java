@@ -39,7 +39,9 @@ public final class ModerationApp implements AutoCloseable {
 
     /** Loads the model and policy, builds the topology and starts processing. */
     public static ModerationApp start(AppConfig config) {
-        ModelRuntime runtime = ModelRuntime.open(config.model(), config.policyFile(), config.maxImageBytes());
+        ModelRuntime runtime = ModelRuntime.open(config.model(), config.policy(), config.maxImageBytes(),
+                io.clipguard.policy.EmbeddingProgress.SILENT);
+        config.policy().topic().ifPresent(topic -> runtime.policies().watch(topic, config.streams()));
         ModerationTopics topics = ModerationTopics.of(config.topics(),
                 AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
                 AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
@@ -49,7 +51,8 @@ public final class ModerationApp implements AutoCloseable {
                 : BatchingRuntime.start(runtime, config.batch(), config.model().instances(), metrics);
         Topology topology = batching == null
                 ? ModerationTopology.perRecord(topics, runtime.moderator(), ModerationApp::isTransient)
-                : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(), ModerationApp::isTransient);
+                : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(), ModerationApp::isTransient,
+                        config.maxEventBytes());
         KafkaStreams streams = new KafkaStreams(topology, config.streams());
         streams.setUncaughtExceptionHandler(e -> {
             // The task restarts from its last commit: nothing is lost, the failed event is read again.

@@ -17,15 +17,21 @@ import java.util.Properties;
  * @param serdeClass    the Avro serde class (ours, or Confluent's SpecificAvroSerde)
  * @param serdeConfig   settings passed to the serde (schema.registry.url and friends)
  * @param streams       Kafka Streams settings, passed through untouched (with our defaults)
+ * @param policy        the policy file again, with shadow policy, hot reload and precomputed embeddings
  */
 public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch, Path policyFile, long maxImageBytes,
-                        String serdeClass, Map<String, Object> serdeConfig, Properties streams) {
+                        String serdeClass, Map<String, Object> serdeConfig, Properties streams, PolicyConfig policy) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);
         Properties copy = new Properties();
         copy.putAll(streams);
         streams = copy;
+    }
+
+    /** The largest upload event accepted: an inline image at its limit plus room for the rest. */
+    public int maxEventBytes() {
+        return (int) Math.min(Integer.MAX_VALUE - 1, maxImageBytes + 1024 * 1024);
     }
 
     /** A copy of the Kafka Streams settings, safe to modify. */

@@ -108,6 +108,8 @@ public final class ConfigLoader {
         passThrough.putIfAbsent("processing.guarantee", "exactly_once_v2");
         passThrough.putIfAbsent("poll.ms", "10");
         passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        // in-flight uploads are kept whole in a changelog: its producer must take the largest event
+        passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxImageBytes + 1024 * 1024));
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
         return new AppConfig(topics, model, batch, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough,

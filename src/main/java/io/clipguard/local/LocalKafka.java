@@ -18,6 +18,9 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 public final class LocalKafka implements AutoCloseable {
 
+    /** The largest message the local broker takes: room for real photographs sent inline. */
+    public static final int MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
+
     private final KafkaClusterTestKit cluster;
 
     private LocalKafka(KafkaClusterTestKit cluster) {
@@ -43,6 +46,8 @@ public final class LocalKafka implements AutoCloseable {
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "5")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("message.max.bytes", String.valueOf(MAX_MESSAGE_BYTES))
+                .setConfigProp("replica.fetch.max.bytes", String.valueOf(MAX_MESSAGE_BYTES))
                 .setDeleteOnClose(true)
                 .build();
         cluster.format();

@@ -71,6 +71,21 @@ public final class OutcomeReader implements AutoCloseable {
         return outcomes;
     }
 
+    /**
+     * Polls once and returns the ids of uploads decided (scored or dead-lettered) in what was read;
+     * an unidentified dead letter counts as the empty string.
+     */
+    public List<String> pollDecided(Duration wait) {
+        int scoredBefore = outcomes.scored().size();
+        int deadBefore = outcomes.deadLetters().size();
+        poll(wait);
+        List<String> ids = new ArrayList<>();
+        outcomes.scored().subList(scoredBefore, outcomes.scored().size()).forEach(r -> ids.add(r.key()));
+        outcomes.deadLetters().subList(deadBefore, outcomes.deadLetters().size())
+                .forEach(r -> ids.add(r.value().getUploadId() == null ? "" : r.value().getUploadId()));
+        return ids;
+    }
+
     private void poll(Duration wait) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
             if (record.topic().equals(scoredTopic)) {

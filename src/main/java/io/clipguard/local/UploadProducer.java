@@ -29,7 +29,7 @@ public final class UploadProducer implements AutoCloseable {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LocalKafka.MAX_MESSAGE_BYTES);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.serializer = AvroSerdes.forClass(UploadedImage.class, Map.of("schema.registry.url", registryUrl), null)
                 .serializer();

@@ -4,7 +4,9 @@ import io.clipguard.avro.ModerationResult;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
+import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -20,7 +22,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * uploads (raw bytes) -> moderate -+-> failed  -> dlq
  *                                  +-> scored  -> scored
- *                                                 +-> flagged, re-keyed by review queue -> flagged
+ *                                  |              +-> flagged, re-keyed by review queue -> flagged
+ *                                  +-> shadow policy decided otherwise -> shadow
  * </pre>
  *
  * Every upload event yields exactly one record on the scored or the dead-letter topic.
@@ -51,13 +54,17 @@ public final class ModerationTopology {
      * Uploads from every partition are pre-processed on a worker pool and encoded in dynamic
      * batches; uploads in flight are kept in a changelogged store until their outcome is forwarded.
      *
-     * @param async       the instance's shared pre-processing pool and batcher
+     * @param async         the instance's shared pre-processing pool and batcher
+     * @param maxEventBytes the largest upload event accepted; the in-flight store's changelog keeps
+     *                      whole events, so its topic must take messages that large
      */
     public static Topology batched(ModerationTopics topics, Moderator moderator, AsyncModerator async,
-                                   Predicate<RuntimeException> isTransient) {
+                                   Predicate<RuntimeException> isTransient, int maxEventBytes) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE), Serdes.String(), InFlightUpload.serde()));
+                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE), Serdes.String(),
+                        InFlightUpload.serde())
+                .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxEventBytes))));
         KStream<String, Outcome> outcomes = uploads(builder, topics)
                 .process(() -> new BatchingModerateProcessor(topics.uploadSerde().deserializer(), moderator, async,
                         isTransient), Named.as("moderate"), BatchingModerateProcessor.STORE);
@@ -81,6 +88,10 @@ public final class ModerationTopology {
         scored.filter((id, result) -> result.getFlagged(), Named.as("flagged"))
                 .selectKey((id, result) -> result.getReviewQueue(), Named.as("by-review-queue"))
                 .to(topics.flagged().name(), produced(topics.flagged(), "flagged-sink"));
+        outcomes.filter((id, outcome) -> outcome instanceof Outcome.Scored s && s.shadow() != null,
+                        Named.as("shadow-differs"))
+                .mapValues(outcome -> ((Outcome.Scored) outcome).shadow(), Named.as("shadow-result"))
+                .to(topics.shadow().name(), produced(topics.shadow(), "shadow-sink"));
     }
 
     private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {

@@ -46,8 +46,8 @@ class BatchedTopologyTest extends ModerationTopologyContract {
         };
         batcher = new DynamicBatcher(encoder, new BatchingConfig(4, Duration.ofMillis(2), 16), 1,
                 DynamicBatcher.BatchListener.NONE);
-        return ModerationTopology.batched(topics, moderator, new AsyncModerator(moderator, pool, batcher, 32, PipelineMetrics.NONE),
-                isTransient);
+        return ModerationTopology.batched(topics, moderator,
+                new AsyncModerator(moderator, pool, batcher, 32, PipelineMetrics.NONE), isTransient, 2 * 1024 * 1024);
     }
 
     @Override
