@@ -4,7 +4,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 
 /**
@@ -25,9 +27,7 @@ final class Rgb8Reader {
 
   static RgbImage read(BufferedImage image) {
     int width = image.getWidth();
-    RowReader rows = hasPlainSamples(image.getColorModel())
-        ? samples(image.getRaster(), image.getColorModel())
-        : (y, argb) -> image.getRGB(0, y, width, 1, argb, 0, width);
+    RowReader rows = rowReader(image);
     RgbImage out = RgbImage.blank(width, image.getHeight());
     int[] argb = new int[width];
     for (int y = 0; y < out.heightPx(); y++) {
@@ -35,6 +35,17 @@ final class Rgb8Reader {
       writeOverWhite(argb, out.rgb(), 3 * y * width);
     }
     return out;
+  }
+
+  private static RowReader rowReader(BufferedImage image) {
+    ColorModel model = image.getColorModel();
+    Raster raster = image.getRaster();
+    if (!hasPlainSamples(model)) {
+      return (y, argb) -> image.getRGB(0, y, argb.length, 1, argb, 0, argb.length);
+    }
+    boolean oneByteArray = raster.getDataBuffer() instanceof DataBufferByte bytes
+        && bytes.getNumBanks() == 1 && raster.getSampleModel() instanceof ComponentSampleModel;
+    return oneByteArray ? interleavedBytes(raster, model) : samples(raster, model);
   }
 
   /** sRGB or grey, 8 or 16 bits, not premultiplied: read the samples, skip colour management. */
@@ -65,9 +76,39 @@ final class Rgb8Reader {
     };
   }
 
+  /** The common case (8-bit JPEG, PNG): index the bytes directly, without per-row copies. */
+  private static RowReader interleavedBytes(Raster raster, ColorModel model) {
+    ComponentSampleModel layout = (ComponentSampleModel) raster.getSampleModel();
+    byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+    int pixelStride = layout.getPixelStride();
+    int rowStride = layout.getScanlineStride();
+    int origin = raster.getDataBuffer().getOffset()
+        - raster.getSampleModelTranslateY() * rowStride
+        - raster.getSampleModelTranslateX() * pixelStride;
+    int[] band = layout.getBandOffsets();
+    int colours = model.getNumColorComponents();
+    int r = band[0];
+    int g = band[colours == 1 ? 0 : 1];
+    int b = band[colours == 1 ? 0 : 2];
+    int a = model.hasAlpha() ? band[colours] : -1;
+    return (y, argb) -> {
+      for (int x = 0, p = origin + y * rowStride; x < argb.length; x++, p += pixelStride) {
+        int alpha = a < 0 ? 0xFF : data[p + a] & 0xFF;
+        argb[x] = alpha << 24 | (data[p + r] & 0xFF) << 16 | (data[p + g] & 0xFF) << 8
+            | (data[p + b] & 0xFF);
+      }
+    };
+  }
+
   private static void writeOverWhite(int[] argb, byte[] rgb, int at) {
     for (int x = 0; x < argb.length; x++) {
       int a = argb[x] >>> 24;
+      if (a == 0xFF) {
+        rgb[at + 3 * x] = (byte) (argb[x] >> 16);
+        rgb[at + 3 * x + 1] = (byte) (argb[x] >> 8);
+        rgb[at + 3 * x + 2] = (byte) argb[x];
+        continue;
+      }
       rgb[at + 3 * x] = (byte) overWhite(argb[x] >> 16 & 0xFF, a);
       rgb[at + 3 * x + 1] = (byte) overWhite(argb[x] >> 8 & 0xFF, a);
       rgb[at + 3 * x + 2] = (byte) overWhite(argb[x] & 0xFF, a);
