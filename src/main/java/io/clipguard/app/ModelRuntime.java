@@ -3,7 +3,6 @@ package io.clipguard.app;
 import io.clipguard.config.ModelConfig;
 import io.clipguard.encode.Encoders;
 import io.clipguard.encode.ImageEncoder;
-import io.clipguard.encode.TextEncoder;
 import io.clipguard.image.ClipPreprocessor;
 import io.clipguard.image.ImageDecoder;
 import io.clipguard.image.ImageIoDecoder;
@@ -15,13 +14,13 @@ import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.RejectedUploadException;
 import io.clipguard.pipeline.Stages;
+import io.clipguard.config.PolicyConfig;
 import io.clipguard.policy.EmbeddedPolicy;
-import io.clipguard.policy.Policy;
-import io.clipguard.policy.PolicyLoader;
+import io.clipguard.policy.EmbeddingProgress;
+import io.clipguard.policy.ImageEmbedder;
 import java.nio.file.Path;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 /**
  * The model side of the application, loaded once: the validated bundle, its image encoder, the
@@ -30,39 +29,48 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelRuntime implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
     private static final long MAX_PIXELS = 100_000_000L;
 
     private final ModelBundle bundle;
     private final ImageEncoder imageEncoder;
-    private final EmbeddedPolicy policy;
+    private final PolicyRuntime policies;
     private final Moderator moderator;
 
-    private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, EmbeddedPolicy policy, long maxImageBytes) {
+    private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, PolicyRuntime policies, long maxImageBytes) {
         this.bundle = bundle;
         this.imageEncoder = imageEncoder;
-        this.policy = policy;
+        this.policies = policies;
         ImageDecoder decoder = new ImageIoDecoder(MAX_PIXELS);
         ClipPreprocessor preprocessor = ClipPreprocessor.from(bundle.image());
+        Supplier<EmbeddedPolicy> shadow = policies.shadow().<Supplier<EmbeddedPolicy>>map(holder -> holder)
+                .orElse(() -> null);
         this.moderator = new Moderator(new InlineImageSource(maxImageBytes), bytes -> decode(decoder, bytes),
-                preprocessor::apply, imageEncoder::encode, () -> this.policy,
+                preprocessor::apply, imageEncoder::encode, policies.live(), shadow,
                 new ModelIdentity(bundle.modelId(), bundle.modelVersion()), Clock.systemUTC());
     }
 
     /** Validates and loads the bundle, embeds the policy, and opens the image encoder. */
     public static ModelRuntime open(ModelConfig model, Path policyFile, long maxImageBytes) {
+        return open(model, PolicyConfig.of(policyFile), maxImageBytes, EmbeddingProgress.SILENT);
+    }
+
+    /**
+     * Validates and loads the bundle, opens the image encoder, and loads the live and shadow policies
+     * (with precomputed embeddings where they match, else computing them unless the config forbids it).
+     */
+    public static ModelRuntime open(ModelConfig model, PolicyConfig policy, long maxImageBytes,
+                                    EmbeddingProgress progress) {
         ModelBundle bundle = ModelBundle.load(model.dir());
-        Policy policy = PolicyLoader.load(policyFile);
-        EmbeddedPolicy embedded;
-        long start = System.nanoTime();
-        try (TextEncoder text = Encoders.text(bundle)) {
-            embedded = EmbeddedPolicy.embed(policy, bundle.modelId(), (float) bundle.logitScale(), text::encode);
-        }
-        LOG.info("policy {} v{}: {} labels, {} prompts embedded with {} in {} ms", policy.id(), policy.version(),
-                policy.labels().size(), policy.allPrompts().size(), bundle.modelId(),
-                (System.nanoTime() - start) / 1_000_000);
         ImageEncoder imageEncoder = Encoders.image(bundle, model.engine(), model.instances(), model.intraOpThreads());
-        return new ModelRuntime(bundle, imageEncoder, embedded, maxImageBytes);
+        try {
+            ImageEmbedder exemplars = new ExemplarImages(new ImageIoDecoder(MAX_PIXELS),
+                    ClipPreprocessor.from(bundle.image()), imageEncoder);
+            PolicyRuntime policies = PolicyRuntime.open(bundle, policy, exemplars, progress);
+            return new ModelRuntime(bundle, imageEncoder, policies, maxImageBytes);
+        } catch (RuntimeException e) {
+            imageEncoder.close();
+            throw e;
+        }
     }
 
     private static java.awt.image.BufferedImage decode(ImageDecoder decoder, byte[] bytes)
@@ -78,8 +86,14 @@ public final class ModelRuntime implements AutoCloseable {
         return bundle;
     }
 
+    /** The live policy in force now. */
     public EmbeddedPolicy policy() {
-        return policy;
+        return policies.live().get();
+    }
+
+    /** The live and shadow policies, for hot reload. */
+    public PolicyRuntime policies() {
+        return policies;
     }
 
     /** The image encoder, thread-safe; for a batcher in front of it. */
@@ -93,6 +107,7 @@ public final class ModelRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        policies.close();
         imageEncoder.close();
     }
 }

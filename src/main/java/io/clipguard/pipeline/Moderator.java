@@ -29,12 +29,26 @@ public final class Moderator {
     private final Stages.Preprocessor preprocessor;
     private final Stages.Embedder embedder;
     private final Supplier<EmbeddedPolicy> policy;
+    private final Supplier<EmbeddedPolicy> shadow;
     private final ModelIdentity model;
     private final Scorer scorer = new Scorer();
     private final Clock clock;
 
     public Moderator(Stages.ImageSource source, Stages.Decoder decoder, Stages.Preprocessor preprocessor,
                      Stages.Embedder embedder, Supplier<EmbeddedPolicy> policy, ModelIdentity model, Clock clock) {
+        this(source, decoder, preprocessor, embedder, policy, () -> null, model, clock);
+    }
+
+    /**
+     * A moderator that also scores each upload with a shadow (candidate) policy and reports, on
+     * {@link Outcome.Scored#shadow()}, the shadow's result where its action or deciding label differs.
+     *
+     * @param shadow the candidate policy, or a supplier of null while there is none
+     */
+    public Moderator(Stages.ImageSource source, Stages.Decoder decoder, Stages.Preprocessor preprocessor,
+                     Stages.Embedder embedder, Supplier<EmbeddedPolicy> policy, Supplier<EmbeddedPolicy> shadow,
+                     ModelIdentity model, Clock clock) {
+        this.shadow = shadow;
         this.source = source;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
@@ -80,10 +94,22 @@ public final class Moderator {
     /** Scores a prepared upload's embedding against the policy in force now. */
     public Outcome decide(Prepared prepared, float[] embedding, double encodeMillis) {
         long start = System.nanoTime();
-        EmbeddedPolicy current = policy.get();
+        ModerationResult result = result(prepared, policy.get(), embedding, encodeMillis, start);
+        EmbeddedPolicy candidate = shadow.get();
+        if (candidate == null) {
+            return new Outcome.Scored(result);
+        }
+        ModerationResult shadowResult = result(prepared, candidate, embedding, encodeMillis, start);
+        boolean differs = !shadowResult.getAction().equals(result.getAction())
+                || !java.util.Objects.equals(shadowResult.getDecidingLabel(), result.getDecidingLabel());
+        return new Outcome.Scored(result, differs ? shadowResult : null);
+    }
+
+    private ModerationResult result(Prepared prepared, EmbeddedPolicy current, float[] embedding,
+                                    double encodeMillis, long start) {
         Decision decision = scorer.score(current, embedding);
         UploadedImage upload = prepared.upload();
-        ModerationResult result = ModerationResult.newBuilder()
+        return ModerationResult.newBuilder()
                 .setUploadId(upload.getUploadId())
                 .setFlagged(decision.flagged())
                 .setAction(decision.action().wireName())
@@ -100,7 +126,6 @@ public final class Moderator {
                         millisSince(start)))
                 .setAttributes(Map.copyOf(upload.getAttributes()))
                 .build();
-        return new Outcome.Scored(result);
     }
 
     /** A dead-letter outcome stamped with this moderator's model and the current policy. */

@@ -9,8 +9,19 @@ public sealed interface Outcome {
     /** The upload id, or null for an event that could not be read. */
     String uploadId();
 
-    /** The upload was scored. */
-    record Scored(ModerationResult result) implements Outcome {
+    /**
+     * The upload was scored.
+     *
+     * @param result the decision of the policy in force
+     * @param shadow the decision of the shadow (candidate) policy where it differs, else null
+     */
+    record Scored(ModerationResult result, ModerationResult shadow) implements Outcome {
+
+        /** Scored without a differing shadow decision. */
+        public Scored(ModerationResult result) {
+            this(result, null);
+        }
+
         @Override
         public String uploadId() {
             return result.getUploadId();

@@ -14,11 +14,13 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param scored  one result per scored upload, keyed by upload id
  * @param flagged flagged results, keyed by review queue
  * @param dlq     one dead-letter record per upload that could not be scored, keyed by upload id
+ * @param shadow  the shadow policy's result where it differs from the live one, keyed by upload id
  */
 public record ModerationTopics(String uploads, Serde<UploadedImage> uploadSerde,
                                Topic<String, ModerationResult> scored,
                                Topic<String, ModerationResult> flagged,
-                               Topic<String, ModerationError> dlq) {
+                               Topic<String, ModerationError> dlq,
+                               Topic<String, ModerationResult> shadow) {
 
     /** The default topic names with the given value serdes. */
     public static ModerationTopics of(TopicNames names, Serde<UploadedImage> uploads,
@@ -27,6 +29,7 @@ public record ModerationTopics(String uploads, Serde<UploadedImage> uploadSerde,
         return new ModerationTopics(names.uploads(), uploads,
                 new Topic<>(names.scored(), keys, results),
                 new Topic<>(names.flagged(), keys, results),
-                new Topic<>(names.dlq(), keys, errors));
+                new Topic<>(names.dlq(), keys, errors),
+                new Topic<>(names.shadow(), keys, results));
     }
 }

@@ -1,0 +1,143 @@
+package io.clipguard.app;
+
+import io.clipguard.config.PolicyConfig;
+import io.clipguard.encode.Encoders;
+import io.clipguard.encode.TextEncoder;
+import io.clipguard.model.ModelBundle;
+import io.clipguard.policy.EmbeddedPolicy;
+import io.clipguard.policy.EmbeddingKey;
+import io.clipguard.policy.EmbeddingProgress;
+import io.clipguard.policy.ImageEmbedder;
+import io.clipguard.policy.Label;
+import io.clipguard.policy.Policy;
+import io.clipguard.policy.PolicyEmbedder;
+import io.clipguard.policy.PolicyEmbeddings;
+import io.clipguard.policy.PolicyException;
+import io.clipguard.policy.PolicyLoader;
+import io.clipguard.reload.PolicyHolder;
+import io.clipguard.reload.PolicyTopicWatcher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policies of a running application: the live one and an optional shadow, each in a
+ * {@link PolicyHolder} that hot reload can replace, embedded with the model's text encoder (kept open
+ * for reloads) or taken from the precomputed embeddings beside the policy file. Thread-safe; close it
+ * to stop watching and free the text encoder.
+ */
+public final class PolicyRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyRuntime.class);
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
+
+    private final TextEncoder text;
+    private final PolicyEmbedder embedder;
+    private final PolicyHolder live;
+    private final Optional<PolicyHolder> shadow;
+    private PolicyTopicWatcher watcher;
+
+    private PolicyRuntime(TextEncoder text, PolicyEmbedder embedder, PolicyHolder live, Optional<PolicyHolder> shadow) {
+        this.text = text;
+        this.embedder = embedder;
+        this.live = live;
+        this.shadow = shadow;
+    }
+
+    /** Loads and embeds the live (and shadow) policy; throws {@link PolicyException} when one cannot be used. */
+    static PolicyRuntime open(ModelBundle bundle, PolicyConfig config, ImageEmbedder images, EmbeddingProgress progress) {
+        TextEncoder text = Encoders.text(bundle);
+        try {
+            PolicyEmbedder embedder = new PolicyEmbedder(bundle.modelId(), (float) bundle.logitScale(), text::encode,
+                    images);
+            PolicyHolder live = load(embedder, config.file(), config.requirePrecomputed(), progress);
+            Optional<PolicyHolder> shadow = config.shadowFile()
+                    .map(file -> load(embedder, file, config.requirePrecomputed(), progress));
+            if (shadow.isPresent() && shadow.get().policyId().equals(live.policyId())) {
+                throw new PolicyException(config.shadowFile().get() + ": the shadow policy needs an id other than '"
+                        + live.policyId() + "'");
+            }
+            return new PolicyRuntime(text, embedder, live, shadow);
+        } catch (RuntimeException e) {
+            text.close();
+            throw e;
+        }
+    }
+
+    private static PolicyHolder load(PolicyEmbedder embedder, Path file, boolean requirePrecomputed,
+                                     EmbeddingProgress progress) {
+        Policy policy = PolicyLoader.load(file);
+        Path precomputed = PolicyEmbeddings.fileFor(file);
+        if (Files.exists(precomputed)) {
+            PolicyEmbeddings embeddings = PolicyEmbeddings.read(precomputed);
+            boolean current = embeddings.key().equals(EmbeddingKey.of(embedder.modelId(), policy));
+            embedder.remember(embeddings);
+            LOG.info("{}: {} for model {}", precomputed, current ? "precomputed embeddings match"
+                    : "precomputed embeddings are stale (other model or prompts)", embedder.modelId());
+        }
+        List<Label> missing = embedder.missing(policy);
+        if (!missing.isEmpty()) {
+            String labels = missing.stream().map(Label::id).toList().toString();
+            if (requirePrecomputed) {
+                throw new PolicyException(file + ": no precomputed embeddings for labels " + labels + " with model "
+                        + embedder.modelId() + " (clipguard.policy.require-precomputed=true); run: clipguard "
+                        + "embed-policy --model DIR --policy " + file);
+            }
+            LOG.info("{}: computing embeddings of labels {} with model {}", file, labels, embedder.modelId());
+        }
+        long start = System.nanoTime();
+        EmbeddedPolicy embedded = embedder.embed(policy, progress);
+        LOG.info("policy {} v{}: {} labels ready in {} ms", policy.id(), policy.version(), policy.labels().size(),
+                (System.nanoTime() - start) / 1_000_000);
+        return new PolicyHolder(embedded, embedder, PolicyLoader.baseDirOf(file));
+    }
+
+    /**
+     * Watches a compacted policy topic and waits (up to 30 s) until the policies already published are
+     * in force.
+     */
+    public synchronized void watch(String topic, Properties clientSettings) {
+        Map<String, PolicyHolder> holders = new HashMap<>();
+        holders.put(live.policyId(), live);
+        shadow.ifPresent(holder -> holders.put(holder.policyId(), holder));
+        watcher = PolicyTopicWatcher.start(topic, clientSettings, holders);
+        try {
+            if (!watcher.awaitCaughtUp(CATCH_UP)) {
+                LOG.warn("policy topic {} not read to its end within {}; going on with what is in force", topic,
+                        CATCH_UP);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The live policy, replaceable by hot reload. */
+    public PolicyHolder live() {
+        return live;
+    }
+
+    /** The shadow policy, if one is configured. */
+    public Optional<PolicyHolder> shadow() {
+        return shadow;
+    }
+
+    /** The embedder, for writing precomputed embeddings. */
+    public PolicyEmbedder embedder() {
+        return embedder;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        text.close();
+    }
+}
