@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code --name value} options followed by positional arguments. */
-record Arguments(Map<String, String> options, List<String> positional) {
+record Arguments(Map<String, String> options, List<String> positional, List<String> raw) {
 
     static Arguments parse(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -21,7 +21,7 @@ record Arguments(Map<String, String> options, List<String> positional) {
                 positional.add(args[i]);
             }
         }
-        return new Arguments(Map.copyOf(options), List.copyOf(positional));
+        return new Arguments(Map.copyOf(options), List.copyOf(positional), List.of(args));
     }
 
     String required(String name) {

@@ -21,6 +21,7 @@ public final class Main {
               clipguard demo
               clipguard run --config FILE
               clipguard score --model DIR --policy FILE IMAGE...
+              clipguard bench --model DIR --policy FILE --photos DIR --small DIR [--out FILE]
             """;
 
     private Main() {
@@ -40,6 +41,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run();
                 case "run" -> RunCommand.run(Arguments.parse(rest));
                 case "score" -> System.exit(ScoreCommand.run(Arguments.parse(rest), System.out));
+                case "bench" -> BenchCommand.run(Arguments.parse(rest));
                 default -> {
                     System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
                     System.exit(2);

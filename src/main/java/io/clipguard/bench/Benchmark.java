@@ -1,0 +1,101 @@
+package io.clipguard.bench;
+
+import io.clipguard.app.ModelRuntime;
+import io.clipguard.avro.UploadedImage;
+import io.clipguard.config.ModelConfig;
+import io.clipguard.local.LocalStack;
+import io.clipguard.local.UploadProducer;
+import io.clipguard.model.Engine;
+import io.clipguard.pipeline.RejectedUploadException;
+import io.clipguard.pipeline.SourceCoordinates;
+import io.clipguard.topology.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Measures, in one run on one model and one set of inputs: the raw encoder's limit, the batched
+ * pipeline end to end through a real broker (saturation throughput, latency at 50% and 80% of it, heap
+ * under a 10x burst), and the naive per-record peer. Returns a markdown report with the ratios the
+ * targets are stated in.
+ */
+public final class Benchmark {
+
+    /**
+     * @param model             the bundle to run
+     * @param policy            any policy the bundle's tokenizer can read
+     * @param photos            real-size JPEG photographs
+     * @param small             small images
+     * @param maxBatchSize      the batched pipeline's batch size
+     * @param maxDelay          the batched pipeline's delay
+     * @param saturationUploads uploads per saturation phase
+     * @param loadSeconds       length of each fixed-load phase
+     */
+    public record Settings(Path model, Path policy, BenchInputs photos, BenchInputs small, int maxBatchSize,
+                           Duration maxDelay, int saturationUploads, double loadSeconds) {
+    }
+
+    private Benchmark() {
+    }
+
+    public static String run(Settings settings) throws Exception {
+        BenchReport report = new BenchReport(settings);
+        report.encoder(rawEncoder(settings));
+        try (LocalStack stack = LocalStack.start(TopicNames.DEFAULTS, 1)) {
+            try (PipelineRun batched = new PipelineRun(stack, appSettings(settings, "batched"))) {
+                batched.phase("warmup", settings.small(), 2 * settings.maxBatchSize(), 0, Duration.ofMinutes(5));
+                PhaseResult photos = batched.phase("photos", settings.photos(), settings.saturationUploads(), 0,
+                        Duration.ofMinutes(15));
+                report.batchedSaturation(photos, batched.phase("small", settings.small(),
+                        settings.saturationUploads(), 0, Duration.ofMinutes(15)));
+                double capacity = photos.imagesPerSecond();
+                for (double load : List.of(0.5, 0.8)) {
+                    int count = (int) Math.max(10, capacity * load * settings.loadSeconds());
+                    report.load(load, batched.phase("load-" + load, settings.photos(), count, capacity * load,
+                            Duration.ofMinutes(10)));
+                }
+                int burst = (int) Math.max(20, capacity * 10 * 3);
+                report.burst(burst, batched.burstHeapPeakMb(settings.photos(), burst, Duration.ofSeconds(15)));
+            }
+            try (PipelineRun naive = new PipelineRun(stack, appSettings(settings, "per-record"))) {
+                naive.phase("warmup", settings.small(), 8, 0, Duration.ofMinutes(5));
+                report.naive(naive.phase("photos", settings.photos(), Math.max(16, settings.saturationUploads() / 2), 0,
+                        Duration.ofMinutes(15)));
+            }
+        }
+        return report.markdown();
+    }
+
+    private static Map<Integer, Double> rawEncoder(Settings settings) throws RejectedUploadException {
+        try (ModelRuntime runtime = ModelRuntime.open(new ModelConfig(settings.model(), Engine.PYTORCH, 1, 2),
+                settings.policy(), Long.MAX_VALUE)) {
+            List<float[]> tensors = new ArrayList<>();
+            for (int i = 0; i < Math.min(8, settings.photos().images().size()); i++) {
+                UploadedImage upload = UploadProducer.inline("raw-" + i, settings.photos().image(i), "image/jpeg");
+                tensors.add(runtime.moderator().prepare(upload, new SourceCoordinates("bench", 0, i)).pixels());
+            }
+            List<Integer> sizes = new ArrayList<>(List.of(1, 8, 32));
+            if (!sizes.contains(settings.maxBatchSize())) {
+                sizes.add(settings.maxBatchSize());
+                Collections.sort(sizes);
+            }
+            return EncoderBench.imagesPerSecond(runtime.imageEncoder(), tensors, sizes, 3, 3.0);
+        }
+    }
+
+    private static Properties appSettings(Settings settings, String mode) {
+        Properties app = new Properties();
+        app.setProperty("clipguard.pipeline.mode", mode);
+        app.setProperty("clipguard.model.dir", settings.model().toString());
+        app.setProperty("clipguard.policy.file", settings.policy().toString());
+        app.setProperty("clipguard.batch.max-size", String.valueOf(settings.maxBatchSize()));
+        app.setProperty("clipguard.batch.max-delay-ms", String.valueOf(settings.maxDelay().toMillis()));
+        app.setProperty("num.stream.threads", "1");
+        app.setProperty("state.dir", System.getProperty("java.io.tmpdir") + "/clipguard-bench-" + System.nanoTime());
+        return app;
+    }
+}
