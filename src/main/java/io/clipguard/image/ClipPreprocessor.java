@@ -14,8 +14,8 @@ import java.util.List;
  * resized crop differs from Pillow's by 0 grey levels (see {@code ClipPreprocessorTest}).
  *
  * <p>Immutable and thread-safe. Cost grows with the input's pixel count, as Pillow's does: on one
- * core of the 2-core build machine about 7 ms for 640x480, 26 ms for 1600x1200 and 150 ms for
- * 4000x3000, so decode large images at a reduced scale first.
+ * core of the (busy) 2-core build machine about 6 ms for 640x480, 23 ms for 1600x1200 and 130 ms
+ * for 4000x3000, so decode large images at a reduced scale first.
  */
 public final class ClipPreprocessor {
 
