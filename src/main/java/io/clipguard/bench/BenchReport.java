@@ -70,7 +70,7 @@ final class BenchReport {
         out.append("Raw encoder (ready tensors, median of 3 rounds):\n\n| batch | images/s |\n|---|---|\n");
         encoder.forEach((size, ips) -> out.append(String.format(Locale.ROOT, "| %d | %.1f |%n", size, ips)));
         out.append("\nThrough the broker (upload produced -> result committed, read_committed):\n\n")
-                .append("| phase | inputs | uploads | offered/s | images/s | p50 ms | p95 ms | p99 ms | heap peak MB |\n")
+                .append("| phase | inputs | uploads | offered/s | images/s | p50 ms | p95 ms | p99 ms | live heap peak MB |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n").append(phases);
         out.append("\n").append(ratios()).append("\n");
         return out.toString();

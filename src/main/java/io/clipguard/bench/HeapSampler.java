@@ -1,12 +1,20 @@
 package io.clipguard.bench;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.List;
 
-/** Samples the heap in use every few milliseconds on a daemon thread and keeps the peak. */
+/**
+ * Samples the heap every few milliseconds on a daemon thread and keeps the peak of what was still in
+ * use after the latest garbage collection (the live set, not garbage waiting to be collected).
+ */
 final class HeapSampler implements AutoCloseable {
 
-    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null)
+            .toList();
     private final Thread thread;
     private volatile long peakBytes;
     private volatile boolean stopped;
@@ -14,7 +22,7 @@ final class HeapSampler implements AutoCloseable {
     HeapSampler() {
         thread = new Thread(() -> {
             while (!stopped) {
-                peakBytes = Math.max(peakBytes, memory.getHeapMemoryUsage().getUsed());
+                peakBytes = Math.max(peakBytes, liveBytes());
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -24,6 +32,15 @@ final class HeapSampler implements AutoCloseable {
         }, "heap-sampler");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private long liveBytes() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : heapPools) {
+            MemoryUsage afterGc = pool.getCollectionUsage();
+            bytes += afterGc == null ? 0 : afterGc.getUsed();
+        }
+        return bytes;
     }
 
     long peakMegabytes() {

@@ -9,7 +9,7 @@ package io.clipguard.bench;
  * @param p50Millis        median latency from send to committed result seen by a read_committed consumer
  * @param p95Millis        95th percentile latency
  * @param p99Millis        99th percentile latency
- * @param heapPeakMb       the largest heap in use while the phase ran
+ * @param heapPeakMb       the largest live heap (in use after a collection) while the phase ran
  */
 record PhaseResult(int uploads, double offeredPerSecond, double imagesPerSecond, double p50Millis,
                    double p95Millis, double p99Millis, long heapPeakMb) {
