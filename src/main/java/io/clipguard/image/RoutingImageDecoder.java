@@ -1,0 +1,91 @@
+package io.clipguard.image;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The decoder for untrusted uploads. Checks the byte count, tells the format from the magic bytes,
+ * reads the dimensions from the header and refuses pixel bombs before decoding any pixel, then
+ * takes the cheapest faithful route:
+ *
+ * <ul>
+ *   <li>JPEG (grey or YCbCr): decoded at 1/2, 1/4 or 1/8 size in the DCT domain, the largest
+ *       reduction that keeps the shorter side at least {@code minShortSidePx} (twice the model's
+ *       input: the model's image then differs from a full decode by well under one grey level);
+ *   <li>CMYK/YCCK JPEG, PNG, GIF (first frame), BMP, WebP: decoded at full size by ImageIO
+ *       (TwelveMonkeys where installed).
+ * </ul>
+ *
+ * Every route returns the image upright by its EXIF orientation. Alpha is kept: the pre-processor
+ * composites it over white, the same for every format. Other formats (HEIC, AVIF, TIFF, SVG, PDF,
+ * text, ...) are refused as {@link RejectReason#UNSUPPORTED_FORMAT}, naming what was sent.
+ *
+ * <p>Thread-safe. Failure modes: only {@link ImageRejectedException}, whatever the bytes: a
+ * decoder's runtime exception or stack overflow becomes {@code IMAGE_UNDECODABLE}, running out of
+ * memory becomes {@code IMAGE_TOO_LARGE}.
+ */
+public final class RoutingImageDecoder implements ImageDecoder {
+
+  private static final String ACCEPTED = Arrays.stream(ImageFormat.values())
+      .filter(ImageFormat::accepted).map(ImageFormat::displayName)
+      .collect(Collectors.joining(", "));
+
+  private final DecodeLimits limits;
+  private final int minShortSidePx;
+  private final ImageIoFrameDecoder frames;
+
+  /**
+   * @param limits         byte and pixel caps
+   * @param minShortSidePx the shorter side a reduced JPEG decode must keep; 2 x the model's input
+   *                       size is faithful, {@code Integer.MAX_VALUE} always decodes at full size
+   */
+  public RoutingImageDecoder(DecodeLimits limits, int minShortSidePx) {
+    if (minShortSidePx <= 0) {
+      throw new IllegalArgumentException("minShortSidePx must be positive, got " + minShortSidePx);
+    }
+    this.limits = limits;
+    this.minShortSidePx = minShortSidePx;
+    this.frames = new ImageIoFrameDecoder(limits);
+  }
+
+  /** A decoder for a model whose input is {@code modelSizePx} square. */
+  public static RoutingImageDecoder forModelInput(DecodeLimits limits, int modelSizePx) {
+    return new RoutingImageDecoder(limits, 2 * modelSizePx);
+  }
+
+  @Override
+  public BufferedImage decode(byte[] imageBytes) {
+    limits.checkBytes(imageBytes);
+    ImageFormat format = ImageFormat.sniff(imageBytes);
+    if (!format.accepted()) {
+      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT,
+          "format " + format.displayName() + " is not accepted; accepted: " + ACCEPTED);
+    }
+    try {
+      return format == ImageFormat.JPEG ? jpeg(imageBytes) : frames.decode(format, imageBytes);
+    } catch (ImageRejectedException e) {
+      throw e;
+    } catch (OutOfMemoryError e) {
+      throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE,
+          "ran out of memory decoding a " + format.displayName() + " image", e);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      throw new ImageRejectedException(RejectReason.IMAGE_UNDECODABLE, "cannot decode "
+          + format.displayName() + " image: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private BufferedImage jpeg(byte[] bytes) throws IOException {
+    JpegHeader header = JpegHeader.parse(bytes);
+    limits.checkDimensions(header.widthPx(), header.heightPx());
+    if (header.components() != 4 && OpenCvJpegDecoder.available()) {
+      int scale = OpenCvJpegDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
+      BufferedImage image = OpenCvJpegDecoder.decode(bytes, scale);
+      if (image != null) {
+        return image;
+      }
+    }
+    return frames.decode(ImageFormat.JPEG, bytes);
+  }
+}
