@@ -22,6 +22,10 @@ public final class Main {
               clipguard run --config FILE
               clipguard score --model DIR --policy FILE IMAGE...
               clipguard bench --model DIR --policy FILE --photos DIR --small DIR [--out FILE]
+              clipguard embed-policy --model DIR --policy FILE
+              clipguard publish-policy --config FILE --policy FILE
+              clipguard tune --policy FILE (--scored FILE --reviews FILE | --config FILE [--reviews-topic T])
+                             [--target-precision P | --target-recall R] [--confidence C] [--out DIR]
             """;
 
     private Main() {
@@ -42,6 +46,9 @@ public final class Main {
                 case "run" -> RunCommand.run(Arguments.parse(rest));
                 case "score" -> System.exit(ScoreCommand.run(Arguments.parse(rest), System.out));
                 case "bench" -> BenchCommand.run(Arguments.parse(rest));
+                case "embed-policy" -> System.exit(EmbedPolicyCommand.run(Arguments.parse(rest), System.out));
+                case "publish-policy" -> System.exit(PublishPolicyCommand.run(Arguments.parse(rest), System.out));
+                case "tune" -> System.exit(TuneCommand.run(Arguments.parse(rest), System.out));
                 default -> {
                     System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
                     System.exit(2);

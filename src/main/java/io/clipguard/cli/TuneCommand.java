@@ -1,0 +1,112 @@
+package io.clipguard.cli;
+
+import io.clipguard.avro.ModerationResult;
+import io.clipguard.avro.ReviewDecision;
+import io.clipguard.config.AppConfig;
+import io.clipguard.config.ConfigLoader;
+import io.clipguard.policy.Policy;
+import io.clipguard.policy.PolicyLoader;
+import io.clipguard.serde.AvroSerdes;
+import io.clipguard.tuning.JsonLines;
+import io.clipguard.tuning.PolicyPatch;
+import io.clipguard.tuning.PrCurve;
+import io.clipguard.tuning.PrPlot;
+import io.clipguard.tuning.Review;
+import io.clipguard.tuning.ReviewedUpload;
+import io.clipguard.tuning.ScoredUpload;
+import io.clipguard.tuning.Target;
+import io.clipguard.tuning.TopicSnapshot;
+import io.clipguard.tuning.Tuner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code tune}: joins scored results with review decisions, fits a temperature, recommends a threshold
+ * per flagging label for a target precision or recall, and writes PR-curve plots, a policy patch and
+ * the tuned policy to {@code --out}.
+ *
+ * <pre>
+ * clipguard tune --policy FILE --scored SCORED.jsonl --reviews REVIEWS.jsonl [options]   (offline)
+ * clipguard tune --policy FILE --config APP.properties [--reviews-topic T] [options]      (from Kafka)
+ * options: --target-precision P | --target-recall R   (default precision 0.9)
+ *          --confidence C   one-sided confidence of the target (default 0.95; 0.5 = point estimate)
+ *          --out DIR        (default tuning)
+ * </pre>
+ */
+final class TuneCommand {
+
+    private TuneCommand() {
+    }
+
+    static int run(Arguments arguments, PrintStream out) throws IOException {
+        Path policyFile = Path.of(arguments.required("policy"));
+        Policy policy = PolicyLoader.load(policyFile);
+        Target target = target(arguments);
+        List<ReviewedUpload> reviewed = reviewed(arguments);
+        if (reviewed.isEmpty()) {
+            throw new IllegalArgumentException("no scored upload has a review decision: nothing to tune on");
+        }
+        Tuner.Result result = Tuner.tune(policy, reviewed, target);
+        Path dir = Path.of(arguments.optional("out", "tuning"));
+        Files.createDirectories(dir);
+        for (Tuner.LabelTuning label : result.labels()) {
+            PrPlot.write(dir.resolve("pr-" + label.label().id() + ".png"), label.label().id(), label.curve(), target,
+                    label.recommended());
+        }
+        Files.writeString(dir.resolve("policy-patch.yaml"), PolicyPatch.patch(policy, result, target));
+        String stem = policyFile.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Files.writeString(dir.resolve(stem + ".tuned.yaml"),
+                PolicyPatch.apply(Files.readString(policyFile), policy, result));
+        report(out, result, dir);
+        return 0;
+    }
+
+    private static Target target(Arguments arguments) {
+        double z = Target.zFor(Double.parseDouble(arguments.optional("confidence", "0.95")));
+        String recall = arguments.optional("target-recall", null);
+        if (recall != null) {
+            return new Target(Target.Metric.RECALL, Double.parseDouble(recall), z);
+        }
+        return new Target(Target.Metric.PRECISION, Double.parseDouble(arguments.optional("target-precision", "0.9")), z);
+    }
+
+    private static List<ReviewedUpload> reviewed(Arguments arguments) throws IOException {
+        List<ScoredUpload> scored;
+        List<Review> reviews;
+        if (arguments.options().containsKey("config")) {
+            AppConfig config = ConfigLoader.load(Path.of(arguments.required("config")));
+            scored = TopicSnapshot.scored(config.topics().scored(), config.streams(), AvroSerdes.forClass(
+                    ModerationResult.class, config.serdeConfig(), config.serdeClass()).deserializer());
+            reviews = TopicSnapshot.reviews(arguments.optional("reviews-topic", "moderation.reviews"), config.streams(),
+                    AvroSerdes.forClass(ReviewDecision.class, config.serdeConfig(), config.serdeClass()).deserializer());
+        } else {
+            scored = JsonLines.readScored(Path.of(arguments.required("scored")));
+            reviews = JsonLines.readReviews(Path.of(arguments.required("reviews")));
+        }
+        return ReviewedUpload.join(scored, reviews);
+    }
+
+    private static void report(PrintStream out, Tuner.Result result, Path dir) {
+        out.printf(Locale.ROOT, "%d reviewed uploads%n", result.reviewedUploads());
+        out.printf(Locale.ROOT, "calibration: temperature x%.3f (policy temperature %.3f); expected calibration error"
+                + " %.4f -> %.4f%n", result.temperatureFactor(), result.temperature(), result.eceBefore(),
+                result.eceAfter());
+        out.printf(Locale.ROOT, "%-16s %9s %9s %9s %9s %9s %8s %8s%n", "LABEL", "WAS", "THRESHOLD", "PRECISION",
+                "RECALL", "F1", "APPLIES", "REVIEWS");
+        for (Tuner.LabelTuning label : result.labels()) {
+            PrCurve curve = label.curve();
+            String row = label.recommended()
+                    .map(p -> String.format(Locale.ROOT, "%9.4f %9.3f %9.3f %9.3f", p.threshold(), p.precision(),
+                            p.recall(), p.f1()))
+                    .orElse(String.format(Locale.ROOT, "%9s %29s", "-", "target not reachable"));
+            out.printf(Locale.ROOT, "%-16s %9.4f %s %8d %8d%n", label.label().id(), label.label().threshold(), row,
+                    curve.positives(), curve.positives() + curve.negatives());
+        }
+        out.println("wrote " + dir.resolve("policy-patch.yaml") + ", the tuned policy and PR curves (pr-*.png) in "
+                + dir);
+    }
+}

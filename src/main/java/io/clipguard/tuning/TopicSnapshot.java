@@ -1,0 +1,88 @@
+package io.clipguard.tuning;
+
+import io.clipguard.avro.LabelScore;
+import io.clipguard.avro.LabelVerdict;
+import io.clipguard.avro.ModerationResult;
+import io.clipguard.avro.ReviewDecision;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads a topic from its beginning to the end it had when reading began, without a consumer group
+ * (nothing is committed), and converts the records: scored results into {@link ScoredUpload}s, review
+ * decisions into {@link Review}s. Records that cannot be deserialised are skipped.
+ */
+public final class TopicSnapshot {
+
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private TopicSnapshot() {
+    }
+
+    public static List<ScoredUpload> scored(String topic, Properties client, Deserializer<ModerationResult> values) {
+        return read(topic, client, values, result -> {
+            Map<String, Double> scores = new LinkedHashMap<>();
+            for (LabelScore score : result.getLabels()) {
+                scores.put(score.getLabel(), score.getScore());
+            }
+            return new ScoredUpload(result.getUploadId(), result.getPolicyVersion(), scores);
+        });
+    }
+
+    public static List<Review> reviews(String topic, Properties client, Deserializer<ReviewDecision> values) {
+        return read(topic, client, values, decision -> {
+            Map<String, Boolean> verdicts = new LinkedHashMap<>();
+            for (LabelVerdict verdict : decision.getVerdicts()) {
+                verdicts.put(verdict.getLabel(), verdict.getApplies());
+            }
+            return new Review(decision.getUploadId(), verdicts, decision.getReviewer(), decision.getDecidedAt());
+        });
+    }
+
+    private static <V, T> List<T> read(String topic, Properties client, Deserializer<V> values, Function<V, T> convert) {
+        Properties settings = new Properties();
+        settings.putAll(client);
+        settings.setProperty("enable.auto.commit", "false");
+        settings.setProperty("isolation.level", "read_committed");
+        settings.remove("group.id");
+        List<T> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    V value = deserialize(values, record);
+                    if (value != null) {
+                        out.add(convert.apply(value));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static <V> V deserialize(Deserializer<V> values, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return record.value() == null ? null : values.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
