@@ -13,9 +13,9 @@ import java.util.Random;
  * cosines give at a 2.5x softer logit scale than the one that scored them, so the scores are
  * overconfident (as zero-shot CLIP's are) and a temperature of 2.5 calibrates them exactly.
  */
-final class SyntheticReviews {
+public final class SyntheticReviews {
 
-    static final String POLICY = """
+    public static final String POLICY = """
             id: synthetic
             version: 4
             rule: softmax
@@ -31,7 +31,7 @@ final class SyntheticReviews {
     private SyntheticReviews() {
     }
 
-    static List<ReviewedUpload> generate(int count, long seed) {
+    public static List<ReviewedUpload> generate(int count, long seed) {
         Random random = new Random(seed);
         List<ReviewedUpload> uploads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
