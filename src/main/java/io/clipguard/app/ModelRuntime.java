@@ -1,12 +1,13 @@
 package io.clipguard.app;
 
+import io.clipguard.config.InputConfig;
 import io.clipguard.config.ModelConfig;
 import io.clipguard.encode.Encoders;
 import io.clipguard.encode.ImageEncoder;
 import io.clipguard.image.ClipPreprocessor;
 import io.clipguard.image.ImageDecoder;
-import io.clipguard.image.ImageIoDecoder;
 import io.clipguard.image.ImageRejectedException;
+import io.clipguard.image.RoutingImageDecoder;
 import io.clipguard.model.ModelBundle;
 import io.clipguard.pipeline.InlineImageSource;
 import io.clipguard.pipeline.ModelIdentity;
@@ -29,22 +30,20 @@ import java.util.function.Supplier;
  */
 public final class ModelRuntime implements AutoCloseable {
 
-    private static final long MAX_PIXELS = 100_000_000L;
-
     private final ModelBundle bundle;
     private final ImageEncoder imageEncoder;
     private final PolicyRuntime policies;
     private final Moderator moderator;
 
-    private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, PolicyRuntime policies, long maxImageBytes) {
+    private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, PolicyRuntime policies, InputConfig input) {
         this.bundle = bundle;
         this.imageEncoder = imageEncoder;
         this.policies = policies;
-        ImageDecoder decoder = new ImageIoDecoder(MAX_PIXELS);
+        ImageDecoder decoder = decoder(input, bundle);
         ClipPreprocessor preprocessor = ClipPreprocessor.from(bundle.image());
         Supplier<EmbeddedPolicy> shadow = policies.shadow().<Supplier<EmbeddedPolicy>>map(holder -> holder)
                 .orElse(() -> null);
-        this.moderator = new Moderator(new InlineImageSource(maxImageBytes), bytes -> decode(decoder, bytes),
+        this.moderator = new Moderator(new InlineImageSource(input.limits().maxImageBytes()), bytes -> decode(decoder, bytes),
                 preprocessor::apply, imageEncoder::encode, policies.live(), shadow,
                 new ModelIdentity(bundle.modelId(), bundle.modelVersion()), Clock.systemUTC());
     }
@@ -54,23 +53,35 @@ public final class ModelRuntime implements AutoCloseable {
         return open(model, PolicyConfig.of(policyFile), maxImageBytes, EmbeddingProgress.SILENT);
     }
 
+    /** As {@link #open(ModelConfig, PolicyConfig, InputConfig, EmbeddingProgress)} with default input settings. */
+    public static ModelRuntime open(ModelConfig model, PolicyConfig policy, long maxImageBytes,
+                                    EmbeddingProgress progress) {
+        return open(model, policy, InputConfig.withMaxImageBytes(maxImageBytes), progress);
+    }
+
     /**
      * Validates and loads the bundle, opens the image encoder, and loads the live and shadow policies
      * (with precomputed embeddings where they match, else computing them unless the config forbids it).
      */
-    public static ModelRuntime open(ModelConfig model, PolicyConfig policy, long maxImageBytes,
+    public static ModelRuntime open(ModelConfig model, PolicyConfig policy, InputConfig input,
                                     EmbeddingProgress progress) {
         ModelBundle bundle = ModelBundle.load(model.dir());
         ImageEncoder imageEncoder = Encoders.image(bundle, model.engine(), model.instances(), model.intraOpThreads());
         try {
-            ImageEmbedder exemplars = new ExemplarImages(new ImageIoDecoder(MAX_PIXELS),
+            ImageEmbedder exemplars = new ExemplarImages(decoder(input, bundle),
                     ClipPreprocessor.from(bundle.image()), imageEncoder);
             PolicyRuntime policies = PolicyRuntime.open(bundle, policy, exemplars, progress);
-            return new ModelRuntime(bundle, imageEncoder, policies, maxImageBytes);
+            return new ModelRuntime(bundle, imageEncoder, policies, input);
         } catch (RuntimeException e) {
             imageEncoder.close();
             throw e;
         }
+    }
+
+    /** Uploads and exemplars alike: JPEGs reduced in the DCT domain to no less than twice the model's input. */
+    private static ImageDecoder decoder(InputConfig input, ModelBundle bundle) {
+        return input.reduceJpeg() ? RoutingImageDecoder.forModelInput(input.limits(), bundle.image().sizePx())
+                : new RoutingImageDecoder(input.limits(), Integer.MAX_VALUE);
     }
 
     private static java.awt.image.BufferedImage decode(ImageDecoder decoder, byte[] bytes)

@@ -18,9 +18,11 @@ import java.util.Properties;
  * @param serdeConfig   settings passed to the serde (schema.registry.url and friends)
  * @param streams       Kafka Streams settings, passed through untouched (with our defaults)
  * @param policy        the policy file again, with shadow policy, hot reload and precomputed embeddings
+ * @param input         image byte and pixel limits, decoding and fetching (maxImageBytes again)
  */
 public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch, Path policyFile, long maxImageBytes,
-                        String serdeClass, Map<String, Object> serdeConfig, Properties streams, PolicyConfig policy) {
+                        String serdeClass, Map<String, Object> serdeConfig, Properties streams, PolicyConfig policy,
+                        InputConfig input) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);

@@ -40,6 +40,8 @@ import java.util.Properties;
  * clipguard.topic.policy=                        # hot reload off unless set
  * clipguard.topic.shadow=moderation.shadow
  * clipguard.input.max-image-bytes=20971520
+ * clipguard.input.max-pixels=50000000       # see InputConfig
+ * clipguard.input.reduce-jpeg=true
  * clipguard.serde.class=io.clipguard.serde.SpecificAvroSerde
  * </pre>
  *
@@ -98,7 +100,8 @@ public final class ConfigLoader {
                 settings.positiveInt("preprocess.threads", 2));
         PolicyConfig policy = PolicyConfig.read(settings);
         Path policyFile = policy.file();
-        long maxImageBytes = settings.positiveLong("input.max-image-bytes", 20L * 1024 * 1024);
+        InputConfig input = InputConfig.read(settings);
+        long maxImageBytes = input.limits().maxImageBytes();
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
         settings.refuseUnknown();
 
@@ -113,7 +116,7 @@ public final class ConfigLoader {
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
         return new AppConfig(topics, model, batch, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough,
-                policy);
+                policy, input);
     }
 
     private static boolean perRecord(String mode) {

@@ -16,7 +16,7 @@ import javax.imageio.stream.ImageInputStream;
  * TwelveMonkeys reader where one is registered (it decodes CMYK and YCCK JPEGs correctly; the
  * JDK's returns wrong colours without an error). Thread-safe: one reader per call.
  */
-final class ImageIoFrameDecoder {
+final class ImageIoFrameDecoder implements FrameDecoder {
 
   static {
     // Decode from memory only: ImageIO's default cache would spill every stream to a temp file.
@@ -29,7 +29,8 @@ final class ImageIoFrameDecoder {
     this.limits = limits;
   }
 
-  BufferedImage decode(ImageFormat format, byte[] bytes) throws IOException {
+  @Override
+  public BufferedImage decode(ImageFormat format, byte[] bytes) throws IOException {
     ImageReader reader = readerFor(format);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);

@@ -34,7 +34,7 @@ public final class RoutingImageDecoder implements ImageDecoder {
 
   private final DecodeLimits limits;
   private final int minShortSidePx;
-  private final ImageIoFrameDecoder frames;
+  private final FrameDecoder frames;
 
   /**
    * @param limits         byte and pixel caps
@@ -42,12 +42,16 @@ public final class RoutingImageDecoder implements ImageDecoder {
    *                       size is faithful, {@code Integer.MAX_VALUE} always decodes at full size
    */
   public RoutingImageDecoder(DecodeLimits limits, int minShortSidePx) {
+    this(limits, minShortSidePx, new ImageIoFrameDecoder(limits));
+  }
+
+  RoutingImageDecoder(DecodeLimits limits, int minShortSidePx, FrameDecoder frames) {
     if (minShortSidePx <= 0) {
       throw new IllegalArgumentException("minShortSidePx must be positive, got " + minShortSidePx);
     }
     this.limits = limits;
     this.minShortSidePx = minShortSidePx;
-    this.frames = new ImageIoFrameDecoder(limits);
+    this.frames = frames;
   }
 
   /** A decoder for a model whose input is {@code modelSizePx} square. */
