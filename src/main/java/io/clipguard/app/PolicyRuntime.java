@@ -14,6 +14,7 @@ import io.clipguard.policy.PolicyEmbedder;
 import io.clipguard.policy.PolicyEmbeddings;
 import io.clipguard.policy.PolicyException;
 import io.clipguard.policy.PolicyLoader;
+import io.clipguard.reload.PolicyFileWatcher;
 import io.clipguard.reload.PolicyHolder;
 import io.clipguard.reload.PolicyTopicWatcher;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The policies of a running application: the live one and an optional shadow, each in a
- * {@link PolicyHolder} that hot reload can replace, embedded with the model's text encoder (kept open
+ * {@link PolicyHolder} that hot reload (policy topic, or changed files) can replace, embedded with the model's text encoder (kept open
  * for reloads) or taken from the precomputed embeddings beside the policy file. Thread-safe; close it
  * to stop watching and free the text encoder.
  */
@@ -43,6 +44,7 @@ public final class PolicyRuntime implements AutoCloseable {
     private final PolicyHolder live;
     private final Optional<PolicyHolder> shadow;
     private PolicyTopicWatcher watcher;
+    private PolicyFileWatcher fileWatcher;
 
     private PolicyRuntime(TextEncoder text, PolicyEmbedder embedder, PolicyHolder live, Optional<PolicyHolder> shadow) {
         this.text = text;
@@ -64,7 +66,14 @@ public final class PolicyRuntime implements AutoCloseable {
                 throw new PolicyException(config.shadowFile().get() + ": the shadow policy needs an id other than '"
                         + live.policyId() + "'");
             }
-            return new PolicyRuntime(text, embedder, live, shadow);
+            PolicyRuntime runtime = new PolicyRuntime(text, embedder, live, shadow);
+            if (!config.fileCheckInterval().isZero()) {
+                Map<Path, PolicyHolder> files = new HashMap<>();
+                files.put(config.file(), live);
+                shadow.ifPresent(holder -> files.put(config.shadowFile().get(), holder));
+                runtime.fileWatcher = PolicyFileWatcher.start(config.fileCheckInterval(), files);
+            }
+            return runtime;
         } catch (RuntimeException e) {
             text.close();
             throw e;
@@ -137,6 +146,9 @@ public final class PolicyRuntime implements AutoCloseable {
     public synchronized void close() {
         if (watcher != null) {
             watcher.close();
+        }
+        if (fileWatcher != null) {
+            fileWatcher.close();
         }
         text.close();
     }

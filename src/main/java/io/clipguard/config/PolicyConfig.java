@@ -1,6 +1,7 @@
 package io.clipguard.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Optional;
  * clipguard.policy.file=deploy/policies/tiny-shapes.yaml
  * clipguard.policy.shadow-file=                  # a candidate policy scored beside the live one
  * clipguard.policy.require-precomputed=false     # refuse to start without NAME.embeddings.json
+ * clipguard.policy.file-check-interval-ms=0      # > 0: reload the policy files when they change
  * clipguard.topic.policy=                        # compacted topic of policy YAML keyed by policy id
  * clipguard.topic.shadow=moderation.shadow       # where differing shadow results go
  * </pre>
@@ -19,12 +21,14 @@ import java.util.Optional;
  * @param topic              the compacted policy topic to hot-reload from, if any
  * @param requirePrecomputed refuse to start when a policy's precomputed embeddings are missing or
  *                           stale, instead of computing them
+ * @param fileCheckInterval  how often the policy files are checked for changes; zero for never
  */
-public record PolicyConfig(Path file, Optional<Path> shadowFile, Optional<String> topic, boolean requirePrecomputed) {
+public record PolicyConfig(Path file, Optional<Path> shadowFile, Optional<String> topic, boolean requirePrecomputed,
+                           Duration fileCheckInterval) {
 
     /** Just a policy file: no shadow, no hot reload, embeddings computed when not precomputed. */
     public static PolicyConfig of(Path file) {
-        return new PolicyConfig(file, Optional.empty(), Optional.empty(), false);
+        return new PolicyConfig(file, Optional.empty(), Optional.empty(), false, Duration.ZERO);
     }
 
     static PolicyConfig read(Settings settings) {
@@ -36,6 +40,20 @@ public record PolicyConfig(Path file, Optional<Path> shadowFile, Optional<String
             throw new ConfigException(ConfigLoader.PREFIX + "policy.require-precomputed=" + require
                     + " is not valid: use true or false");
         }
-        return new PolicyConfig(file, shadow, topic, Boolean.parseBoolean(require));
+        return new PolicyConfig(file, shadow, topic, Boolean.parseBoolean(require), checkInterval(settings));
+    }
+
+    private static Duration checkInterval(Settings settings) {
+        String text = settings.text("policy.file-check-interval-ms", "0");
+        try {
+            long millis = Long.parseLong(text);
+            if (millis >= 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(ConfigLoader.PREFIX + "policy.file-check-interval-ms=" + text
+                + " is not valid: use 0 (off) or a positive number of milliseconds");
     }
 }

@@ -39,7 +39,7 @@ class PolicyEmbeddingsWithTinyModelTest {
     }
 
     private static PolicyConfig requiringPrecomputed(Path file) {
-        return new PolicyConfig(file, Optional.empty(), Optional.empty(), true);
+        return new PolicyConfig(file, Optional.empty(), Optional.empty(), true, java.time.Duration.ZERO);
     }
 
     @Test
