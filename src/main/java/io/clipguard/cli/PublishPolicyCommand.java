@@ -2,12 +2,13 @@ package io.clipguard.cli;
 
 import io.clipguard.config.AppConfig;
 import io.clipguard.config.ConfigLoader;
+import io.clipguard.config.KafkaConnection;
 import io.clipguard.policy.Policy;
 import io.clipguard.policy.PolicyLoader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,8 +31,8 @@ final class PublishPolicyCommand {
                 new IllegalArgumentException("clipguard.topic.policy is not set in " + arguments.required("config")));
         Path file = Path.of(arguments.required("policy"));
         Policy policy = PolicyLoader.load(file);
-        Map<String, Object> settings = Map.of("bootstrap.servers", config.streams().getProperty("bootstrap.servers"),
-                "enable.idempotence", "true", "acks", "all");
+        Properties settings = KafkaConnection.settings(config.streams());
+        settings.setProperty("acks", "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings, new StringSerializer(),
                 new StringSerializer())) {
             RecordMetadata sent = producer.send(new ProducerRecord<>(topic, policy.id(), Files.readString(file))).get();

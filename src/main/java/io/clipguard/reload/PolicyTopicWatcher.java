@@ -1,5 +1,6 @@
 package io.clipguard.reload;
 
+import io.clipguard.config.KafkaConnection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +30,6 @@ public final class PolicyTopicWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyTopicWatcher.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final List<String> CLIENT_PREFIXES =
-            List.of("bootstrap.servers", "security.", "ssl.", "sasl.", "client.dns.lookup", "request.timeout.ms");
 
     private final String topic;
     private final Map<String, PolicyHolder> holders;
@@ -54,10 +53,7 @@ public final class PolicyTopicWatcher implements AutoCloseable {
      * @param holders        by policy id; records for other ids are ignored
      */
     public static PolicyTopicWatcher start(String topic, Properties clientSettings, Map<String, PolicyHolder> holders) {
-        Properties settings = new Properties();
-        clientSettings.stringPropertyNames().stream()
-                .filter(key -> CLIENT_PREFIXES.stream().anyMatch(key::startsWith))
-                .forEach(key -> settings.setProperty(key, clientSettings.getProperty(key)));
+        Properties settings = KafkaConnection.settings(clientSettings);
         settings.setProperty("enable.auto.commit", "false");
         settings.setProperty("allow.auto.create.topics", "false");
         settings.setProperty("isolation.level", "read_committed");

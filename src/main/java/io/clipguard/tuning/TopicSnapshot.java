@@ -4,6 +4,7 @@ import io.clipguard.avro.LabelScore;
 import io.clipguard.avro.LabelVerdict;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.ReviewDecision;
+import io.clipguard.config.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,11 +51,9 @@ public final class TopicSnapshot {
     }
 
     private static <V, T> List<T> read(String topic, Properties client, Deserializer<V> values, Function<V, T> convert) {
-        Properties settings = new Properties();
-        settings.putAll(client);
+        Properties settings = KafkaConnection.settings(client);
         settings.setProperty("enable.auto.commit", "false");
         settings.setProperty("isolation.level", "read_committed");
-        settings.remove("group.id");
         List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
