@@ -10,6 +10,7 @@ import io.clipguard.local.OutcomeReader;
 import io.clipguard.local.SampleImages;
 import io.clipguard.local.SampleImages.Sample;
 import io.clipguard.local.UploadProducer;
+import io.clipguard.model.ModelBundle;
 import io.clipguard.topology.TopicNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ final class DemoCommand {
 
     static void run() throws Exception {
         TopicNames topics = TopicNames.DEFAULTS;
+        ModelBundle.load(MODEL); // fail fast, before starting anything, if the bundle is broken
         say("Starting a local Kafka broker (KRaft) and a local schema registry on 127.0.0.1 ...");
         try (LocalStack stack = LocalStack.start(topics, 3)) {
             say("Broker at " + stack.bootstrapServers() + ", registry at " + stack.registryUrl());
