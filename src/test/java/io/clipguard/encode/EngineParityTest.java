@@ -67,21 +67,23 @@ class EngineParityTest {
 
   @Test
   void batchingDoesNotChangeEmbeddings() {
-    float[][] batched = pytorch.encode(pixels);
-    for (int i = 0; i < pixels.size(); i++) {
-      float[] alone = pytorch.encode(List.of(pixels.get(i)))[0];
+    List<float[]> some = pixels.subList(0, 6);
+    float[][] batched = pytorch.encode(some);
+    for (int i = 0; i < some.size(); i++) {
+      float[] alone = pytorch.encode(List.of(some.get(i)))[0];
       assertTrue(TinyClip.maxAbsDiff(batched[i], alone) < BATCH_TOLERANCE, "sample " + i);
     }
   }
 
   @Test
   void concurrentCallersGetTheSameEmbeddings() throws Exception {
-    float[][] expected = pytorch.encode(pixels);
+    List<float[]> some = pixels.subList(0, 8);
+    float[][] expected = pytorch.encode(some);
     ExecutorService callers = Executors.newFixedThreadPool(4);
     try {
       List<Future<float[][]>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        results.add(callers.submit(() -> pytorch.encode(pixels)));
+        results.add(callers.submit(() -> pytorch.encode(some)));
       }
       for (Future<float[][]> result : results) {
         float[][] actual = result.get();
