@@ -1,8 +1,8 @@
 package io.clipguard.app;
 
 import io.clipguard.config.PolicyConfig;
-import io.clipguard.encode.Encoders;
-import io.clipguard.encode.TextEncoder;
+import io.clipguard.model.BundleFile;
+import io.clipguard.model.Engine;
 import io.clipguard.model.ModelBundle;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.policy.EmbeddingKey;
@@ -17,10 +17,14 @@ import io.clipguard.policy.PolicyLoader;
 import io.clipguard.reload.PolicyFileWatcher;
 import io.clipguard.reload.PolicyHolder;
 import io.clipguard.reload.PolicyTopicWatcher;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,23 +34,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The policies of a running application: the live one and an optional shadow, each in a
- * {@link PolicyHolder} that hot reload (policy topic, or changed files) can replace, embedded with the model's text encoder (kept open
- * for reloads) or taken from the precomputed embeddings beside the policy file. Thread-safe; close it
- * to stop watching and free the text encoder.
+ * {@link PolicyHolder} that hot reload (policy topic, or changed files) can replace. Embeddings come
+ * from the precomputed file beside each policy where their keys match; the rest are computed with
+ * the model's text encoder, which is loaded only then and kept for later reloads. Thread-safe; close
+ * it to stop watching and free the text encoder.
  */
 public final class PolicyRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyRuntime.class);
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
-    private final TextEncoder text;
+    private final LazyTextEncoder text;
     private final PolicyEmbedder embedder;
     private final PolicyHolder live;
     private final Optional<PolicyHolder> shadow;
     private PolicyTopicWatcher watcher;
     private PolicyFileWatcher fileWatcher;
 
-    private PolicyRuntime(TextEncoder text, PolicyEmbedder embedder, PolicyHolder live, Optional<PolicyHolder> shadow) {
+    private PolicyRuntime(LazyTextEncoder text, PolicyEmbedder embedder, PolicyHolder live, Optional<PolicyHolder> shadow) {
         this.text = text;
         this.embedder = embedder;
         this.live = live;
@@ -55,9 +60,9 @@ public final class PolicyRuntime implements AutoCloseable {
 
     /** Loads and embeds the live (and shadow) policy; throws {@link PolicyException} when one cannot be used. */
     static PolicyRuntime open(ModelBundle bundle, PolicyConfig config, ImageEmbedder images, EmbeddingProgress progress) {
-        TextEncoder text = Encoders.text(bundle);
+        LazyTextEncoder text = new LazyTextEncoder(bundle);
         try {
-            PolicyEmbedder embedder = new PolicyEmbedder(bundle.modelId(), (float) bundle.logitScale(), text::encode,
+            PolicyEmbedder embedder = new PolicyEmbedder(embeddingModel(bundle), (float) bundle.logitScale(), text,
                     images);
             PolicyHolder live = load(embedder, config.file(), config.requirePrecomputed(), progress);
             Optional<PolicyHolder> shadow = config.shadowFile()
@@ -68,16 +73,39 @@ public final class PolicyRuntime implements AutoCloseable {
             }
             PolicyRuntime runtime = new PolicyRuntime(text, embedder, live, shadow);
             if (!config.fileCheckInterval().isZero()) {
-                Map<Path, PolicyHolder> files = new HashMap<>();
-                files.put(config.file(), live);
-                shadow.ifPresent(holder -> files.put(config.shadowFile().get(), holder));
-                runtime.fileWatcher = PolicyFileWatcher.start(config.fileCheckInterval(), files);
+                runtime.watchFiles(config);
             }
             return runtime;
         } catch (RuntimeException e) {
             text.close();
             throw e;
         }
+    }
+
+    /**
+     * What embeddings depend on in a bundle: its id and version and the checksums of its encoders and
+     * tokenizer, so a retrained model under the same id never reuses stale embeddings.
+     */
+    static String embeddingModel(ModelBundle bundle) {
+        String checksums = bundle.files().stream()
+                .filter(file -> !file.role().equals(BundleFile.IMAGE_ENCODER)
+                        || file.format().equals(Engine.PYTORCH.fileFormat()))
+                .map(file -> file.role() + "=" + file.sha256() + ";")
+                .sorted()
+                .reduce("", String::concat);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(checksums.getBytes(StandardCharsets.UTF_8));
+            return bundle.modelId() + "@" + bundle.modelVersion() + "#" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private void watchFiles(PolicyConfig config) {
+        Map<Path, PolicyHolder> files = new HashMap<>();
+        files.put(config.file(), live);
+        shadow.ifPresent(holder -> files.put(config.shadowFile().get(), holder));
+        fileWatcher = PolicyFileWatcher.start(config.fileCheckInterval(), files);
     }
 
     private static PolicyHolder load(PolicyEmbedder embedder, Path file, boolean requirePrecomputed,
