@@ -25,7 +25,8 @@ public final class Main {
               clipguard embed-policy --model DIR --policy FILE
               clipguard publish-policy --config FILE --policy FILE
               clipguard tune --policy FILE (--scored FILE --reviews FILE | --config FILE [--reviews-topic T])
-                             [--target-precision P | --target-recall R] [--confidence C] [--out DIR]
+                             [--target-precision P | --target-recall R] [--confidence C]
+                             [--policy-version V] [--out DIR]
             """;
 
     private Main() {

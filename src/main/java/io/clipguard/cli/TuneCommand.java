@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code tune}: joins scored results with review decisions, fits a temperature, recommends a threshold
@@ -34,6 +36,7 @@ import java.util.Locale;
  * clipguard tune --policy FILE --config APP.properties [--reviews-topic T] [options]      (from Kafka)
  * options: --target-precision P | --target-recall R   (default precision 0.9)
  *          --confidence C   one-sided confidence of the target (default 0.95; 0.5 = point estimate)
+ *          --policy-version V   only scores made by this version of the policy
  *          --out DIR        (default tuning)
  * </pre>
  */
@@ -86,6 +89,16 @@ final class TuneCommand {
         } else {
             scored = JsonLines.readScored(Path.of(arguments.required("scored")));
             reviews = JsonLines.readReviews(Path.of(arguments.required("reviews")));
+        }
+        String version = arguments.optional("policy-version", null);
+        if (version != null) {
+            scored = scored.stream().filter(upload -> upload.policyVersion().equals(version)).toList();
+        }
+        Set<String> versions = new TreeSet<>();
+        scored.forEach(upload -> versions.add(upload.policyVersion()));
+        if (versions.size() > 1) {
+            System.err.println("note: scores from policy versions " + versions + " are mixed; pick one with"
+                    + " --policy-version if their labels or temperatures differ");
         }
         return ReviewedUpload.join(scored, reviews);
     }
