@@ -110,6 +110,29 @@ class PolicyHotReloadIT {
         }
     }
 
+    @Test
+    void aPolicyTopicCreatedAfterStartUpIsPickedUp() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String bootstrap = SharedKafka.get().bootstrapServers();
+        String registry = LocalSchemaRegistry.shared().url().toString();
+        Map<String, String> topics = Map.of("uploads", "uploads-" + run, "scored", "scored-" + run,
+                "flagged", "flagged-" + run, "dlq", "dlq-" + run, "shadow", "shadow-" + run);
+        createTopics(bootstrap, topics);
+        Map<String, String> withPolicyTopic = new java.util.HashMap<>(topics);
+        withPolicyTopic.put("policy", "policies-" + run);
+        Properties settings = settings(run, bootstrap, registry, withPolicyTopic, null);
+        long start = System.nanoTime();
+        try (ModerationApp app = ModerationApp.start(ConfigLoader.from(settings));
+             KafkaProducer<String, String> policies = new KafkaProducer<>(
+                     Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(25).toNanos(), "start-up does not wait for it");
+            createTopics(bootstrap, Map.of("policy", "policies-" + run));
+            String v2 = Files.readString(POLICY).replace("version: \"1\"", "version: \"2\"");
+            policies.send(new ProducerRecord<>("policies-" + run, "tiny-shapes", v2)).get();
+            await(() -> app.runtime().policy().policy().version().equals("2"), "v2 in force");
+        }
+    }
+
     private static boolean crossFired(ModerationResult result) {
         return result.getLabels().stream().anyMatch(label -> label.getLabel().equals("cross") && label.getFired());
     }
@@ -152,7 +175,9 @@ class PolicyHotReloadIT {
         topics.forEach((role, name) -> settings.setProperty("clipguard.topic." + role, name));
         settings.setProperty("clipguard.model.dir", MODEL.toString());
         settings.setProperty("clipguard.policy.file", POLICY.toString());
-        settings.setProperty("clipguard.policy.shadow-file", shadow.toString());
+        if (shadow != null) {
+            settings.setProperty("clipguard.policy.shadow-file", shadow.toString());
+        }
         return settings;
     }
 }
