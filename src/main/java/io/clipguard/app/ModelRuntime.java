@@ -8,8 +8,8 @@ import io.clipguard.image.ClipPreprocessor;
 import io.clipguard.image.ImageDecoder;
 import io.clipguard.image.ImageRejectedException;
 import io.clipguard.image.RoutingImageDecoder;
+import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.model.ModelBundle;
-import io.clipguard.pipeline.InlineImageSource;
 import io.clipguard.pipeline.ModelIdentity;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Reason;
@@ -43,7 +43,8 @@ public final class ModelRuntime implements AutoCloseable {
         ClipPreprocessor preprocessor = ClipPreprocessor.from(bundle.image());
         Supplier<EmbeddedPolicy> shadow = policies.shadow().<Supplier<EmbeddedPolicy>>map(holder -> holder)
                 .orElse(() -> null);
-        this.moderator = new Moderator(new InlineImageSource(input.limits().maxImageBytes()), bytes -> decode(decoder, bytes),
+        this.moderator = new Moderator(UploadImageSource.from(input.fetch(), input.limits().maxImageBytes()),
+                bytes -> decode(decoder, bytes),
                 preprocessor::apply, imageEncoder::encode, policies.live(), shadow,
                 new ModelIdentity(bundle.modelId(), bundle.modelVersion()), Clock.systemUTC());
     }

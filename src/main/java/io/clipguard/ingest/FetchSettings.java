@@ -47,7 +47,7 @@ public record FetchSettings(Set<String> schemes, List<String> allowedHosts, List
             }
         }
         if (schemes.contains("file") && fileBaseDir.isEmpty()) {
-            throw new IllegalArgumentException("the file scheme needs a base directory");
+            throw new IllegalArgumentException("the file scheme needs a file base directory");
         }
         if (maxRedirects < 0 || maxAttempts < 1) {
             throw new IllegalArgumentException("maxRedirects must be >= 0 and maxAttempts >= 1");
