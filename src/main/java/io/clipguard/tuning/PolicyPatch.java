@@ -49,7 +49,8 @@ public final class PolicyPatch {
                                 + label.curve().negatives(), label.curve().positives()));
             } else {
                 yaml.append(String.format(Locale.ROOT, "    threshold: %.4f   # unchanged: no threshold reaches the"
-                        + " target on %d reviews%n", label.label().threshold(), label.curve().points().size()));
+                        + " target on %d reviews%n", label.label().threshold(), label.curve().positives()
+                        + label.curve().negatives()));
             }
         }
         return yaml.toString();

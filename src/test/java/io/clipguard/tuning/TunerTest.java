@@ -63,4 +63,28 @@ class TunerTest {
                 new Target(Target.Metric.PRECISION, 0.9, 1.645));
         assertEquals(List.of("bad"), result.labels().stream().map(l -> l.label().id()).toList());
     }
+
+    @Test
+    void cosineMarginPoliciesGetThresholdsInCosinesAndKeepTheirTemperature() {
+        Policy margin = PolicyLoader.parse("""
+                id: m
+                version: 1
+                rule: cosine_margin
+                labels: [{id: bad, prompts: [x], action: review, threshold: 0.25}]
+                """, "m.yaml");
+        java.util.Random random = new java.util.Random(5);
+        List<ReviewedUpload> reviewed = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            double cosine = 0.2 + 0.05 * random.nextGaussian();
+            boolean bad = random.nextDouble() < 1 / (1 + Math.exp(-(cosine - 0.25) / 0.02));
+            reviewed.add(new ReviewedUpload(new ScoredUpload("u" + i, "1", java.util.Map.of("bad", cosine)),
+                    java.util.Map.of("bad", bad)));
+        }
+        Tuner.Result result = Tuner.tune(margin, reviewed, new Target(Target.Metric.PRECISION, 0.9, 1.645));
+        assertEquals(1.0, result.temperature());
+        assertEquals(0.02, result.temperatureFactor(), 0.005);
+        assertTrue(result.eceAfter() < result.eceBefore());
+        double threshold = result.labels().get(0).recommended().orElseThrow().threshold();
+        assertTrue(threshold > 0.25 && threshold < 0.4, "a cosine above the 50% point: " + threshold);
+    }
 }
