@@ -40,7 +40,7 @@ public final class ModerationApp implements AutoCloseable {
     /** Loads the model and policy, builds the topology and starts processing. */
     public static ModerationApp start(AppConfig config) {
         ModelRuntime runtime = ModelRuntime.open(config.model(), config.policy(), config.input(),
-                io.clipguard.policy.EmbeddingProgress.SILENT);
+                PolicyRuntime.loggedProgress());
         config.policy().topic().ifPresent(topic -> runtime.policies().watch(topic, config.streams()));
         ModerationTopics topics = ModerationTopics.of(config.topics(),
                 AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),

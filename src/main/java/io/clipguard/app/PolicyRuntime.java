@@ -82,6 +82,18 @@ public final class PolicyRuntime implements AutoCloseable {
         }
     }
 
+    /** Progress for start-up logs: a line at every quarter of the prompts and images to embed. */
+    public static EmbeddingProgress loggedProgress() {
+        int[] quartersLogged = {0};
+        return (done, total) -> {
+            int quarter = total == 0 ? 4 : done * 4 / total;
+            if (quarter > quartersLogged[0]) {
+                quartersLogged[0] = quarter;
+                LOG.info("embedded {}/{} prompts and exemplar images", done, total);
+            }
+        };
+    }
+
     /**
      * What embeddings depend on in a bundle: its id and version and the checksums of its encoders and
      * tokenizer, so a retrained model under the same id never reuses stale embeddings.
