@@ -1,8 +1,6 @@
 package io.clipguard.app;
 
 import io.clipguard.config.PolicyConfig;
-import io.clipguard.model.BundleFile;
-import io.clipguard.model.Engine;
 import io.clipguard.model.ModelBundle;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.policy.EmbeddingKey;
@@ -17,14 +15,10 @@ import io.clipguard.policy.PolicyLoader;
 import io.clipguard.reload.PolicyFileWatcher;
 import io.clipguard.reload.PolicyHolder;
 import io.clipguard.reload.PolicyTopicWatcher;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +56,7 @@ public final class PolicyRuntime implements AutoCloseable {
     static PolicyRuntime open(ModelBundle bundle, PolicyConfig config, ImageEmbedder images, EmbeddingProgress progress) {
         LazyTextEncoder text = new LazyTextEncoder(bundle);
         try {
-            PolicyEmbedder embedder = new PolicyEmbedder(embeddingModel(bundle), (float) bundle.logitScale(), text,
+            PolicyEmbedder embedder = new PolicyEmbedder(EmbeddingModelId.of(bundle), (float) bundle.logitScale(), text,
                     images);
             PolicyHolder live = load(embedder, config.file(), config.requirePrecomputed(), progress);
             Optional<PolicyHolder> shadow = config.shadowFile()
@@ -92,25 +86,6 @@ public final class PolicyRuntime implements AutoCloseable {
                 LOG.info("embedded {}/{} prompts and exemplar images", done, total);
             }
         };
-    }
-
-    /**
-     * What embeddings depend on in a bundle: its id and version and the checksums of its encoders and
-     * tokenizer, so a retrained model under the same id never reuses stale embeddings.
-     */
-    static String embeddingModel(ModelBundle bundle) {
-        String checksums = bundle.files().stream()
-                .filter(file -> !file.role().equals(BundleFile.IMAGE_ENCODER)
-                        || file.format().equals(Engine.PYTORCH.fileFormat()))
-                .map(file -> file.role() + "=" + file.sha256() + ";")
-                .sorted()
-                .reduce("", String::concat);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(checksums.getBytes(StandardCharsets.UTF_8));
-            return bundle.modelId() + "@" + bundle.modelVersion() + "#" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     private void watchFiles(PolicyConfig config) {
