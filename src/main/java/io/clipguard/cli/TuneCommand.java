@@ -11,6 +11,7 @@ import io.clipguard.tuning.JsonLines;
 import io.clipguard.tuning.PolicyPatch;
 import io.clipguard.tuning.PrCurve;
 import io.clipguard.tuning.PrPlot;
+import io.clipguard.tuning.ReliabilityPlot;
 import io.clipguard.tuning.Review;
 import io.clipguard.tuning.ReviewedUpload;
 import io.clipguard.tuning.ScoredUpload;
@@ -28,8 +29,8 @@ import java.util.TreeSet;
 
 /**
  * {@code tune}: joins scored results with review decisions, fits a temperature, recommends a threshold
- * per flagging label for a target precision or recall, and writes PR-curve plots, a policy patch and
- * the tuned policy to {@code --out}.
+ * per flagging label for a target precision or recall, and writes PR-curve plots, a reliability
+ * diagram, a policy patch and the tuned policy to {@code --out}.
  *
  * <pre>
  * clipguard tune --policy FILE --scored SCORED.jsonl --reviews REVIEWS.jsonl [options]   (offline)
@@ -60,6 +61,8 @@ final class TuneCommand {
             PrPlot.write(dir.resolve("pr-" + label.label().id() + ".png"), label.label().id(), label.curve(), target,
                     label.recommended());
         }
+        ReliabilityPlot.write(dir.resolve("calibration.png"), result.pairsBefore(), result.pairsAfter(),
+                result.eceBefore(), result.eceAfter());
         Files.writeString(dir.resolve("policy-patch.yaml"), PolicyPatch.patch(policy, result, target));
         String stem = policyFile.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Files.writeString(dir.resolve(stem + ".tuned.yaml"),
@@ -119,7 +122,7 @@ final class TuneCommand {
             out.printf(Locale.ROOT, "%-16s %9.4f %s %8d %8d%n", label.label().id(), label.label().threshold(), row,
                     curve.positives(), curve.positives() + curve.negatives());
         }
-        out.println("wrote " + dir.resolve("policy-patch.yaml") + ", the tuned policy and PR curves (pr-*.png) in "
-                + dir);
+        out.println("wrote " + dir.resolve("policy-patch.yaml") + ", the tuned policy, PR curves (pr-*.png) and a"
+                + " reliability diagram (calibration.png) in " + dir);
     }
 }

@@ -36,9 +36,12 @@ public final class Tuner {
      * @param eceBefore        expected calibration error of the scores as they were
      * @param eceAfter         expected calibration error at the fitted temperature
      * @param labels           per flagging label
+     * @param pairsBefore      the reviewed (score, applies) pairs as scored, for a reliability diagram
+     * @param pairsAfter       the same at the fitted temperature
      */
     public record Result(int reviewedUploads, double temperatureFactor, double temperature, double eceBefore,
-                         double eceAfter, List<LabelTuning> labels) {
+                         double eceAfter, List<LabelTuning> labels, List<Calibration.Pair> pairsBefore,
+                         List<Calibration.Pair> pairsAfter) {
     }
 
     public static Result tune(Policy policy, List<ReviewedUpload> reviewed, Target target) {
@@ -47,8 +50,10 @@ public final class Tuner {
         policy.labels().forEach(label -> thresholds.put(label.id(), label.threshold()));
         Calibration calibration = new Calibration(softmax, thresholds);
         double factor = calibration.fitTemperature(reviewed);
-        double before = Calibration.expectedCalibrationError(calibration.pairs(reviewed, softmax ? 1.0 : 0), ECE_BINS);
-        double after = Calibration.expectedCalibrationError(calibration.pairs(reviewed, factor), ECE_BINS);
+        List<Calibration.Pair> pairsBefore = calibration.pairs(reviewed, softmax ? 1.0 : 0);
+        List<Calibration.Pair> pairsAfter = calibration.pairs(reviewed, factor);
+        double before = Calibration.expectedCalibrationError(pairsBefore, ECE_BINS);
+        double after = Calibration.expectedCalibrationError(pairsAfter, ECE_BINS);
         double scoringTemperature = softmax ? factor : 0;
         List<LabelTuning> labels = new ArrayList<>();
         for (Label label : policy.labels()) {
@@ -58,7 +63,7 @@ public final class Tuner {
             }
         }
         double temperature = softmax ? policy.temperature() * factor : policy.temperature();
-        return new Result(reviewed.size(), factor, temperature, before, after, labels);
+        return new Result(reviewed.size(), factor, temperature, before, after, labels, pairsBefore, pairsAfter);
     }
 
     private static List<PrCurve.Sample> samples(Calibration calibration, List<ReviewedUpload> reviewed, String label,

@@ -49,6 +49,10 @@ class TuneCommandFilesTest {
         PrPlot.write(png, "bad", result.labels().get(0).curve(), target, result.labels().get(0).recommended());
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(640, image.getWidth());
+        Path reliability = dir.resolve("calibration.png");
+        ReliabilityPlot.write(reliability, result.pairsBefore(), result.pairsAfter(), result.eceBefore(),
+                result.eceAfter());
+        assertEquals(480, ImageIO.read(reliability.toFile()).getHeight());
     }
 
     @Test
