@@ -8,12 +8,12 @@ import java.util.Optional;
  * recall) whose precision holds; for a recall target, the highest threshold (most precision) whose
  * recall holds. Empty when no threshold reaches the target. Stateless.
  */
-public final class ThresholdRecommender {
+final class ThresholdRecommender {
 
     private ThresholdRecommender() {
     }
 
-    public static Optional<PrCurve.Point> recommend(PrCurve curve, Target target) {
+    static Optional<PrCurve.Point> recommend(PrCurve curve, Target target) {
         List<PrCurve.Point> points = curve.points();
         if (target.metric() == Target.Metric.PRECISION) {
             for (int i = points.size() - 1; i >= 0; i--) {
