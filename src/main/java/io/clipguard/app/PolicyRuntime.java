@@ -65,6 +65,9 @@ public final class PolicyRuntime implements AutoCloseable {
                 throw new PolicyException(config.shadowFile().get() + ": the shadow policy needs an id other than '"
                         + live.policyId() + "'");
             }
+            shadow.ifPresent(holder -> LOG.info("shadow policy {} v{} is scored beside {} v{}; where it decides"
+                    + " otherwise, its result goes to the shadow topic", holder.policyId(),
+                    holder.get().policy().version(), live.policyId(), live.get().policy().version()));
             PolicyRuntime runtime = new PolicyRuntime(text, embedder, live, shadow);
             if (!config.fileCheckInterval().isZero()) {
                 runtime.watchFiles(config);
