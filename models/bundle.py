@@ -18,6 +18,7 @@ otherwise only onnx.checker and the graph's input/output signature are checked.
 """
 import datetime
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -204,11 +205,15 @@ def export_onnx(module: nn.Module, example: torch.Tensor, path: str, input_name:
     os.makedirs(tmp_dir)
     try:
         tmp_path = os.path.join(tmp_dir, os.path.basename(path))
+        kwargs = {}
+        if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+            kwargs["dynamo"] = False  # the TorchScript-based exporter (default before torch 2.9)
         with torch.no_grad():
             torch.onnx.export(module, (example,), tmp_path, input_names=[input_name],
                               output_names=[output_name], opset_version=opset,
                               do_constant_folding=True,
-                              dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}})
+                              dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}},
+                              **kwargs)
         model = onnx.load(tmp_path)  # also pulls in external data torch may have scattered
         weight_bytes = sum(len(t.raw_data) for t in model.graph.initializer)
         data_name = os.path.basename(path) + ".data"

@@ -8,8 +8,9 @@ model switches off:
 
 * ``pre_pool``: an average-pool applied to the 224x224 input before anything else, so a tiny
   model can take exactly what ViT-B/32 takes but compute at a lower resolution;
-* ``stem_channels``: a few stride-2 3x3 convolutions before the patch embedding (a "conv stem",
-  which makes small vision transformers train much faster).
+* ``stem_channels`` / ``stem_strides`` / ``stem_norm``: a few 3x3 convolutions (optionally
+  with BatchNorm) before the patch embedding (a "conv stem", which makes small vision
+  transformers train much faster).
 
 Attention is written out by hand (no nn.MultiheadAttention) so that TorchScript tracing and
 ONNX export see a plain graph of matmul/softmax ops with a dynamic batch dimension.
@@ -101,7 +102,8 @@ class VisionTransformer(nn.Module):
     """
 
     def __init__(self, input_resolution: int, patch_size: int, width: int, layers: int, heads: int,
-                 act: str = "quick_gelu", pre_pool: int = 1, stem_channels: Sequence[int] = ()):
+                 act: str = "quick_gelu", pre_pool: int = 1, stem_channels: Sequence[int] = (),
+                 stem_strides: Optional[Sequence[int]] = None, stem_norm: bool = False):
         super().__init__()
         self.input_resolution = input_resolution
         self.pre_pool = pre_pool
@@ -109,10 +111,14 @@ class VisionTransformer(nn.Module):
         res = input_resolution // pre_pool
         stem = []
         c_in = 3
-        for c in stem_channels:
-            stem += [nn.Conv2d(c_in, c, kernel_size=3, stride=2, padding=1), make_act(act)]
+        strides = list(stem_strides) if stem_strides is not None else [2] * len(stem_channels)
+        for c, st in zip(stem_channels, strides):
+            stem.append(nn.Conv2d(c_in, c, kernel_size=3, stride=st, padding=1, bias=not stem_norm))
+            if stem_norm:
+                stem.append(nn.BatchNorm2d(c))
+            stem.append(make_act(act))
             c_in = c
-            res = (res + 1) // 2
+            res = (res - 1) // st + 1
         self.stem = nn.Sequential(*stem) if stem else nn.Identity()
         assert res % patch_size == 0, (res, patch_size)
         self.grid = res // patch_size

@@ -105,7 +105,7 @@ def render(rng: np.random.Generator, color: str, shape: str, pattern: str, size:
     img = _background(rng, h, w)
     s = min(h, w)
     top0, left0 = (h - s) / 2.0, (w - s) / 2.0  # central square = what the centre crop keeps
-    r = s * (rng.uniform(0.14, 0.19) if size == "small" else rng.uniform(0.29, 0.37))
+    r = s * (rng.uniform(0.17, 0.23) if size == "small" else rng.uniform(0.30, 0.40))
     margin = r + 0.04 * s
     cx = left0 + rng.uniform(margin, s - margin)
     cy = top0 + rng.uniform(margin, s - margin)
