@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
  *   <li>JPEG (grey or YCbCr): decoded at 1/2, 1/4 or 1/8 size in the DCT domain, the largest
  *       reduction that keeps the shorter side at least {@code minShortSidePx} (twice the model's
  *       input: the model's image then differs from a full decode by well under one grey level);
- *   <li>CMYK/YCCK JPEG, PNG, GIF (first frame), BMP, WebP: decoded at full size by ImageIO
- *       (TwelveMonkeys where installed).
+ *   <li>WebP (first frame of an animation): decoded at full size by libwebp (OpenCV);
+ *   <li>CMYK/YCCK JPEG, PNG, GIF (first frame), BMP: decoded at full size by ImageIO
+ *       (TwelveMonkeys for JPEG).
  * </ul>
  *
  * Every route returns the image upright by its EXIF orientation. Alpha is kept: the pre-processor
@@ -68,7 +69,11 @@ public final class RoutingImageDecoder implements ImageDecoder {
           "format " + format.displayName() + " is not accepted; accepted: " + ACCEPTED);
     }
     try {
-      return format == ImageFormat.JPEG ? jpeg(imageBytes) : frames.decode(format, imageBytes);
+      return switch (format) {
+        case JPEG -> jpeg(imageBytes);
+        case WEBP -> webp(imageBytes);
+        default -> frames.decode(format, imageBytes);
+      };
     } catch (ImageRejectedException e) {
       throw e;
     } catch (OutOfMemoryError e) {
@@ -83,13 +88,42 @@ public final class RoutingImageDecoder implements ImageDecoder {
   private BufferedImage jpeg(byte[] bytes) throws IOException {
     JpegHeader header = JpegHeader.parse(bytes);
     limits.checkDimensions(header.widthPx(), header.heightPx());
-    if (header.components() != 4 && OpenCvJpegDecoder.available()) {
-      int scale = OpenCvJpegDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
-      BufferedImage image = OpenCvJpegDecoder.decode(bytes, scale);
+    if (header.components() != 4 && OpenCvDecoder.available()) {
+      int scale = OpenCvDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
+      BufferedImage image = OpenCvDecoder.decodeJpeg(bytes, scale);
       if (image != null) {
         return image;
       }
     }
     return frames.decode(ImageFormat.JPEG, bytes);
+  }
+
+  private BufferedImage webp(byte[] bytes) {
+    WebpHeader header = WebpHeader.parse(bytes);
+    limits.checkDimensions(header.widthPx(), header.heightPx());
+    if (!OpenCvDecoder.available()) {
+      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no decoder is installed for webp");
+    }
+    BufferedImage image = header.animated() ? firstFrame(bytes, header) : OpenCvDecoder.decodeWebp(bytes);
+    if (image == null) {
+      throw new ImageRejectedException(RejectReason.IMAGE_UNDECODABLE, "cannot decode webp image");
+    }
+    return Orientation.apply(image, ExifOrientation.of(ImageFormat.WEBP, bytes));
+  }
+
+  /** The first frame where it sits on a transparent canvas of the declared size. */
+  private static BufferedImage firstFrame(byte[] bytes, WebpHeader header) {
+    WebpFirstFrame first = WebpFirstFrame.of(bytes);
+    BufferedImage frame = OpenCvDecoder.decodeWebp(first.still());
+    if (frame == null || first.xPx() == 0 && first.yPx() == 0 && frame.getWidth() == header.widthPx()
+        && frame.getHeight() == header.heightPx()) {
+      return frame;
+    }
+    BufferedImage canvas = new BufferedImage(header.widthPx(), header.heightPx(), BufferedImage.TYPE_INT_ARGB);
+    java.awt.Graphics2D g = canvas.createGraphics();
+    g.setComposite(java.awt.AlphaComposite.Src);
+    g.drawImage(frame, first.xPx(), first.yPx(), null);
+    g.dispose();
+    return canvas;
   }
 }

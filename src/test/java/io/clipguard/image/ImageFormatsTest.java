@@ -103,6 +103,27 @@ class ImageFormatsTest {
     assertSameCorners(stored, decoder.decode(TestImages.webp(stored, 90)), "lossy WebP");
   }
 
+  @Test
+  void decodesWebpAlphaForThePreprocessorToCompositeOverWhite() {
+    BufferedImage argb = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
+    argb.setRGB(1, 1, 0x80FF0000);
+    BufferedImage bgra = new BufferedImage(8, 8, BufferedImage.TYPE_4BYTE_ABGR);
+    bgra.getGraphics().drawImage(argb, 0, 0, null);
+
+    BufferedImage decoded = decoder.decode(TestImages.webpWithAlpha(bgra));
+
+    assertTrue(decoded.getColorModel().hasAlpha());
+    assertEquals(0xFF7F7F, TestImages.rgb(decoded, 1, 1), "half red over white");
+    assertEquals(0xFFFFFF, TestImages.rgb(decoded, 5, 5), "transparent is white");
+  }
+
+  @Test
+  void decodesTheFirstFrameOfAnAnimatedWebp() {
+    BufferedImage image = decoder.decode(TestImages.animatedWebp());
+
+    assertEquals(0xFF0000, TestImages.rgb(image, 5, 5));
+  }
+
   private static void assertSameCorners(BufferedImage expected, BufferedImage actual, String route) {
     assertEquals(expected.getWidth(), actual.getWidth(), route + " width");
     assertEquals(expected.getHeight(), actual.getHeight(), route + " height");

@@ -37,11 +37,11 @@ class RoutingImageDecoderTest {
 
   @Test
   void picksTheScaleFromTheShorterSide() {
-    assertEquals(8, OpenCvJpegDecoder.scaleFor(6000, 4000, 448));
-    assertEquals(4, OpenCvJpegDecoder.scaleFor(4000, 3000, 448));
-    assertEquals(2, OpenCvJpegDecoder.scaleFor(1920, 1080, 448));
-    assertEquals(1, OpenCvJpegDecoder.scaleFor(1600, 890, 448));
-    assertEquals(2, OpenCvJpegDecoder.scaleFor(1600, 895, 448), "ceil(895 / 2) = 448");
+    assertEquals(8, OpenCvDecoder.scaleFor(6000, 4000, 448));
+    assertEquals(4, OpenCvDecoder.scaleFor(4000, 3000, 448));
+    assertEquals(2, OpenCvDecoder.scaleFor(1920, 1080, 448));
+    assertEquals(1, OpenCvDecoder.scaleFor(1600, 890, 448));
+    assertEquals(2, OpenCvDecoder.scaleFor(1600, 895, 448), "ceil(895 / 2) = 448");
   }
 
   /**
@@ -114,6 +114,18 @@ class RoutingImageDecoderTest {
     assertReason(RejectReason.IMAGE_UNDECODABLE, badLength);
     assertReason(RejectReason.IMAGE_UNDECODABLE, noMarker);
     assertReason(RejectReason.IMAGE_UNDECODABLE, Arrays.copyOf(jpeg, 20));
+  }
+
+  /** Found by DecodeFuzzTest: the TwelveMonkeys WebP reader spun for minutes on these 95 bytes. */
+  @Test
+  void rejectsTheTruncatedLosslessWebpThatHungTheTwelveMonkeysReaderQuickly() throws Exception {
+    byte[] webp;
+    try (var in = getClass().getResourceAsStream("DecodeFuzzTestInputs/regression-webp-lossless-hang.webp")) {
+      webp = in.readAllBytes();
+    }
+
+    assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> assertReason(RejectReason.IMAGE_UNDECODABLE, webp));
   }
 
   @Test

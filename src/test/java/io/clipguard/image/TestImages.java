@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -161,7 +162,7 @@ public final class TestImages {
 
   /** A WebP made by OpenCV's libwebp; {@code quality} above 100 is lossless. */
   public static byte[] webp(BufferedImage bgr, int quality) {
-    OpenCvJpegDecoder.available();
+    OpenCvDecoder.available();
     Mat mat = new Mat(bgr.getHeight(), bgr.getWidth(), org.opencv.core.CvType.CV_8UC3);
     mat.put(0, 0, ((java.awt.image.DataBufferByte) bgr.getRaster().getDataBuffer()).getData());
     MatOfByte out = new MatOfByte();
@@ -170,6 +171,62 @@ public final class TestImages {
     mat.release();
     out.release();
     return bytes;
+  }
+
+  /** A lossless WebP with alpha, from a {@code TYPE_4BYTE_ABGR} image, made by OpenCV's libwebp. */
+  public static byte[] webpWithAlpha(BufferedImage abgr) {
+    byte[] data = ((java.awt.image.DataBufferByte) abgr.getRaster().getDataBuffer()).getData();
+    byte[] bgra = new byte[data.length];
+    for (int i = 0; i < data.length; i += 4) {
+      bgra[i] = data[i + 1];
+      bgra[i + 1] = data[i + 2];
+      bgra[i + 2] = data[i + 3];
+      bgra[i + 3] = data[i];
+    }
+    OpenCvDecoder.available();
+    Mat mat = new Mat(abgr.getHeight(), abgr.getWidth(), org.opencv.core.CvType.CV_8UC4);
+    mat.put(0, 0, bgra);
+    MatOfByte out = new MatOfByte();
+    Imgcodecs.imencode(".webp", mat, out, new MatOfInt(Imgcodecs.IMWRITE_WEBP_QUALITY, 101));
+    byte[] bytes = out.toArray();
+    mat.release();
+    out.release();
+    return bytes;
+  }
+
+  /**
+   * A two-frame animated WebP, 40 x 30, red then blue: VP8X with the animation flag, ANIM, and two
+   * ANMF frames wrapping lossless bitstreams made by libwebp.
+   */
+  public static byte[] animatedWebp() {
+    ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+    chunks.writeBytes(riffChunk("VP8X", ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0x02)
+        .put(new byte[3]).put(u24(39)).put(u24(29)).array()));
+    chunks.writeBytes(riffChunk("ANIM", new byte[6]));
+    for (Color colour : new Color[] {Color.RED, Color.BLUE}) {
+      BufferedImage frame = new BufferedImage(40, 30, BufferedImage.TYPE_3BYTE_BGR);
+      Graphics2D g = frame.createGraphics();
+      g.setColor(colour);
+      g.fillRect(0, 0, 40, 30);
+      g.dispose();
+      byte[] single = webp(frame, 101);
+      byte[] bitstream = Arrays.copyOfRange(single, 12, single.length); // the VP8L chunk
+      ByteBuffer anmf = ByteBuffer.allocate(16 + bitstream.length).order(ByteOrder.LITTLE_ENDIAN)
+          .put(u24(0)).put(u24(0)).put(u24(39)).put(u24(29)).put(u24(100)).put((byte) 0).put(bitstream);
+      chunks.writeBytes(riffChunk("ANMF", anmf.array()));
+    }
+    byte[] body = chunks.toByteArray();
+    return ByteBuffer.allocate(12 + body.length).order(ByteOrder.LITTLE_ENDIAN).put("RIFF".getBytes())
+        .putInt(4 + body.length).put("WEBP".getBytes()).put(body).array();
+  }
+
+  private static byte[] riffChunk(String type, byte[] data) {
+    ByteBuffer chunk = ByteBuffer.allocate(8 + data.length + (data.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
+    return chunk.put(type.getBytes()).putInt(data.length).put(data).array();
+  }
+
+  private static byte[] u24(int value) {
+    return new byte[] {(byte) value, (byte) (value >> 8), (byte) (value >> 16)};
   }
 
   public static byte[] splice(byte[] bytes, int at, byte[] inserted) {
