@@ -50,7 +50,8 @@ final class PinnedHttpGet {
             OutputStream out = socket.getOutputStream();
             out.write(request(uri, address.getPort()).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = new BufferedInputStream(socket.getInputStream());
+            InputStream in = new BufferedInputStream(new DeadlineInputStream(socket, socket.getInputStream(),
+                    readTimeout, deadline, clock));
             HttpResponseHead head = HttpResponseHead.read(in);
             if (head.status() / 100 != 2) {
                 return new Reply(head.status(), head.header("location"), new byte[0]);

@@ -157,6 +157,30 @@ class HttpImageFetcherTest {
     }
 
     @Test
+    void cutsOffAServerDrippingItsHeaders() throws Exception {
+        HttpImageFetcher impatient = fetcher(loopbackAllowed(Duration.ofMillis(300), Duration.ofMillis(600), 2));
+        try (ServerSocket slowloris = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread drip = new Thread(() -> {
+                try (Socket client = slowloris.accept()) {
+                    OutputStream out = client.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 200; i++) {
+                        out.write('X');
+                        out.flush();
+                        sleep(50);
+                    }
+                } catch (IOException expected) {
+                    // the client hung up
+                }
+            });
+            drip.start();
+            URI uri = URI.create("http://127.0.0.1:" + slowloris.getLocalPort() + "/");
+            assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertFailure(Failure.TRANSIENT, impatient, uri, 1000));
+            drip.join();
+        }
+    }
+
+    @Test
     void refusesEncodedBodiesAndMalformedResponses() throws Exception {
         server.handle("/gzip", exchange -> {
             exchange.getResponseHeaders().add("Content-Encoding", "gzip");
