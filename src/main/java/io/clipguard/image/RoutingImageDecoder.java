@@ -112,8 +112,10 @@ public final class RoutingImageDecoder implements ImageDecoder {
   }
 
   /** The first frame where it sits on a transparent canvas of the declared size. */
-  private static BufferedImage firstFrame(byte[] bytes, WebpHeader header) {
+  private BufferedImage firstFrame(byte[] bytes, WebpHeader header) {
     WebpFirstFrame first = WebpFirstFrame.of(bytes);
+    WebpHeader frameHeader = WebpHeader.parse(first.still()); // a frame's bitstream states its own size
+    limits.checkDimensions(frameHeader.widthPx(), frameHeader.heightPx());
     BufferedImage frame = OpenCvDecoder.decodeWebp(first.still());
     if (frame == null || first.xPx() == 0 && first.yPx() == 0 && frame.getWidth() == header.widthPx()
         && frame.getHeight() == header.heightPx()) {

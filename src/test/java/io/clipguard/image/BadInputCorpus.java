@@ -76,7 +76,9 @@ public final class BadInputCorpus {
         rejected("bmp-30000x30000-no-data.bmp", MalformedImages.bmpHeader(30_000, 30_000), "image/bmp",
             RejectReason.IMAGE_UNDECODABLE),
         rejected("webp-garbage.webp", MalformedImages.webpGarbage(), "image/webp",
-            RejectReason.IMAGE_UNDECODABLE)));
+            RejectReason.IMAGE_UNDECODABLE),
+        rejected("webp-animated-frame-bomb.webp", MalformedImages.webpAnimatedFrameBomb(), "image/webp",
+            RejectReason.IMAGE_TOO_LARGE)));
     entries.addAll(otherFormats());
     return entries;
   }

@@ -94,6 +94,22 @@ final class MalformedImages {
         .putInt(12 + noise.length).put("WEBPVP8 ".getBytes()).putInt(noise.length).put(noise).array();
   }
 
+  /**
+   * An animated WebP with a 1 x 1 canvas whose first frame's lossless bitstream declares
+   * 16384 x 16384 (then noise): the canvas check alone would let a 1 GiB frame through.
+   */
+  static byte[] webpAnimatedFrameBomb() {
+    byte[] vp8l = ByteBuffer.allocate(8 + 5 + 64).order(ByteOrder.LITTLE_ENDIAN).put("VP8L".getBytes())
+        .putInt(5 + 64).put((byte) 0x2F).putInt(0x3FFF | 0x3FFF << 14).put(new byte[64]).array();
+    ByteBuffer anmf = ByteBuffer.allocate(8 + 16 + vp8l.length).order(ByteOrder.LITTLE_ENDIAN)
+        .put("ANMF".getBytes()).putInt(16 + vp8l.length).put(new byte[12]).put(new byte[] {100, 0, 0, 0})
+        .put(vp8l);
+    ByteBuffer head = ByteBuffer.allocate(12 + 18 + 14).order(ByteOrder.LITTLE_ENDIAN).put("RIFF".getBytes())
+        .putInt(4 + 18 + 14 + anmf.capacity()).put("WEBP".getBytes()).put("VP8X".getBytes()).putInt(10)
+        .put((byte) 0x02).put(new byte[3]).put(new byte[6]).put("ANIM".getBytes()).putInt(6).put(new byte[6]);
+    return TestImages.splice(head.array(), head.capacity(), anmf.array());
+  }
+
   static byte[] withFirstByte(byte[] bytes, int first) {
     byte[] changed = bytes.clone();
     changed[0] = (byte) first;
