@@ -7,7 +7,8 @@ import java.awt.image.WritableRaster;
 
 /**
  * Turns a decoded image upright as its EXIF orientation says (the same mapping as Pillow's
- * {@code ImageOps.exif_transpose}), keeping its colour model and sample depth.
+ * {@code ImageOps.exif_transpose}), keeping its colour model and sample depth. Moves whole rows:
+ * each stored row becomes a row (orientations 2 to 4) or a column (5 to 8) of the result.
  */
 final class Orientation {
 
@@ -26,32 +27,32 @@ final class Orientation {
     WritableRaster target = model.createCompatibleWritableRaster(swaps ? height : width,
         swaps ? width : height);
     Raster source = image.getRaster();
-    int[] pixel = new int[source.getNumBands()];
+    int bands = source.getNumBands();
+    boolean reversed = exifOrientation == 2 || exifOrientation == 3 || exifOrientation >= 7;
+    int[] row = new int[width * bands];
     for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        source.getPixel(x, y, pixel);
-        target.setPixel(targetX(exifOrientation, x, y, width, height),
-            targetY(exifOrientation, x, y, width, height), pixel);
+      source.getPixels(0, y, width, 1, row);
+      if (reversed) {
+        reverse(row, bands);
+      }
+      int line = exifOrientation == 2 || exifOrientation == 5 || exifOrientation == 8 ? y : height - 1 - y;
+      if (swaps) {
+        target.setPixels(line, 0, 1, width, row); // a stored row becomes a column
+      } else {
+        target.setPixels(0, line, width, 1, row);
       }
     }
     return new BufferedImage(model, target, model.isAlphaPremultiplied(), null);
   }
 
-  private static int targetX(int orientation, int x, int y, int width, int height) {
-    return switch (orientation) {
-      case 2, 3 -> width - 1 - x;
-      case 4 -> x;
-      case 5, 8 -> y;
-      default -> height - 1 - y; // 6: rotate 90 clockwise, 7: transverse
-    };
-  }
-
-  private static int targetY(int orientation, int x, int y, int width, int height) {
-    return switch (orientation) {
-      case 2 -> y;
-      case 3, 4 -> height - 1 - y;
-      case 5, 6 -> x;
-      default -> width - 1 - x; // 7: transverse, 8: rotate 90 counter-clockwise
-    };
+  /** Reverses the order of the pixels in a row of interleaved samples. */
+  private static void reverse(int[] row, int bands) {
+    for (int left = 0, right = row.length - bands; left < right; left += bands, right -= bands) {
+      for (int b = 0; b < bands; b++) {
+        int sample = row[left + b];
+        row[left + b] = row[right + b];
+        row[right + b] = sample;
+      }
+    }
   }
 }
