@@ -29,11 +29,7 @@ record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int
         at += marker == 0xFF ? 1 : 2; // fill byte, or a marker without a length
         continue;
       }
-      int length = u16(jpeg, at + 2);
-      if (length < 2 || at + 2 + length > jpeg.length) {
-        throw malformed("segment 0x" + Integer.toHexString(marker) + " at byte " + at
-            + " has a bad length " + length);
-      }
+      int length = segmentLength(jpeg, at, marker);
       if (isFrameHeader(marker)) {
         return frame(jpeg, at + 4, length - 2, exifOffset, exifLength);
       }
@@ -47,6 +43,15 @@ record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int
       at += 2 + length;
     }
     throw malformed("no frame header");
+  }
+
+  private static int segmentLength(byte[] jpeg, int at, int marker) {
+    int length = u16(jpeg, at + 2);
+    if (length < 2 || at + 2 + length > jpeg.length) {
+      throw malformed("segment 0x" + Integer.toHexString(marker) + " at byte " + at
+          + " has a bad length " + length);
+    }
+    return length;
   }
 
   private static JpegHeader frame(byte[] jpeg, int at, int length, int exifOffset, int exifLength) {
