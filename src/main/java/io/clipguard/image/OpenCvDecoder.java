@@ -58,6 +58,9 @@ final class OpenCvDecoder {
   }
 
   private static BufferedImage decode(byte[] encoded, int flags) {
+    if (!available()) {
+      return null;
+    }
     Mat input = new MatOfByte(encoded);
     Mat decoded = Imgcodecs.imdecode(input, flags);
     try {
