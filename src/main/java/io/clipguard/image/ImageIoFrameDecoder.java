@@ -34,8 +34,15 @@ final class ImageIoFrameDecoder implements FrameDecoder {
     ImageReader reader = readerFor(format);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
-      limits.checkDimensions(reader.getWidth(0), reader.getHeight(0));
+      int widthPx = reader.getWidth(0);
+      int heightPx = reader.getHeight(0);
+      limits.checkDimensions(widthPx, heightPx);
+      GifLayout gif = format == ImageFormat.GIF ? GifLayout.parse(bytes) : null;
+      if (gif != null) {
+        limits.checkDimensions(gif.canvasWidthPx(widthPx), gif.canvasHeightPx(heightPx));
+      }
       BufferedImage image = reader.read(0);
+      image = gif == null ? image : gif.onScreen(image);
       return Orientation.apply(image, ExifOrientation.of(format, bytes));
     } finally {
       reader.dispose();

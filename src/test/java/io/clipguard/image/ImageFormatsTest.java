@@ -89,6 +89,40 @@ class ImageFormatsTest {
   }
 
   @Test
+  void placesAGifsFirstFrameOnItsLogicalScreenAsPillowDoes() {
+    BufferedImage frame = new BufferedImage(10, 10, BufferedImage.TYPE_BYTE_INDEXED);
+    java.awt.Graphics2D g = frame.createGraphics();
+    g.setColor(Color.RED);
+    g.fillRect(0, 0, 10, 10);
+    g.dispose();
+    byte[] gif = TestImages.encode(frame, "gif");
+    java.nio.ByteBuffer.wrap(gif).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(6, (short) 40).putShort(8, (short) 30)
+        .putShort(imageDescriptor(gif) + 1, (short) 12).putShort(imageDescriptor(gif) + 3, (short) 8);
+
+    BufferedImage image = decoder.decode(gif);
+
+    assertEquals(40, image.getWidth());
+    assertEquals(30, image.getHeight());
+    assertEquals(0xFF0000, TestImages.rgb(image, 15, 12), "the frame at its offset");
+    int indexZero = ((java.awt.image.IndexColorModel) image.getColorModel()).getRGB(0) & 0xFFFFFF;
+    assertEquals(indexZero, TestImages.rgb(image, 0, 0), "the rest filled with index 0, as Pillow does");
+  }
+
+  /** Offset of the first image descriptor: past the header, global palette and extensions. */
+  private static int imageDescriptor(byte[] gif) {
+    int at = 13 + ((gif[10] & 0x80) != 0 ? 3 << ((gif[10] & 0x07) + 1) : 0);
+    while ((gif[at] & 0xFF) == 0x21) {
+      at += 2;
+      while (gif[at] != 0) {
+        at += 1 + (gif[at] & 0xFF);
+      }
+      at++;
+    }
+    assertEquals(0x2C, gif[at] & 0xFF);
+    return at;
+  }
+
+  @Test
   void decodesBmp() {
     BufferedImage stored = TestImages.quadrants(64, 48, BufferedImage.TYPE_3BYTE_BGR);
 
