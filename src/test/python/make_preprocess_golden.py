@@ -6,10 +6,10 @@ It generates small synthetic test images (RGB, RGBA, greyscale, a JPEG) under
 src/test/resources/image/ and, for each, the 224x224 8-bit crop that CLIP's Pillow pipeline
 produces, plus golden.json with normalised values at fixed indices and per-channel means.
 
-The pipeline (OpenAI CLIP / torchvision, with Hugging Face's convert-to-RGB first):
+The pipeline (Hugging Face's CLIPImageProcessor on Pillow, as models/tiny_shapes.py does):
   alpha composited over white (paste with the alpha as mask), greyscale -> RGB;
   resize shorter side to 224: long = int(224 * long / short), Image.BICUBIC (antialiased);
-  centre crop: offset = round((side - 224) / 2) with Python's round (half to even);
+  centre crop: offset = (side - 224) // 2;
   x / 255, minus mean, divided by std (float32).
 """
 import json
@@ -69,8 +69,8 @@ def clip_crop(img):
     else:
         nw, nh = int(SIZE * w / h), SIZE
     img = img.resize((nw, nh), Image.BICUBIC)
-    left = int(round((nw - SIZE) / 2.0))
-    top = int(round((nh - SIZE) / 2.0))
+    left = (nw - SIZE) // 2
+    top = (nh - SIZE) // 2
     return img.crop((left, top, left + SIZE, top + SIZE))
 
 

@@ -1,8 +1,11 @@
 package io.clipguard.image;
 
 /**
- * Cuts the centred {@code sizePx} square. The offset is {@code round((side - sizePx) / 2)} with
- * Python's round-half-to-even, as torchvision's {@code CenterCrop} (OpenAI CLIP's pipeline) does.
+ * Cuts the centred {@code sizePx} square at offset {@code floor((side - sizePx) / 2)}, as Hugging
+ * Face's {@code CLIPImageProcessor} and the bundle's own Python reference (golden.json) do.
+ * torchvision's {@code CenterCrop} (OpenAI's original pipeline) rounds half to even instead, which
+ * moves the crop by one pixel when the margin is 4k+3; the tiny model, which averages 4x4 blocks
+ * first, is sensitive to that shift (up to 0.016 per normalised embedding component).
  * Expects both sides to be at least {@code sizePx}, which {@link ResizeShorterSide} guarantees.
  */
 final class CenterCrop implements ImageTransform {
@@ -30,6 +33,6 @@ final class CenterCrop implements ImageTransform {
   }
 
   private int offset(int sidePx) {
-    return (int) Math.rint((sidePx - sizePx) / 2.0);
+    return (sidePx - sizePx) / 2;
   }
 }

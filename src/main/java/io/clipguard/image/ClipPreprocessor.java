@@ -5,9 +5,10 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * CLIP's image pre-processing, matching the Pillow pipeline of OpenAI's and Hugging Face's
- * reference code: to 8-bit RGB (alpha over white), resize the shorter side to the model's size
- * with Pillow's antialiased bicubic, centre-crop a square, then rescale and normalise per channel.
+ * CLIP's image pre-processing, matching Hugging Face's {@code CLIPImageProcessor} on Pillow (and
+ * the bundle's Python reference): to 8-bit RGB (alpha over white), resize the shorter side to the
+ * model's size with Pillow's antialiased bicubic, centre-crop a square (offset rounded down), then
+ * rescale and normalise per channel.
  *
  * <p>Output: {@code float[3 * sizePx * sizePx]}, channels first (R plane, G plane, B plane), rows
  * top to bottom; ready for {@code ImageEncoder}. On the project's Pillow reference images the

@@ -26,9 +26,9 @@ class GeometryTest {
   }
 
   @Test
-  void cropOffsetRoundsHalfToEvenLikePython() {
+  void cropOffsetRoundsDownLikeHuggingFaceAndTheBundleReference() {
     assertEquals(36, cropLeft(297));
-    assertEquals(38, cropLeft(299));
+    assertEquals(37, cropLeft(299));
     assertEquals(0, cropLeft(225));
     assertEquals(2, cropLeft(229));
   }
