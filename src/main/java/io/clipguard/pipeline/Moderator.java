@@ -87,8 +87,20 @@ public final class Moderator {
         BufferedImage image = decoder.decode(source.bytes(upload));
         double decodeMillis = millisSince(start);
         start = System.nanoTime();
-        float[] pixels = preprocessor.pixels(image);
+        float[] pixels = preprocess(image);
         return new Prepared(upload, from, pixels, decodeMillis, millisSince(start));
+    }
+
+    /** Pre-processes a decoded image; a failure here is this image's, never the stream's. */
+    private float[] preprocess(BufferedImage image) throws RejectedUploadException {
+        try {
+            return preprocessor.pixels(image);
+        } catch (OutOfMemoryError e) {
+            throw new RejectedUploadException(Reason.IMAGE_TOO_LARGE, "not enough memory to pre-process a "
+                    + image.getWidth() + "x" + image.getHeight() + " image", e);
+        } catch (RuntimeException e) {
+            throw new RejectedUploadException(Reason.IMAGE_UNDECODABLE, "cannot pre-process the image: " + e, e);
+        }
     }
 
     /** Scores a prepared upload's embedding against the policy in force now. */
