@@ -11,12 +11,15 @@ What it does (deterministic for a fixed --seed):
  1. renders N_TRAIN labelled pictures of seen (colour, shape) pairs with tiny_shapes.render
     (240..480 px per side, any aspect ratio; 25% go through a JPEG round trip), runs CLIP's exact
     pre-processing (Pillow bicubic shorter side -> 224, centre crop, /255, mean/std) and keeps
-    the 4x4 average-pooled result, which is exactly what the model's first layer computes;
- 2. trains an image encoder (avg-pool 4 -> conv stem -> 7x7-token ViT) and a text encoder
-    (causal transformer, EOT pooling) with symmetric InfoNCE and a learned temperature. Captions
-    are drawn afresh every step from several templates with attributes left out at random;
-    since many captions in a batch fit many images, the contrastive targets are all captions
-    that fit an image (and all images that fit a caption), not just the diagonal;
+    the 2x2 average-pooled result (float16), which is exactly what the model's first layer
+    computes;
+ 2. trains an image encoder (avg-pool 2 -> 6-conv BatchNorm stem -> one transformer block over
+    7x7 tokens + CLS) and a text encoder (2-block causal transformer, EOT pooling) with symmetric
+    InfoNCE and a learned temperature. Captions are drawn afresh every step from several
+    templates with attributes left out at random; since many captions in a batch fit many
+    images, the contrastive targets are all captions that fit an image (and all images that fit
+    a caption), not just the diagonal. Negatives that could only teach "this colour never comes
+    with that shape" (a fact of the held-out split, see confounded()) are left out of the softmax;
  3. writes the bundle (TorchScript, ONNX, tokenizer.json, manifest.json) through bundle.py;
  4. reloads the saved TorchScript encoders and evaluates zero-shot accuracy on freshly
     generated held-out-pair pictures (full 224x224 input, half of them JPEG q90);
