@@ -61,9 +61,10 @@ final class BenchReport {
         StringBuilder out = new StringBuilder();
         out.append("### ").append(settings.model().getFileName()).append(", ")
                 .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append("\n\n");
-        out.append(String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s. Batch size %d, max delay %d ms. "
+        out.append(String.format(Locale.ROOT, "Machine: %d cores, %s, Java %s, load average %s at the end. Batch size %d, max delay %d ms. "
                         + "Inputs: %s (%d files, mean %d KB), %s (%d files, mean %d KB).%n%n",
                 Runtime.getRuntime().availableProcessors(), MachineInfo.cpuModel(), System.getProperty("java.version"),
+                MachineInfo.loadAverage(),
                 settings.maxBatchSize(), settings.maxDelay().toMillis(), settings.photos().name(),
                 settings.photos().images().size(), settings.photos().meanBytes() / 1024, settings.small().name(),
                 settings.small().images().size(), settings.small().meanBytes() / 1024));

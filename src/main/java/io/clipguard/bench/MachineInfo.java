@@ -10,6 +10,15 @@ final class MachineInfo {
     private MachineInfo() {
     }
 
+    /** The 1-minute load average when the report was written: other work on the cores skews every figure. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
