@@ -55,7 +55,7 @@ CONTEXT = 77
 EMBED_DIM = 64
 POOL = 2
 CFG = dict(
-    n_train=14000, epochs=8, batch=64, lr=1.5e-3, weight_decay=0.05, warmup_frac=0.05,
+    n_train=14000, epochs=10, batch=64, lr=1.5e-3, weight_decay=0.05, warmup_frac=0.05,
     n_eval_heldout=1120, n_eval_seen=560, n_samples_heldout=112, n_samples_seen=12,
     image=dict(width=96, layers=1, heads=4, stem_channels=[16, 32, 32, 64, 64, 96],
                stem_strides=[2, 2, 1, 2, 1, 2], stem_norm=True, patch_size=1, pre_pool=POOL, act="gelu"),
