@@ -5,7 +5,9 @@
     /usr/bin/python3 models/train_tiny_clip.py --quick    # smoke test into models/.work/
 
 Measured on the project's 2-core build machine (shared with other builds, 2 torch threads,
-2 generator processes): see MEASURED_RUNTIME below and models/README.md.
+2 generator processes): 10 min 1 s wall from scratch (rendering 89 s, training 490 s,
+evaluation 12 s); see MEASURED_RUNTIME and models/README.md. Deterministic: re-runs write
+byte-identical model files.
 
 What it does (deterministic for a fixed --seed):
  1. renders N_TRAIN labelled pictures of seen (colour, shape) pairs with tiny_shapes.render
@@ -47,7 +49,8 @@ import bundle  # noqa: E402
 import tiny_shapes as ts  # noqa: E402
 from clip_modules import TextTransformer, VisionTransformer, count_params, init_clip_weights  # noqa: E402
 
-MEASURED_RUNTIME = "see README (filled in after the measured run)"
+MEASURED_RUNTIME = ("10 min 1 s wall on the 2-core build machine (busy with other builds): "
+                    "rendering 89 s, training 490 s (2,180 steps), evaluation 12 s")
 
 MODEL_ID = "tiny-clip"
 MODEL_VERSION = "1.0.0"
@@ -405,7 +408,8 @@ def main():
         print(f"[data] rendering {cfg['n_train']} training pictures ...", flush=True)
         t0 = time.time()
         cache = args.data_cache
-        if cache and os.path.exists(cache):
+        data_cached = bool(cache and os.path.exists(cache))
+        if data_cached:
             with np.load(cache) as d:
                 x_train, y_train = d["x"], d["y"]
         else:
@@ -468,6 +472,7 @@ def main():
         "seed": args.seed,
         "command": "/usr/bin/python3 models/train_tiny_clip.py" + (" --quick" if args.quick else ""),
         "timings_s": timings,
+        "training_data": "loaded from --data-cache (same seed, same pictures)" if data_cached else "rendered in this run",
         "machine": f"{os.cpu_count()} CPU cores, torch.set_num_threads(2), {args.workers} generator processes",
         "training": {k: cfg[k] for k in ("n_train", "epochs", "batch", "lr", "weight_decay", "warmup_frac",
                                          "caption_keep", "caption_period", "train_jpeg_fraction")},
