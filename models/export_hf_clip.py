@@ -142,7 +142,8 @@ def main(argv=None):
             self.vision_model = vision_model
 
         def forward(self, pixel_values):
-            return self.vision_model(pixel_values=pixel_values, return_dict=False)[1]
+            out = self.vision_model(pixel_values=pixel_values)
+            return out.pooler_output if hasattr(out, "pooler_output") else out[1]
 
     class TextHidden(nn.Module):
         """text_model -> last_hidden_state (after final_layer_norm), [N, L, hidden]."""
@@ -152,16 +153,28 @@ def main(argv=None):
             self.text_model = text_model
 
         def forward(self, input_ids):
-            return self.text_model(input_ids=input_ids, return_dict=False)[0]
+            out = self.text_model(input_ids=input_ids)
+            return out.last_hidden_state if hasattr(out, "last_hidden_state") else out[0]
 
     image_encoder = bundle.ImageEncoderWrapper(VisionPooled(model.vision_model), model.visual_projection).eval()
     text_encoder = bundle.TextEncoderWrapper(TextHidden(model.text_model), model.text_projection, eos_id).eval()
 
+    def features(out, name):
+        """get_*_features returns a tensor in transformers 4.x; accept an output object too."""
+        if torch.is_tensor(out):
+            return out
+        for attr in (name, "pooler_output"):
+            if getattr(out, attr, None) is not None:
+                return getattr(out, attr)
+        return out[0]
+
     # the wrappers compute exactly what CLIPModel computes
     with torch.no_grad():
         px = torch.randn(2, 3, crop, crop, generator=torch.Generator().manual_seed(0))
-        d_img = (image_encoder(px) - model.get_image_features(pixel_values=px)).abs().max().item()
-        d_txt = (text_encoder(ids) - model.get_text_features(input_ids=ids)).abs().max().item()
+        ref_img = features(model.get_image_features(pixel_values=px), "image_embeds")
+        ref_txt = features(model.get_text_features(input_ids=ids), "text_embeds")
+        d_img = (image_encoder(px) - ref_img).abs().max().item()
+        d_txt = (text_encoder(ids) - ref_txt).abs().max().item()
     print(f"[export] wrapper vs CLIPModel: image {d_img:.2e}, text {d_txt:.2e}", flush=True)
     if d_img > 1e-4 or d_txt > 1e-4:
         raise SystemExit("wrappers disagree with CLIPModel.get_*_features")
