@@ -475,9 +475,12 @@ def main():
         "training_data": "loaded from --data-cache (same seed, same pictures)" if data_cached else "rendered in this run",
         "machine": f"{os.cpu_count()} CPU cores, torch.set_num_threads(2), {args.workers} generator processes",
         "training": {k: cfg[k] for k in ("n_train", "epochs", "batch", "lr", "weight_decay", "warmup_frac",
-                                         "caption_keep", "caption_period", "train_jpeg_fraction")},
+                                         "caption_keep", "caption_period", "train_jpeg_fraction",
+                                         "mask_confounded_negatives")},
         "loss": "symmetric InfoNCE with learned temperature (init 1/0.07, clamp 100); targets = all captions "
-                "in the batch that fit an image / all images that fit a caption",
+                "in the batch that fit an image / all images that fit a caption; negatives that only say 'this colour "
+                "never comes with that shape' (colour-only or shape-only caption vs a picture whose pair with it is "
+                "never shown) are left out of the softmax",
         "architecture": {"image": dict(cfg["image"], input=[3, 224, 224], tokens="7x7+CLS", params=n_img),
                          "text": dict(cfg["text"], vocab=len(TOKENIZER.vocab), context=CONTEXT, pooling="first EOT", params=n_txt),
                          "embedding_dim": EMBED_DIM},
