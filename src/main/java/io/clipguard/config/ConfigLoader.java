@@ -32,7 +32,7 @@ import java.util.Properties;
  * clipguard.pipeline.mode=batched          # batched | per-record
  * clipguard.batch.max-size=16
  * clipguard.batch.max-delay-ms=10
- * clipguard.batch.queue-capacity=128
+ * clipguard.batch.queue-capacity=64
  * clipguard.preprocess.threads=2
  * clipguard.policy.file=deploy/policies/tiny-shapes.yaml
  * clipguard.policy.shadow-file=                  # see PolicyConfig
@@ -96,7 +96,7 @@ public final class ConfigLoader {
                 new BatchingConfig(
                         settings.positiveInt("batch.max-size", 16),
                         Duration.ofMillis(settings.positiveLong("batch.max-delay-ms", 10)),
-                        settings.positiveInt("batch.queue-capacity", 128)),
+                        settings.positiveInt("batch.queue-capacity", 64)),
                 settings.positiveInt("preprocess.threads", 2));
         PolicyConfig policy = PolicyConfig.read(settings);
         Path policyFile = policy.file();
@@ -110,6 +110,9 @@ public final class ConfigLoader {
         require(passThrough, "schema.registry.url");
         passThrough.putIfAbsent("processing.guarantee", "exactly_once_v2");
         passThrough.putIfAbsent("poll.ms", "10");
+        // Streams buffers up to 512 MB of fetched records per thread by default; with photographs
+        // inline that, not the pipeline, is what a burst would fill
+        passThrough.putIfAbsent("input.buffer.max.bytes", String.valueOf(64L * 1024 * 1024));
         passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // in-flight uploads are kept whole in a changelog: its producer must take the largest event
         passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxImageBytes + 1024 * 1024));
