@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
-import io.clipguard.pipeline.InlineImageSource;
+import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.pipeline.ModelIdentity;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Reason;
@@ -71,7 +71,7 @@ abstract class ModerationTopologyContract {
                 new Label("blue", "", List.of("blue"), Action.ALLOW, 1, 0.5, "none")));
         EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f,
                 List.of(axis(0), axis(1), axis(2)));
-        Moderator moderator = new Moderator(new InlineImageSource(1000), ModerationTopologyContract::decode,
+        Moderator moderator = new Moderator(new UploadImageSource(1000, java.util.Optional.empty()), ModerationTopologyContract::decode,
                 image -> new float[] {image.getRGB(0, 0) & 0xFF},
                 batch -> batch.stream().map(pixels -> axis((int) pixels[0])).toArray(float[][]::new),
                 () -> embedded, new ModelIdentity("fake-model", "1"),

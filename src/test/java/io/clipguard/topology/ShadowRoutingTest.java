@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
-import io.clipguard.pipeline.InlineImageSource;
+import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.pipeline.ModelIdentity;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.policy.Action;
@@ -56,7 +56,7 @@ class ShadowRoutingTest {
     void onlyDecisionsThatDifferReachTheShadowTopic() {
         EmbeddedPolicy live = policy("colours", Action.REVIEW);
         EmbeddedPolicy candidate = policy("colours-candidate", Action.BLOCK);
-        Moderator moderator = new Moderator(new InlineImageSource(1000), bytes -> {
+        Moderator moderator = new Moderator(new UploadImageSource(1000, java.util.Optional.empty()), bytes -> {
             BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
             image.setRGB(0, 0, bytes[0]);
             return image;
