@@ -4,7 +4,6 @@ import io.clipguard.avro.UploadedImage;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
-import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,6 +11,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -44,10 +44,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private record Done(String key, long timestamp, Outcome outcome) {
     }
 
-    private final Deserializer<UploadedImage> reader;
-    private final Moderator moderator;
+    private final UploadEventReader reader;
     private final AsyncModerator async;
-    private final Predicate<RuntimeException> isTransient;
     private final Queue<Done> done = new ConcurrentLinkedQueue<>();
     private final Set<String> pending = new HashSet<>();
     private KeyValueStore<String, InFlightUpload> inFlight;
@@ -55,10 +53,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
 
     BatchingModerateProcessor(Deserializer<UploadedImage> reader, Moderator moderator, AsyncModerator async,
                               Predicate<RuntimeException> isTransient) {
-        this.reader = reader;
-        this.moderator = moderator;
+        this.reader = new UploadEventReader(reader, moderator, isTransient);
         this.async = async;
-        this.isTransient = isTransient;
     }
 
     @Override
@@ -82,9 +78,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     @Override
     public void process(Record<byte[], byte[]> event) {
         forwardDone();
-        SourceCoordinates from = context().recordMetadata()
-                .map(m -> new SourceCoordinates(m.topic(), m.partition(), m.offset()))
-                .orElse(new SourceCoordinates("unknown", -1, -1));
+        SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
         InFlightUpload upload = new InFlightUpload(from, event.timestamp(), event.value() == null ? new byte[0]
                 : event.value());
         if (pending.contains(upload.key())) {
@@ -96,23 +90,13 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
 
     private void start(InFlightUpload upload, SourceCoordinates from) {
         pending.add(upload.key());
-        if (upload.event().length == 0) {
-            finish(upload, moderator.failed(null, Reason.MALFORMED_EVENT, "the event has no value", from));
-            return;
-        }
-        UploadedImage image;
-        try {
-            image = reader.deserialize(from.topic(), upload.event());
-        } catch (RuntimeException e) {
-            if (isTransient.test(e)) {
-                throw e;
-            }
-            finish(upload, moderator.failed(null, EventReadFailure.reasonFor(e),
-                    "cannot read the upload event: " + e.getMessage(), from));
+        UploadEventReader.Read read = reader.read(new RecordHeaders(), upload.event(), from);
+        if (read.failure() != null) {
+            finish(upload, read.failure());
             return;
         }
         try {
-            async.moderate(image, from).thenAccept(outcome -> finish(upload, outcome));
+            async.moderate(read.upload(), from).thenAccept(outcome -> finish(upload, outcome));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for room in the encoder queue", e);

@@ -1,0 +1,63 @@
+package io.clipguard.topology;
+
+import io.clipguard.avro.UploadedImage;
+import io.clipguard.pipeline.Moderator;
+import io.clipguard.pipeline.Outcome;
+import io.clipguard.pipeline.Reason;
+import io.clipguard.pipeline.SourceCoordinates;
+import io.clipguard.serde.AvroSerdeException;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Reads a raw upload event for both processors. An unreadable event becomes a dead-letter outcome
+ * with a reason code and its source coordinates; a failure that says nothing about the record (the
+ * registry unreachable) is rethrown, so the task restarts from its last commit and reads it again.
+ */
+final class UploadEventReader {
+
+    /** Exactly one of an upload or the dead-letter outcome of an event that could not be read. */
+    record Read(UploadedImage upload, Outcome failure) {
+    }
+
+    private final Deserializer<UploadedImage> deserializer;
+    private final Moderator moderator;
+    private final Predicate<RuntimeException> isTransient;
+
+    UploadEventReader(Deserializer<UploadedImage> deserializer, Moderator moderator,
+                      Predicate<RuntimeException> isTransient) {
+        this.deserializer = deserializer;
+        this.moderator = moderator;
+        this.isTransient = isTransient;
+    }
+
+    Read read(Headers headers, byte[] event, SourceCoordinates from) {
+        if (event == null || event.length == 0) {
+            return new Read(null, moderator.failed(null, Reason.MALFORMED_EVENT, "the event has no value", from));
+        }
+        try {
+            return new Read(deserializer.deserialize(from.topic(), headers, event), null);
+        } catch (RuntimeException e) {
+            if (isTransient.test(e)) {
+                throw e;
+            }
+            return new Read(null, moderator.failed(null, reasonFor(e),
+                    "cannot read the upload event: " + e.getMessage(), from));
+        }
+    }
+
+    /** Where the record being processed came from. */
+    static SourceCoordinates coordinates(Optional<RecordMetadata> metadata) {
+        return metadata
+                .map(m -> new SourceCoordinates(m.topic(), m.partition(), m.offset()))
+                .orElse(new SourceCoordinates("unknown", -1, -1));
+    }
+
+    private static Reason reasonFor(RuntimeException e) {
+        return e instanceof AvroSerdeException avro && avro.problem() == AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID
+                ? Reason.UNKNOWN_SCHEMA : Reason.MALFORMED_EVENT;
+    }
+}
