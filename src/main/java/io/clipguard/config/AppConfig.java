@@ -12,15 +12,13 @@ import java.util.Properties;
  * @param topics        topic names
  * @param model         the model bundle and engine
  * @param batch         how uploads reach the encoder
- * @param policyFile    the moderation policy (YAML)
- * @param maxImageBytes the largest encoded image accepted, in bytes
  * @param serdeClass    the Avro serde class (ours, or Confluent's SpecificAvroSerde)
  * @param serdeConfig   settings passed to the serde (schema.registry.url and friends)
  * @param streams       Kafka Streams settings, passed through untouched (with our defaults)
- * @param policy        the policy file again, with shadow policy, hot reload and precomputed embeddings
- * @param input         image byte and pixel limits, decoding and fetching (maxImageBytes again)
+ * @param policy        the policy file, shadow policy, hot reload and precomputed embeddings
+ * @param input         image byte and pixel limits, decoding and fetching
  */
-public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch, Path policyFile, long maxImageBytes,
+public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch,
                         String serdeClass, Map<String, Object> serdeConfig, Properties streams, PolicyConfig policy,
                         InputConfig input) {
 
@@ -31,8 +29,22 @@ public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch,
         streams = copy;
     }
 
+    /** The moderation policy file (YAML). */
+    public Path policyFile() {
+        return policy.file();
+    }
+
+    /** The largest encoded image accepted, in bytes. */
+    public long maxImageBytes() {
+        return input.limits().maxImageBytes();
+    }
+
     /** The largest upload event accepted: an inline image at its limit plus room for the rest. */
     public int maxEventBytes() {
+        return maxEventBytes(maxImageBytes());
+    }
+
+    static int maxEventBytes(long maxImageBytes) {
         return (int) Math.min(Integer.MAX_VALUE - 1, maxImageBytes + 1024 * 1024);
     }
 

@@ -99,9 +99,7 @@ public final class ConfigLoader {
                         settings.positiveInt("batch.queue-capacity", 64)),
                 settings.positiveInt("preprocess.threads", 2));
         PolicyConfig policy = PolicyConfig.read(settings);
-        Path policyFile = policy.file();
         InputConfig input = InputConfig.read(settings);
-        long maxImageBytes = input.limits().maxImageBytes();
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
         settings.refuseUnknown();
 
@@ -115,11 +113,11 @@ public final class ConfigLoader {
         passThrough.putIfAbsent("input.buffer.max.bytes", String.valueOf(64L * 1024 * 1024));
         passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // in-flight uploads are kept whole in a changelog: its producer must take the largest event
-        passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxImageBytes + 1024 * 1024));
+        passThrough.putIfAbsent("producer.max.request.size",
+                String.valueOf(AppConfig.maxEventBytes(input.limits().maxImageBytes())));
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
-        return new AppConfig(topics, model, batch, policyFile, maxImageBytes, serdeClass, serdeConfig, passThrough,
-                policy, input);
+        return new AppConfig(topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input);
     }
 
     private static boolean perRecord(String mode) {
