@@ -2,8 +2,10 @@ package io.clipguard.bench;
 
 import io.clipguard.app.ModerationApp;
 import io.clipguard.config.ConfigLoader;
+import io.clipguard.local.LocalKafka;
 import io.clipguard.local.LocalStack;
 import io.clipguard.local.OutcomeReader;
+import io.clipguard.local.Pacing;
 import io.clipguard.local.UploadProducer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,7 +37,7 @@ final class PipelineRun implements AutoCloseable {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(topics.entrySet().stream()
                     .map(t -> new NewTopic(t.getValue(), t.getKey().equals("uploads") ? PARTITIONS : 1, (short) 1)
-                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(20 * 1024 * 1024))))
+                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LocalKafka.MAX_MESSAGE_BYTES))))
                     .toList()).all().get();
         }
         Properties config = new Properties();
@@ -100,17 +102,8 @@ final class PipelineRun implements AutoCloseable {
     private void send(String phase, BenchInputs inputs, int count, double ratePerSecond, long start,
                       Map<String, Long> sentNanos) {
         for (int i = 0; i < count; i++) {
-            if (ratePerSecond > 0) {
-                long due = start + (long) (i * 1e9 / ratePerSecond);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
+            if (ratePerSecond > 0 && !Pacing.awaitSlot(start, i, ratePerSecond)) {
+                return;
             }
             String id = phase + "-" + i;
             sentNanos.put(id, System.nanoTime());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipguard.local.LocalSchemaRegistry;
 import io.clipguard.local.OutcomeReader;
+import io.clipguard.local.Pacing;
 import io.clipguard.local.SampleImages;
 import io.clipguard.local.UploadProducer;
 import java.io.IOException;
@@ -95,17 +96,10 @@ class CrashRecoveryIT {
     private static void produce(UploadProducer producer, List<byte[]> images) {
         long start = System.nanoTime();
         for (int i = 0; i < UPLOADS; i++) {
-            producer.send(UploadProducer.inline("upload-" + i, images.get(i % images.size()), "image/png"), true);
-            long due = start + i * 1_000_000_000L / UPLOADS_PER_SECOND;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            if (!Pacing.awaitSlot(start, i, UPLOADS_PER_SECOND)) {
+                return;
             }
+            producer.send(UploadProducer.inline("upload-" + i, images.get(i % images.size()), "image/png"), true);
         }
         producer.flush();
     }
