@@ -35,12 +35,11 @@ public final class ModelRuntime implements AutoCloseable {
     private final PolicyRuntime policies;
     private final Moderator moderator;
 
-    private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, PolicyRuntime policies, InputConfig input) {
+    private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, PolicyRuntime policies, InputConfig input,
+                         ImageDecoder decoder, ClipPreprocessor preprocessor) {
         this.bundle = bundle;
         this.imageEncoder = imageEncoder;
         this.policies = policies;
-        ImageDecoder decoder = decoder(input, bundle);
-        ClipPreprocessor preprocessor = ClipPreprocessor.from(bundle.image());
         Supplier<EmbeddedPolicy> shadow = policies.shadow().<Supplier<EmbeddedPolicy>>map(holder -> holder)
                 .orElse(() -> null);
         this.moderator = new Moderator(UploadImageSource.from(input.fetch(), input.limits().maxImageBytes()),
@@ -69,10 +68,11 @@ public final class ModelRuntime implements AutoCloseable {
         ModelBundle bundle = ModelBundle.load(model.dir());
         ImageEncoder imageEncoder = Encoders.image(bundle, model.engine(), model.instances(), model.intraOpThreads());
         try {
-            ImageEmbedder exemplars = new ExemplarImages(decoder(input, bundle),
-                    ClipPreprocessor.from(bundle.image()), imageEncoder);
+            ImageDecoder decoder = decoder(input, bundle);
+            ClipPreprocessor preprocessor = ClipPreprocessor.from(bundle.image());
+            ImageEmbedder exemplars = new ExemplarImages(decoder, preprocessor, imageEncoder);
             PolicyRuntime policies = PolicyRuntime.open(bundle, policy, exemplars, progress);
-            return new ModelRuntime(bundle, imageEncoder, policies, input);
+            return new ModelRuntime(bundle, imageEncoder, policies, input, decoder, preprocessor);
         } catch (RuntimeException e) {
             imageEncoder.close();
             throw e;
