@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipguard.image.ClipPreprocessor;
 import io.clipguard.image.ImageIoDecoder;
+import io.clipguard.local.SampleImages;
 import io.clipguard.model.ModelBundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +20,6 @@ final class TinyClip {
 
   static final String BUNDLE_PROPERTY = "clipguard.test.bundle";
 
-  /** One row of {@code samples/samples.csv}. */
-  record Sample(String file, String color, String shape, String pattern, String size,
-      boolean heldOut) {
-  }
-
   private TinyClip() {
   }
 
@@ -36,17 +32,8 @@ final class TinyClip {
     return ModelBundle.load(dir);
   }
 
-  static List<Sample> samples(ModelBundle bundle) {
-    try {
-      return Files.readAllLines(bundle.dir().resolve("samples/samples.csv")).stream()
-          .skip(1)
-          .filter(line -> !line.isBlank())
-          .map(line -> line.split(","))
-          .map(f -> new Sample(f[0], f[1], f[2], f[3], f[4], Boolean.parseBoolean(f[5])))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  static List<SampleImages.Sample> samples(ModelBundle bundle) {
+    return SampleImages.load(bundle.dir().resolve("samples"));
   }
 
   static JsonNode golden(ModelBundle bundle) {
@@ -59,8 +46,13 @@ final class TinyClip {
 
   /** Decodes and pre-processes one sample file the way production does. */
   static float[] pixels(ModelBundle bundle, String file) {
+    return pixels(bundle, bundle.dir().resolve("samples").resolve(file));
+  }
+
+  /** Decodes and pre-processes one image file the way production does. */
+  static float[] pixels(ModelBundle bundle, Path file) {
     try {
-      byte[] bytes = Files.readAllBytes(bundle.dir().resolve("samples").resolve(file));
+      byte[] bytes = Files.readAllBytes(file);
       return ClipPreprocessor.from(bundle.image()).apply(new ImageIoDecoder(50_000_000).decode(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

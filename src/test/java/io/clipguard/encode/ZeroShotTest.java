@@ -2,7 +2,7 @@ package io.clipguard.encode;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clipguard.encode.TinyClip.Sample;
+import io.clipguard.local.SampleImages.Sample;
 import io.clipguard.model.Engine;
 import io.clipguard.model.ModelBundle;
 import java.util.EnumMap;
