@@ -1,57 +1,74 @@
 package io.clipguard.app;
 
-import io.clipguard.config.BatchConfig;
+import io.clipguard.config.AppConfig;
 import io.clipguard.encode.DynamicBatcher;
+import io.clipguard.encode.ImageEncoder;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
+import io.clipguard.pipeline.ByteBudget;
+import io.clipguard.topology.Admission;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The instance-wide machinery of the batched mode: the pre-processing pool and the dynamic batcher
- * in front of the image encoder, shared by all stream threads and tasks. Close after Kafka Streams.
+ * The instance-wide machinery of the batched mode, shared by all stream threads and tasks: the fetch
+ * threads (I/O), the pre-processing threads (CPU), the dynamic batcher in front of the image encoder,
+ * and the byte budget of uploads in flight. Close after Kafka Streams.
  */
 final class BatchingRuntime implements AutoCloseable {
 
-    private final ExecutorService preprocessPool;
+    /** How long the uploads of a closed task keep going in case the task comes back to this instance. */
+    private static final Duration ORPHAN_GRACE = Duration.ofSeconds(30);
+
     private final DynamicBatcher batcher;
     private final AsyncModerator moderator;
+    private final Admission admission;
 
-    private BatchingRuntime(ExecutorService preprocessPool, DynamicBatcher batcher, AsyncModerator moderator) {
-        this.preprocessPool = preprocessPool;
+    private BatchingRuntime(DynamicBatcher batcher, AsyncModerator moderator, Admission admission) {
         this.batcher = batcher;
         this.moderator = moderator;
+        this.admission = admission;
     }
 
-    static BatchingRuntime start(ModelRuntime runtime, BatchConfig config, int encoderInstances,
+    static BatchingRuntime start(ModelRuntime runtime, AppConfig config, ImageEncoder encoder,
                                  PipelineMetrics metrics) {
+        ExecutorService fetchPool = Executors.newFixedThreadPool(config.input().fetch().threads(), daemons("fetch"));
+        ExecutorService cpuPool = Executors.newFixedThreadPool(config.batch().preprocessThreads(), daemons("preprocess"));
+        DynamicBatcher batcher = new DynamicBatcher(encoder, config.batch().batching(), config.model().instances(),
+                metrics::batchEncoded);
+        AsyncModerator moderator = new AsyncModerator(runtime.moderator(), fetchPool, cpuPool, batcher, metrics,
+                ORPHAN_GRACE);
+        Admission admission = new Admission(new ByteBudget(config.batch().maxInFlightBytes()),
+                config.batch().maxBlock(), config.maxEventBytes());
+        return new BatchingRuntime(batcher, moderator, admission);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemons(String name) {
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(config.preprocessThreads(), task -> {
-            Thread thread = new Thread(task, "preprocess-" + threads.incrementAndGet());
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        });
-        DynamicBatcher batcher = new DynamicBatcher(runtime.imageEncoder(), config.batching(), encoderInstances,
-                metrics::batchEncoded);
-        AsyncModerator moderator = new AsyncModerator(runtime.moderator(), pool, batcher,
-                config.maxInFlight(encoderInstances), metrics);
-        return new BatchingRuntime(pool, batcher, moderator);
+        };
     }
 
     AsyncModerator moderator() {
         return moderator;
     }
 
+    Admission admission() {
+        return admission;
+    }
+
+    DynamicBatcher batcher() {
+        return batcher;
+    }
+
     @Override
     public void close() {
+        moderator.close();
         batcher.close();
-        preprocessPool.shutdownNow();
-        try {
-            preprocessPool.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -90,6 +90,9 @@ public final class ModelRuntime implements AutoCloseable {
         try {
             return decoder.decode(bytes);
         } catch (ImageRejectedException e) {
+            if (e.getCause() instanceof OutOfMemoryError outOfMemory) {
+                throw outOfMemory; // other uploads may hold the heap: retried before the image is blamed
+            }
             throw new RejectedUploadException(Reason.valueOf(e.reason().name()), e.getMessage(), e);
         }
     }

@@ -8,7 +8,9 @@ import io.clipguard.metrics.KafkaPipelineMetrics;
 import io.clipguard.serde.AvroSerdes;
 import io.clipguard.topology.ModerationTopics;
 import io.clipguard.topology.ModerationTopology;
+import io.clipguard.encode.ImageEncoder;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -39,6 +41,14 @@ public final class ModerationApp implements AutoCloseable {
 
     /** Loads the model and policy, builds the topology and starts processing. */
     public static ModerationApp start(AppConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(AppConfig)}, with the batched mode's image encoder wrapped: the seam for
+     * fault tests that make a real encoder fail or slow down.
+     */
+    public static ModerationApp start(AppConfig config, UnaryOperator<ImageEncoder> encoderWrapper) {
         ModelRuntime runtime = ModelRuntime.open(config.model(), config.policy(), config.input(),
                 PolicyRuntime.loggedProgress());
         config.policy().topic().ifPresent(topic -> runtime.policies().watch(topic, config.streams()));
@@ -48,11 +58,11 @@ public final class ModerationApp implements AutoCloseable {
                 AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
         KafkaPipelineMetrics metrics = new KafkaPipelineMetrics();
         BatchingRuntime batching = config.batch().perRecord() ? null
-                : BatchingRuntime.start(runtime, config.batch(), config.model().instances(), metrics);
+                : BatchingRuntime.start(runtime, config, encoderWrapper.apply(runtime.imageEncoder()), metrics);
         Topology topology = batching == null
                 ? ModerationTopology.perRecord(topics, runtime.moderator(), ModerationApp::isTransient)
                 : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(), ModerationApp::isTransient,
-                        config.maxEventBytes());
+                        batching.admission());
         KafkaStreams streams = new KafkaStreams(topology, config.streams());
         streams.setUncaughtExceptionHandler(e -> {
             // The task restarts from its last commit: nothing is lost, the failed event is read again.

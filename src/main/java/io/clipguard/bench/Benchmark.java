@@ -7,6 +7,7 @@ import io.clipguard.local.LocalStack;
 import io.clipguard.local.UploadProducer;
 import io.clipguard.model.Engine;
 import io.clipguard.pipeline.RejectedUploadException;
+import io.clipguard.pipeline.RetryLaterException;
 import io.clipguard.pipeline.SourceCoordinates;
 import io.clipguard.topology.TopicNames;
 import java.nio.file.Path;
@@ -70,13 +71,15 @@ public final class Benchmark {
         return report.markdown();
     }
 
-    private static Map<Integer, Double> rawEncoder(Settings settings) throws RejectedUploadException {
+    private static Map<Integer, Double> rawEncoder(Settings settings) throws RejectedUploadException,
+            RetryLaterException {
         try (ModelRuntime runtime = ModelRuntime.open(new ModelConfig(settings.model(), Engine.PYTORCH, 1, 2),
                 settings.policy(), Long.MAX_VALUE)) {
             List<float[]> tensors = new ArrayList<>();
             for (int i = 0; i < Math.min(8, settings.photos().images().size()); i++) {
                 UploadedImage upload = UploadProducer.inline("raw-" + i, settings.photos().image(i), "image/jpeg");
-                tensors.add(runtime.moderator().prepare(upload, new SourceCoordinates("bench", 0, i)).pixels());
+                tensors.add(runtime.moderator().prepare(upload, runtime.moderator().image(upload),
+                        new SourceCoordinates("bench", 0, i)).pixels());
             }
             List<Integer> sizes = new ArrayList<>(List.of(1, 8, 32));
             if (!sizes.contains(settings.maxBatchSize())) {

@@ -43,7 +43,7 @@ final class ScoreCommand {
             for (String image : arguments.positional()) {
                 Outcome outcome = score(runtime, Path.of(image));
                 out.println(JSON.writeValueAsString(toJson(image, outcome)));
-                failures += outcome instanceof Outcome.Failed ? 1 : 0;
+                failures += outcome instanceof Outcome.Scored ? 0 : 1;
             }
         }
         return failures == 0 ? 0 : 1;
@@ -64,6 +64,9 @@ final class ScoreCommand {
         if (outcome instanceof Outcome.Failed failed) {
             ModerationError error = failed.error();
             return line.put("error", error.getReason()).put("message", error.getMessage());
+        }
+        if (outcome instanceof Outcome.Retry retry) {
+            return line.put("error", "RETRY_LATER").put("message", retry.cause());
         }
         ModerationResult result = ((Outcome.Scored) outcome).result();
         line.put("flagged", result.getFlagged())

@@ -34,6 +34,8 @@ import java.util.Properties;
  * clipguard.batch.max-delay-ms=10
  * clipguard.batch.queue-capacity=64
  * clipguard.preprocess.threads=2
+ * clipguard.pipeline.max-in-flight-bytes=268435456   # byte budget of uploads in flight (batched)
+ * clipguard.pipeline.max-block-ms=2000     # longest a stream thread waits for room in it
  * clipguard.policy.file=deploy/policies/tiny-shapes.yaml
  * clipguard.policy.shadow-file=                  # see PolicyConfig
  * clipguard.policy.require-precomputed=false
@@ -46,7 +48,8 @@ import java.util.Properties;
  * </pre>
  *
  * Kafka Streams defaults we set unless given: {@code processing.guarantee=exactly_once_v2} and
- * {@code poll.ms=10} (outcomes of batched uploads are forwarded between polls).
+ * {@code poll.ms=10} (outcomes of batched uploads are forwarded between polls). The batched mode
+ * needs {@code exactly_once_v2}; {@code at_least_once} is for the per-record mode.
  * {@code application.id}, {@code bootstrap.servers} and {@code schema.registry.url} are required.
  */
 public final class ConfigLoader {
@@ -97,7 +100,9 @@ public final class ConfigLoader {
                         settings.positiveInt("batch.max-size", 16),
                         Duration.ofMillis(settings.positiveLong("batch.max-delay-ms", 10)),
                         settings.positiveInt("batch.queue-capacity", 64)),
-                settings.positiveInt("preprocess.threads", 2));
+                settings.positiveInt("preprocess.threads", 2),
+                settings.positiveLong("pipeline.max-in-flight-bytes", BatchConfig.DEFAULT_MAX_IN_FLIGHT_BYTES),
+                Duration.ofMillis(settings.positiveLong("pipeline.max-block-ms", BatchConfig.DEFAULT_MAX_BLOCK.toMillis())));
         PolicyConfig policy = PolicyConfig.read(settings);
         InputConfig input = InputConfig.read(settings);
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
@@ -107,17 +112,48 @@ public final class ConfigLoader {
         require(passThrough, "bootstrap.servers");
         require(passThrough, "schema.registry.url");
         passThrough.putIfAbsent("processing.guarantee", "exactly_once_v2");
+        checkDelivery(batch, passThrough);
         passThrough.putIfAbsent("poll.ms", "10");
         // Streams buffers up to 512 MB of fetched records per thread by default; with photographs
         // inline that, not the pipeline, is what a burst would fill
         passThrough.putIfAbsent("input.buffer.max.bytes", String.valueOf(64L * 1024 * 1024));
         passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // in-flight uploads are kept whole in a changelog: its producer must take the largest event
-        passThrough.putIfAbsent("producer.max.request.size",
-                String.valueOf(AppConfig.maxEventBytes(input.limits().maxImageBytes())));
+        int maxEventBytes = AppConfig.maxEventBytes(input.limits().maxImageBytes());
+        passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxEventBytes));
+        if (!batch.perRecord() && Long.parseLong(passThrough.getProperty("producer.max.request.size")) < maxEventBytes) {
+            throw new ConfigException("producer.max.request.size=" + passThrough.getProperty("producer.max.request.size")
+                    + " is too small: uploads in flight are kept whole in a changelog, so it must be at least "
+                    + maxEventBytes + " (" + PREFIX + "input.max-image-bytes plus 1 MiB)");
+        }
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
         return new AppConfig(topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input);
+    }
+
+    /**
+     * The batched mode keeps uploads in flight in a store whose changelog must commit with the
+     * outcomes and offsets: only exactly_once_v2 does that atomically. And a stream thread must never
+     * wait for room longer than a fraction of the transaction timeout, or its producer is fenced.
+     */
+    private static void checkDelivery(BatchConfig batch, Properties streams) {
+        String guarantee = streams.getProperty("processing.guarantee");
+        if (batch.perRecord()) {
+            return;
+        }
+        if (!guarantee.equals("exactly_once_v2")) {
+            throw new ConfigException("processing.guarantee=" + guarantee + " is not valid with "
+                    + PREFIX + "pipeline.mode=batched: it needs exactly_once_v2 (the outcome, the in-flight store"
+                    + " and the offsets must commit together); use " + PREFIX + "pipeline.mode=per-record for "
+                    + guarantee);
+        }
+        long transactionTimeoutMs = Long.parseLong(streams.getProperty("producer.transaction.timeout.ms",
+                streams.getProperty("transaction.timeout.ms", "10000")));
+        if (batch.maxBlock().toMillis() * 4 > transactionTimeoutMs) {
+            throw new ConfigException(PREFIX + "pipeline.max-block-ms=" + batch.maxBlock().toMillis()
+                    + " is not valid: keep it at most a quarter of the transaction timeout (" + transactionTimeoutMs
+                    + " ms), or the producer is fenced while a stream thread waits");
+        }
     }
 
     private static boolean perRecord(String mode) {

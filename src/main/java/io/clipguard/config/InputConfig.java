@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
  * clipguard.input.fetch.allowed-ports=80,443      # or * for any
  * clipguard.input.fetch.connect-timeout-ms=2000
  * clipguard.input.fetch.read-timeout-ms=5000
- * clipguard.input.fetch.timeout-ms=15000          # one attempt, redirects and body included
+ * clipguard.input.fetch.timeout-ms=10000          # one attempt, redirects and body included
+ * clipguard.input.fetch.deadline-ms=20000         # one upload, all attempts and backoff included
+ * clipguard.input.fetch.threads=32                # fetches in progress at once (I/O, not CPU)
  * clipguard.input.fetch.max-redirects=3
  * clipguard.input.fetch.max-attempts=3
  * clipguard.input.fetch.retry-backoff-ms=200
@@ -68,7 +70,9 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings
                     redirects(settings.text(FETCH + "max-redirects", String.valueOf(d.maxRedirects()))),
                     settings.positiveInt(FETCH + "max-attempts", d.maxAttempts()),
                     millis(settings, "retry-backoff-ms", d.retryBackoff()),
-                    baseDir(settings.text(FETCH + "file-base-dir", null)));
+                    baseDir(settings.text(FETCH + "file-base-dir", null)),
+                    millis(settings, "deadline-ms", d.deadline()),
+                    settings.positiveInt(FETCH + "threads", d.threads()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(ConfigLoader.PREFIX + FETCH + "schemes=" + schemes + " with these settings is not valid: "
                     + e.getMessage());

@@ -6,7 +6,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A dynamic batcher in front of an {@link ImageEncoder}, shared by every stream thread and task of an
@@ -15,9 +18,14 @@ import java.util.function.LongSupplier;
  * {@code maxDelay}. One dispatcher thread per encoder instance.
  *
  * <p>Thread-safe. {@link #submit} blocks while the queue is full, which slows the callers down
- * instead of growing memory. Encoder failures complete the batch's futures exceptionally.
+ * instead of growing memory. Every future completes, whatever the encoder throws ({@code Error}s
+ * included): when a batch fails, each of its images is encoded again alone, so one bad image fails
+ * alone ({@link EncodeFailedException#imageAtFault()}) and an encoder that fails for everyone fails
+ * every image as not at fault. {@link #close()} fails what is still queued as not at fault.
  */
 public final class DynamicBatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
 
   /** One image's embedding and where its time went. */
   public record Embedded(float[] embedding, double queueMillis, double encodeMillis, int batchSize) {
@@ -32,6 +40,7 @@ public final class DynamicBatcher implements AutoCloseable {
   private final List<Thread> dispatchers = new ArrayList<>();
   private final BatchListener listener;
   private final LongSupplier nanoTime;
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private volatile boolean closed;
 
   /** Observes dispatched batches, for metrics; must not throw. */
@@ -62,17 +71,21 @@ public final class DynamicBatcher implements AutoCloseable {
   }
 
   /**
-   * Queues one pre-processed image; blocks while the queue is full.
+   * Queues one pre-processed image; blocks while the queue is full. After {@link #close()} the
+   * returned future fails at once, as not at fault.
    *
    * @throws InterruptedException when interrupted while waiting for room
-   * @throws IllegalStateException after {@link #close()}
    */
   public CompletableFuture<Embedded> submit(float[] pixels) throws InterruptedException {
-    if (closed) {
-      throw new IllegalStateException("the batcher is closed");
-    }
     CompletableFuture<Embedded> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(closedFailure());
+      return result;
+    }
     queue.put(new Request(pixels, nanoTime.getAsLong(), result));
+    if (closed) {
+      failQueued(); // close() may have drained the queue just before this request joined it
+    }
     return result;
   }
 
@@ -81,15 +94,26 @@ public final class DynamicBatcher implements AutoCloseable {
     return queue.size();
   }
 
+  /** Batches in a row that failed for every image; 0 after any success. */
+  public int consecutiveFailures() {
+    return consecutiveFailures.get();
+  }
+
+  /** Whether every dispatcher thread is still running (false after close). */
+  public boolean dispatchersAlive() {
+    return !closed && dispatchers.stream().allMatch(Thread::isAlive);
+  }
+
   private void dispatchLoop() {
     while (!closed) {
+      List<Request> batch;
       try {
-        List<Request> batch = nextBatch();
-        if (!batch.isEmpty()) {
-          encode(batch);
-        }
+        batch = nextBatch();
       } catch (InterruptedException e) {
         return;
+      }
+      if (!batch.isEmpty()) {
+        encode(batch);
       }
     }
   }
@@ -123,16 +147,56 @@ public final class DynamicBatcher implements AutoCloseable {
       double encodeMillis = (nanoTime.getAsLong() - start) / 1e6;
       listener.batchEncoded(batch.size(), encodeMillis);
       for (int i = 0; i < batch.size(); i++) {
-        Request request = batch.get(i);
-        double queueMillis = (start - request.enqueuedNanos()) / 1e6;
-        request.result().complete(new Embedded(embeddings[i], queueMillis, encodeMillis, batch.size()));
+        complete(batch.get(i), embeddings[i], start, encodeMillis, batch.size());
       }
-    } catch (RuntimeException e) {
-      batch.forEach(request -> request.result().completeExceptionally(e));
+      consecutiveFailures.set(0);
+    } catch (Throwable e) { // an Error must not kill the dispatcher and strand the batch's futures
+      LOG.warn("encoder failed on a batch of {}; encoding its images one by one", batch.size(), e);
+      encodeOneByOne(batch, e);
     }
   }
 
-  /** Stops the dispatchers; requests still queued fail with {@link IllegalStateException}. */
+  private void encodeOneByOne(List<Request> batch, Throwable batchFailure) {
+    List<Request> failed = new ArrayList<>();
+    List<Throwable> failures = new ArrayList<>();
+    if (batch.size() > 1) {
+      for (Request request : batch) {
+        long start = nanoTime.getAsLong();
+        try {
+          float[] embedding = encoder.encode(List.of(request.pixels()))[0];
+          complete(request, embedding, start, (nanoTime.getAsLong() - start) / 1e6, 1);
+        } catch (Throwable e) {
+          failed.add(request);
+          failures.add(e);
+        }
+      }
+    } else {
+      failed.addAll(batch);
+      failures.add(batchFailure);
+    }
+    boolean othersEncoded = failed.size() < batch.size();
+    if (othersEncoded) {
+      consecutiveFailures.set(0);
+    } else {
+      consecutiveFailures.incrementAndGet();
+    }
+    for (int i = 0; i < failed.size(); i++) {
+      Throwable cause = failures.get(Math.min(i, failures.size() - 1));
+      failed.get(i).result().completeExceptionally(new EncodeFailedException(othersEncoded
+          ? "the encoder failed on this image alone: " + cause
+          : "the encoder failed for every image of the batch: " + cause, cause, othersEncoded));
+    }
+  }
+
+  private void complete(Request request, float[] embedding, long start, double encodeMillis, int batchSize) {
+    double queueMillis = (start - request.enqueuedNanos()) / 1e6;
+    request.result().complete(new Embedded(embedding, queueMillis, encodeMillis, batchSize));
+  }
+
+  /**
+   * Stops the dispatchers; requests still queued, and any submitted from now on, fail as not at
+   * fault. A batch being encoded when the wait for the dispatchers ends still completes its futures.
+   */
   @Override
   public void close() {
     closed = true;
@@ -144,8 +208,16 @@ public final class DynamicBatcher implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    failQueued();
+  }
+
+  private void failQueued() {
     List<Request> left = new ArrayList<>();
     queue.drainTo(left);
-    left.forEach(r -> r.result().completeExceptionally(new IllegalStateException("the batcher closed")));
+    left.forEach(r -> r.result().completeExceptionally(closedFailure()));
+  }
+
+  private static EncodeFailedException closedFailure() {
+    return new EncodeFailedException("the batcher is closed", null, false);
   }
 }

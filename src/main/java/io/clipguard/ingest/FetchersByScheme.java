@@ -2,6 +2,7 @@ package io.clipguard.ingest;
 
 import io.clipguard.ingest.FetchException.Failure;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,12 +17,21 @@ final class FetchersByScheme implements ImageFetcher {
 
     @Override
     public byte[] fetch(URI uri, long maxBytes) throws FetchException {
+        return fetcherFor(uri).fetch(uri, maxBytes);
+    }
+
+    @Override
+    public byte[] fetch(URI uri, long maxBytes, Instant deadline) throws FetchException {
+        return fetcherFor(uri).fetch(uri, maxBytes, deadline);
+    }
+
+    private ImageFetcher fetcherFor(URI uri) throws FetchException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         ImageFetcher fetcher = fetchers.get(scheme);
         if (fetcher == null) {
             throw new FetchException(Failure.REFUSED, "scheme '" + scheme + "' is not allowed; allowed: "
                     + fetchers.keySet());
         }
-        return fetcher.fetch(uri, maxBytes);
+        return fetcher;
     }
 }

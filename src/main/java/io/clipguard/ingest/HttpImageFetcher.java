@@ -38,7 +38,13 @@ final class HttpImageFetcher implements ImageFetcher {
 
     @Override
     public byte[] fetch(URI uri, long maxBytes) throws FetchException {
-        Instant deadline = clock.instant().plus(settings.fetchTimeout());
+        return fetch(uri, maxBytes, Instant.MAX);
+    }
+
+    @Override
+    public byte[] fetch(URI uri, long maxBytes, Instant uploadDeadline) throws FetchException {
+        Instant attemptDeadline = clock.instant().plus(settings.fetchTimeout());
+        Instant deadline = attemptDeadline.isBefore(uploadDeadline) ? attemptDeadline : uploadDeadline;
         URI current = uri;
         for (int redirects = 0; ; redirects++) {
             InetSocketAddress address = guard.check(current);

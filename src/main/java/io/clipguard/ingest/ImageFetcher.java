@@ -1,6 +1,7 @@
 package io.clipguard.ingest;
 
 import java.net.URI;
+import java.time.Instant;
 
 /**
  * Gets the bytes an image URI points to, for one scheme or several. The seam for object stores:
@@ -19,4 +20,12 @@ public interface ImageFetcher {
      *     that is not allowed; {@code TRANSIENT} or {@code PERMANENT} when the store failed
      */
     byte[] fetch(URI uri, long maxBytes) throws FetchException;
+
+    /**
+     * As {@link #fetch(URI, long)}, but giving up at {@code deadline}: the upload's overall deadline,
+     * across attempts and redirects. Fetchers that cannot cut an attempt short keep their own bound.
+     */
+    default byte[] fetch(URI uri, long maxBytes, Instant deadline) throws FetchException {
+        return fetch(uri, maxBytes);
+    }
 }

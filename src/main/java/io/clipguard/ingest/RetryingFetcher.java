@@ -2,15 +2,19 @@ package io.clipguard.ingest;
 
 import io.clipguard.ingest.FetchException.Failure;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Retries a fetcher's {@code TRANSIENT} failures: up to {@code maxAttempts} attempts, waiting
  * {@code backoff} before the second and twice as long before each next one, each wait drawn
  * between half and all of that (jitter, so that uploads failing together do not retry together).
- * Other failures are returned at once. The final failure's message says how many attempts were made.
- * Thread-safe if the delegate is; the waiting thread is blocked.
+ * Other failures are returned at once. All attempts and waits of one upload end at its deadline
+ * ({@code deadline} after the first attempt starts): no retry starts that could not begin before it,
+ * and an attempt in progress is cut off there. The final failure's message says how many attempts
+ * were made. Thread-safe if the delegate is; the waiting thread is blocked.
  */
 final class RetryingFetcher implements ImageFetcher {
 
@@ -26,35 +30,59 @@ final class RetryingFetcher implements ImageFetcher {
     private final int maxAttempts;
     private final Duration backoff;
     private final Sleeper sleeper;
+    private final Duration deadline;
+    private final Clock clock;
 
     RetryingFetcher(ImageFetcher delegate, int maxAttempts, Duration backoff, Sleeper sleeper) {
+        this(delegate, maxAttempts, backoff, Duration.ofDays(1), sleeper, Clock.systemUTC());
+    }
+
+    RetryingFetcher(ImageFetcher delegate, int maxAttempts, Duration backoff, Duration deadline, Sleeper sleeper,
+                    Clock clock) {
         this.delegate = delegate;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
+        this.deadline = deadline;
         this.sleeper = sleeper;
+        this.clock = clock;
     }
 
     @Override
     public byte[] fetch(URI uri, long maxBytes) throws FetchException {
+        return fetch(uri, maxBytes, clock.instant().plus(deadline));
+    }
+
+    @Override
+    public byte[] fetch(URI uri, long maxBytes, Instant uploadDeadline) throws FetchException {
+        Instant until = uploadDeadline.isBefore(clock.instant().plus(deadline)) ? uploadDeadline
+                : clock.instant().plus(deadline);
         Duration wait = backoff;
         for (int attempt = 1; ; attempt++) {
             try {
-                return delegate.fetch(uri, maxBytes);
+                return delegate.fetch(uri, maxBytes, until);
             } catch (FetchException e) {
-                if (e.failure() != Failure.TRANSIENT || attempt >= maxAttempts) {
-                    throw attempt == 1 ? e : new FetchException(e.failure(), e.getMessage() + " (after " + attempt
-                            + " attempts)", e.getCause());
+                Duration pause = jittered(wait);
+                boolean pastDeadline = !clock.instant().plus(pause).isBefore(until);
+                if (e.failure() != Failure.TRANSIENT || attempt >= maxAttempts || pastDeadline) {
+                    String why = pastDeadline && attempt < maxAttempts ? ", giving up at the upload's fetch deadline"
+                            : "";
+                    throw attempt == 1 && why.isEmpty() ? e : new FetchException(e.failure(), e.getMessage()
+                            + " (after " + attempt + (attempt == 1 ? " attempt" : " attempts") + why + ")", e.getCause());
                 }
+                pause(pause);
             }
-            pause(wait);
             wait = wait.multipliedBy(2);
         }
     }
 
-    private void pause(Duration wait) throws FetchException {
+    private static Duration jittered(Duration wait) {
         long halfMillis = wait.toMillis() / 2;
+        return Duration.ofMillis(halfMillis + ThreadLocalRandom.current().nextLong(halfMillis + 1));
+    }
+
+    private void pause(Duration wait) throws FetchException {
         try {
-            sleeper.sleep(Duration.ofMillis(halfMillis + ThreadLocalRandom.current().nextLong(halfMillis + 1)));
+            sleeper.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FetchException(Failure.TRANSIENT, "interrupted while waiting to retry", e);

@@ -51,8 +51,8 @@ public final class UploadImageSource implements Stages.ImageSource {
             byScheme.put("file", new FileImageFetcher(settings.fileBaseDir().orElseThrow()));
         }
         Optional<ImageFetcher> fetcher = byScheme.isEmpty() ? Optional.empty() : Optional.of(new RetryingFetcher(
-                new FetchersByScheme(byScheme), settings.maxAttempts(), settings.retryBackoff(),
-                RetryingFetcher.Sleeper.THREAD));
+                new FetchersByScheme(byScheme), settings.maxAttempts(), settings.retryBackoff(), settings.deadline(),
+                RetryingFetcher.Sleeper.THREAD, Clock.systemUTC()));
         return new UploadImageSource(maxImageBytes, fetcher);
     }
 
@@ -63,6 +63,10 @@ public final class UploadImageSource implements Stages.ImageSource {
             if (inline.remaining() > maxImageBytes) {
                 throw new RejectedUploadException(Reason.IMAGE_TOO_LARGE, "inline image has " + inline.remaining()
                         + " bytes, over the limit of " + maxImageBytes);
+            }
+            if (inline.hasArray() && inline.arrayOffset() == 0 && inline.position() == 0
+                    && inline.remaining() == inline.array().length) {
+                return inline.array(); // the decoder's own array: no second copy of the image in memory
             }
             byte[] bytes = new byte[inline.remaining()];
             inline.duplicate().get(bytes);

@@ -63,41 +63,60 @@ public final class Moderator {
                            double preprocessMillis) {
     }
 
-    /** Scores one upload end to end; never throws for bad input. */
+    /**
+     * Scores one upload end to end; never throws for bad input. Returns {@link Outcome.Retry} for a
+     * failure that is not the upload's fault (memory, the encoder).
+     */
     public Outcome moderate(UploadedImage upload, SourceCoordinates from) {
         Prepared prepared;
         try {
-            prepared = prepare(upload, from);
+            prepared = prepare(upload, image(upload), from);
         } catch (RejectedUploadException e) {
             return failed(upload.getUploadId(), e.reason(), e.getMessage(), from);
+        } catch (RetryLaterException e) {
+            return new Outcome.Retry(upload.getUploadId(), e.getMessage(), e.lastResort());
         }
         long start = System.nanoTime();
         float[] embedding;
         try {
             embedding = embedder.embed(List.of(prepared.pixels()))[0];
-        } catch (RuntimeException e) {
-            return failed(upload.getUploadId(), Reason.ENCODER_FAILED, String.valueOf(e), from);
+        } catch (RuntimeException | Error e) {
+            return new Outcome.Retry(upload.getUploadId(), "the encoder failed: " + e);
         }
         return decide(prepared, embedding, millisSince(start));
     }
 
-    /** Fetches, decodes and pre-processes; throws for input that cannot be scored. */
-    public Prepared prepare(UploadedImage upload, SourceCoordinates from) throws RejectedUploadException {
-        long start = System.nanoTime();
-        BufferedImage image = decoder.decode(source.bytes(upload));
-        double decodeMillis = millisSince(start);
-        start = System.nanoTime();
-        float[] pixels = preprocess(image);
-        return new Prepared(upload, from, pixels, decodeMillis, millisSince(start));
+    /** The upload's encoded image: its inline bytes, or fetched from its URI (blocking I/O). */
+    public byte[] image(UploadedImage upload) throws RejectedUploadException {
+        return source.bytes(upload);
+    }
+
+    /**
+     * Decodes and pre-processes an upload's image.
+     *
+     * @throws RejectedUploadException for an image that cannot be scored
+     * @throws RetryLaterException     when memory ran out: other uploads' images share the heap, so
+     *                                 the image is tried again before it is blamed
+     */
+    public Prepared prepare(UploadedImage upload, byte[] image, SourceCoordinates from)
+            throws RejectedUploadException, RetryLaterException {
+        try {
+            long start = System.nanoTime();
+            BufferedImage decoded = decoder.decode(image);
+            double decodeMillis = millisSince(start);
+            start = System.nanoTime();
+            float[] pixels = preprocess(decoded);
+            return new Prepared(upload, from, pixels, decodeMillis, millisSince(start));
+        } catch (OutOfMemoryError e) {
+            throw new RetryLaterException("ran out of memory decoding an image of " + image.length + " bytes", e,
+                    Reason.IMAGE_TOO_LARGE);
+        }
     }
 
     /** Pre-processes a decoded image; a failure here is this image's, never the stream's. */
     private float[] preprocess(BufferedImage image) throws RejectedUploadException {
         try {
             return preprocessor.pixels(image);
-        } catch (OutOfMemoryError e) {
-            throw new RejectedUploadException(Reason.IMAGE_TOO_LARGE, "not enough memory to pre-process a "
-                    + image.getWidth() + "x" + image.getHeight() + " image", e);
         } catch (RuntimeException e) {
             throw new RejectedUploadException(Reason.IMAGE_UNDECODABLE, "cannot pre-process the image: " + e, e);
         }

@@ -30,6 +30,7 @@ public final class PolicyTopicWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyTopicWatcher.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final String topic;
     private final Map<String, PolicyHolder> holders;
@@ -73,12 +74,15 @@ public final class PolicyTopicWatcher implements AutoCloseable {
         try {
             Map<TopicPartition, Long> endAtStart = assignFromBeginning();
             while (running) {
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    offer(record);
-                }
-                if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
-                        .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
-                    caughtUp.countDown();
+                try {
+                    pollOnce(endAtStart);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a broker outage (a TimeoutException from position()) or one bad record must not stop
+                    // hot reload for good, or instances drift onto different policy versions
+                    LOG.warn("policy watcher on {}: {}; trying again in {} ms", topic, e.toString(), RETRY.toMillis());
+                    sleep(RETRY);
                 }
             }
         } catch (WakeupException e) {
@@ -87,6 +91,16 @@ public final class PolicyTopicWatcher implements AutoCloseable {
             LOG.error("policy watcher on {} stopped; the policies in force stay", topic, e);
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private void pollOnce(Map<TopicPartition, Long> endAtStart) {
+        for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+            offer(record);
+        }
+        if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
+                .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+            caughtUp.countDown();
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -25,6 +26,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <p>Configure with {@link #configure} before use. Thread-safe after configuration. Null bytes
  * deserialize to null.
  *
+ * <p>Hostile bodies: every length and count is checked against the bytes that remain before
+ * anything is allocated for it, and an {@code Error} while reading is the record's failure.
+ *
  * <p>Failures: {@link AvroSerdeException} for bad records ({@code BAD_MAGIC_BYTE}, {@code
  * TRUNCATED_HEADER}, {@code UNKNOWN_SCHEMA_ID}, {@code INCOMPATIBLE_SCHEMA}, {@code
  * AVRO_DECODE_FAILED}), with the topic in the message; {@link SchemaRegistryUnavailableException}
@@ -35,6 +39,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   private final Class<? extends T> targetType;
   private final SchemaRegistryClient injectedClient;
   private final Map<Integer, DatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
+  private final Map<Integer, Schema> writersBySchemaId = new ConcurrentHashMap<>();
   private volatile SchemaRegistryClient client;
   private volatile ReaderSchemas readerSchemas;
   private volatile boolean isKey;
@@ -71,15 +76,21 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     String where = Where.describe(topic, isKey);
     Header header = WireFormat.parse(data, where);
     DatumReader<T> reader = readerFor(header.schemaId(), readers, where);
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(
-        data, WireFormat.HEADER_BYTES, data.length - WireFormat.HEADER_BYTES, null);
     try {
-      return reader.read(null, decoder);
-    } catch (IOException | RuntimeException e) {
+      // Walk the body first without building anything: a length or count that claims more than the
+      // bytes hold fails here, before the real read could allocate for it.
+      GenericDatumReader.skip(writersBySchemaId.get(header.schemaId()), decoder(data));
+      return reader.read(null, decoder(data));
+    } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       throw new AvroSerdeException(Problem.AVRO_DECODE_FAILED,
           where + ": Avro body of " + data.length + " bytes does not decode with schema id "
               + header.schemaId() + ": " + e, e);
     }
+  }
+
+  private static BinaryDecoder decoder(byte[] data) {
+    return DecoderFactory.get().binaryDecoder(
+        data, WireFormat.HEADER_BYTES, data.length - WireFormat.HEADER_BYTES, null);
   }
 
   private DatumReader<T> readerFor(int schemaId, ReaderSchemas readers, String where) {
@@ -102,6 +113,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
               + ") cannot be read as " + reader.getFullName() + ": "
               + compatibility.getResult().getIncompatibilities(), null);
     }
+    writersBySchemaId.putIfAbsent(schemaId, writer);
     DatumReader<T> created = readers.datumReader(writer, reader);
     DatumReader<T> raced = readersBySchemaId.putIfAbsent(schemaId, created);
     return raced != null ? raced : created;

@@ -20,8 +20,10 @@ final class RegistryTransport {
   static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final String ACCEPT =
       "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
-  // Statuses that say "not now" rather than "no": the caller should retry, not dead-letter.
-  private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 502, 503, 504);
+  // Statuses that say "not now" rather than "no": the caller should retry, not dead-letter. Every
+  // 5xx is one: a Confluent registry answers 500 with error codes 50001-50003 during a leader
+  // fail-over, which says nothing about the schema asked for.
+  private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI baseUrl;
@@ -85,7 +87,7 @@ final class RegistryTransport {
     if (status >= 200 && status < 300) {
       return parse(response.body(), status, action);
     }
-    if (TRANSIENT_STATUSES.contains(status)) {
+    if (TRANSIENT_STATUSES.contains(status) || status >= 500) {
       throw new SchemaRegistryUnavailableException(
           "schema registry at " + baseUrl + " answered HTTP " + status + " (" + action
               + "), try again later", null);

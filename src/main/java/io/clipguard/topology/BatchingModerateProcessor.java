@@ -1,15 +1,19 @@
 package io.clipguard.topology;
 
-import io.clipguard.avro.UploadedImage;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
+import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
+import io.clipguard.avro.UploadedImage;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -28,45 +32,88 @@ import org.slf4j.LoggerFactory;
  * from a wall-clock punctuator (and before each new record), on the stream thread.
  *
  * <p>Why nothing is lost or doubled: an accepted event is put into a changelogged store before it
- * is submitted, and deleted in the same step that forwards its outcome. Kafka Streams commits the
- * store's changelog, the outputs and the input offsets together (atomically with
- * {@code exactly_once_v2}), so whenever an event's offset is committed, either its outcome is
- * committed too or the event is still in the store; on (re)start, {@link #init} resubmits
- * everything in the store. Outcomes may leave in a different order than uploads arrived: results are
- * keyed by upload id and each upload is decided independently, so no consumer depends on order.
+ * is submitted, and deleted in the same step that forwards its outcome. Under {@code
+ * exactly_once_v2} Kafka Streams commits the store's changelog, the outputs and the input offsets in
+ * one transaction, so whenever an event's offset is committed, either its outcome is committed too
+ * or the event is still in the store; on (re)start, {@link #init} resubmits everything in the store.
+ * (The batched mode refuses {@code at_least_once}: there the outcome and the store delete are
+ * separate writes, and losing the first after the second would lose the upload.)
+ *
+ * <p>Why nothing is stuck: the stream thread never waits on a fetch, a decode or the encoder. It
+ * waits only for room in the instance's byte budget, at most {@link Admission#maxBlock()} per upload
+ * (forwarding its own outcomes meanwhile); past that the upload is let in over the budget. A failure
+ * that is not the upload's fault ({@link Outcome.Retry}: the registry unavailable, the encoder
+ * failing, memory) keeps the upload in the store and tries it again with backoff, never as a dead
+ * letter. Kafka Streams reuses processor instances (a task closed dirty is revived, a suspended one
+ * resumed, {@code init} called again): everything per task lives in a {@link Run} made anew by
+ * {@code init}, and what an earlier run left behind is ignored.
+ *
+ * <p>Outcomes may leave in a different order than uploads arrived: results are keyed by upload id
+ * and each upload is decided independently, so no consumer depends on order.
  */
 final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[], String, Outcome> {
 
     static final String STORE = "in-flight-uploads";
+    static final int MAX_ATTEMPTS_BEFORE_LAST_RESORT = 3;
     private static final Logger LOG = LoggerFactory.getLogger(BatchingModerateProcessor.class);
     private static final Duration FORWARD_INTERVAL = Duration.ofMillis(5);
-
-    private record Done(String key, long timestamp, Outcome outcome) {
-    }
+    private static final long WAIT_SLICE_NANOS = FORWARD_INTERVAL.toNanos();
+    private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final long FIRST_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
 
     private final UploadEventReader reader;
+    private final Moderator moderator;
     private final AsyncModerator async;
-    private final Queue<Done> done = new ConcurrentLinkedQueue<>();
-    private final Set<String> pending = new HashSet<>();
+    private final Admission admission;
     private KeyValueStore<String, InFlightUpload> inFlight;
-    private volatile boolean closed;
+    private Run run;
 
     BatchingModerateProcessor(Deserializer<UploadedImage> reader, Moderator moderator, AsyncModerator async,
-                              Predicate<RuntimeException> isTransient) {
+                              Predicate<RuntimeException> isTransient, Admission admission) {
         this.reader = new UploadEventReader(reader, moderator, isTransient);
+        this.moderator = moderator;
         this.async = async;
+        this.admission = admission;
+    }
+
+    /** An upload this task has accepted and not yet forwarded an outcome for. */
+    private static final class Pending {
+        final InFlightUpload upload;
+        final long chargeBytes;
+        final AtomicBoolean charged = new AtomicBoolean(true);
+        int attempts;
+        long retryAtNanos;
+
+        Pending(InFlightUpload upload, long chargeBytes) {
+            this.upload = upload;
+            this.chargeBytes = chargeBytes;
+        }
+    }
+
+    private record Done(Pending pending, Outcome outcome) {
+    }
+
+    /** One run of this task, from {@code init} to {@code close}. */
+    private static final class Run {
+        final Map<String, Pending> pending = new HashMap<>();
+        final Queue<Done> done = new ConcurrentLinkedQueue<>();
+        final PriorityQueue<Pending> retries = new PriorityQueue<>(Comparator.comparingLong(p -> p.retryAtNanos));
+        volatile boolean closed;
     }
 
     @Override
     public void init(ProcessorContext<String, Outcome> context) {
         super.init(context);
+        run = new Run();
         inFlight = context.getStateStore(STORE);
-        context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> forwardDone());
+        context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
         int resumed = 0;
         try (KeyValueIterator<String, InFlightUpload> unfinished = inFlight.all()) {
             while (unfinished.hasNext()) {
                 KeyValue<String, InFlightUpload> entry = unfinished.next();
-                start(entry.value, entry.value.from());
+                long charge = Admission.charge(entry.value.event().length);
+                admission.budget().acquireOver(charge); // already in memory: the store holds it
+                start(track(new Pending(entry.value, charge)));
                 resumed++;
             }
         }
@@ -79,48 +126,136 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     public void process(Record<byte[], byte[]> event) {
         forwardDone();
         SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
-        InFlightUpload upload = new InFlightUpload(from, event.timestamp(), event.value() == null ? new byte[0]
-                : event.value());
-        if (pending.contains(upload.key())) {
-            return; // already resubmitted from the store after a restart (at-least-once replay)
+        byte[] value = event.value() == null ? new byte[0] : event.value();
+        InFlightUpload upload = new InFlightUpload(from, event.timestamp(), value);
+        if (run.pending.containsKey(upload.key())) {
+            return; // already resubmitted from the store
         }
-        inFlight.put(upload.key(), upload);
-        start(upload, from);
-    }
-
-    private void start(InFlightUpload upload, SourceCoordinates from) {
-        pending.add(upload.key());
-        UploadEventReader.Read read = reader.read(new RecordHeaders(), upload.event(), from);
-        if (read.failure() != null) {
-            finish(upload, read.failure());
+        if (value.length > admission.largestStorableEvent()) {
+            forward(moderator.failed(null, Reason.IMAGE_TOO_LARGE, "the upload event has " + value.length
+                    + " bytes, over the limit of " + admission.largestStorableEvent() + " for an event in flight",
+                    from), event.timestamp());
             return;
         }
+        long charge = Admission.charge(value.length);
+        admit(charge);
+        inFlight.put(upload.key(), upload);
+        start(track(new Pending(upload, charge)));
+    }
+
+    /** Waits for room in the budget, forwarding this task's outcomes meanwhile, at most maxBlock. */
+    private void admit(long chargeBytes) {
+        long deadline = System.nanoTime() + admission.maxBlock().toNanos();
         try {
-            async.moderate(read.upload(), from).thenAccept(outcome -> finish(upload, outcome));
+            while (!admission.budget().tryAcquire(chargeBytes, Duration.ofNanos(WAIT_SLICE_NANOS))) {
+                forwardDone();
+                if (System.nanoTime() - deadline > 0) {
+                    admission.budget().acquireOver(chargeBytes);
+                    LOG.warn("task {}: no room for an upload within {} ms; letting it in over the in-flight budget"
+                            + " ({} of {} bytes held)", context().taskId(), admission.maxBlock().toMillis(),
+                            admission.budget().usedBytes(), admission.budget().capacityBytes());
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for room in the encoder queue", e);
+            admission.budget().acquireOver(chargeBytes);
         }
     }
 
-    private void finish(InFlightUpload upload, Outcome outcome) {
-        if (!closed) {
-            done.add(new Done(upload.key(), upload.timestamp(), outcome));
+    private Pending track(Pending pending) {
+        run.pending.put(pending.upload.key(), pending);
+        return pending;
+    }
+
+    private void start(Pending pending) {
+        Run current = run;
+        pending.attempts++;
+        UploadEventReader.Read read;
+        try {
+            read = reader.read(new RecordHeaders(), pending.upload.event(), pending.upload.from());
+        } catch (RuntimeException transientFailure) { // the reader rethrows only failures that are not the event's
+            current.done.add(new Done(pending, new Outcome.Retry(null, "cannot read the event now: "
+                    + transientFailure)));
+            return;
+        }
+        if (read.failure() != null) {
+            current.done.add(new Done(pending, read.failure()));
+            return;
+        }
+        async.moderate(pending.upload.key(), read.upload(), pending.upload.from())
+                .thenAccept(outcome -> {
+                    if (!(outcome instanceof Outcome.Retry)) {
+                        uncharge(pending); // the image is let go: its bytes no longer count
+                    }
+                    if (!current.closed) {
+                        current.done.add(new Done(pending, outcome));
+                    }
+                });
+    }
+
+    private void punctuate() {
+        forwardDone();
+        long now = System.nanoTime();
+        while (!run.retries.isEmpty() && now - run.retries.peek().retryAtNanos >= 0) {
+            Pending due = run.retries.poll();
+            if (run.pending.get(due.upload.key()) == due) {
+                start(due);
+            }
         }
     }
 
     private void forwardDone() {
-        for (Done next = done.poll(); next != null; next = done.poll()) {
-            context().forward(new Record<>(next.outcome().uploadId(), next.outcome(), next.timestamp()));
-            inFlight.delete(next.key());
-            pending.remove(next.key());
+        for (Done next = run.done.poll(); next != null; next = run.done.poll()) {
+            Pending pending = next.pending();
+            if (run.pending.get(pending.upload.key()) != pending) {
+                continue;
+            }
+            Outcome outcome = next.outcome();
+            if (outcome instanceof Outcome.Retry retry) {
+                if (retry.lastResort() == null || pending.attempts < MAX_ATTEMPTS_BEFORE_LAST_RESORT) {
+                    scheduleRetry(pending, retry);
+                    continue;
+                }
+                outcome = moderator.failed(retry.uploadId(), retry.lastResort(), retry.cause() + " (after "
+                        + pending.attempts + " attempts)", pending.upload.from());
+            }
+            forward(outcome, pending.upload.timestamp());
+            inFlight.delete(pending.upload.key());
+            run.pending.remove(pending.upload.key());
+            uncharge(pending);
+        }
+    }
+
+    private void scheduleRetry(Pending pending, Outcome.Retry retry) {
+        long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(pending.attempts - 1, 10));
+        pending.retryAtNanos = System.nanoTime() + backoff;
+        run.retries.add(pending);
+        LOG.warn("task {}: upload {} at {} will be tried again in {} ms (attempt {}): {}", context().taskId(),
+                retry.uploadId(), pending.upload.key(), backoff / 1_000_000, pending.attempts, retry.cause());
+    }
+
+    private void forward(Outcome outcome, long timestamp) {
+        context().forward(new Record<>(outcome.uploadId(), outcome, timestamp));
+    }
+
+    private void uncharge(Pending pending) {
+        if (pending.charged.compareAndSet(true, false)) {
+            admission.budget().release(pending.chargeBytes);
         }
     }
 
     @Override
     public void close() {
-        // Outcomes still in flight are dropped here: their events are still in the store, so whoever
-        // owns this task next (this instance after a restart, or another) finishes them.
-        closed = true;
+        // Outcomes still in flight are not forwarded by this run: their events are still in the store,
+        // so whoever runs this task next (this instance, which then picks up the same uploads where they
+        // are, or another) finishes them.
+        Run ending = run;
+        ending.closed = true;
+        async.orphan(ending.pending.keySet());
+        ending.pending.values().forEach(this::uncharge);
+        ending.pending.clear();
+        ending.retries.clear();
+        ending.done.clear();
     }
 }

@@ -24,7 +24,11 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
 
     /** The store key: unique per event. */
     String key() {
-        return from.topic() + "/" + from.partition() + "/" + from.offset();
+        return key(from.topic(), from.partition(), from.offset());
+    }
+
+    static String key(String topic, int partition, long offset) {
+        return topic + "/" + partition + "/" + offset;
     }
 
     static Serde<InFlightUpload> serde() {

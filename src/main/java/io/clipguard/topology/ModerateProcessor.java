@@ -15,7 +15,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * <p>An unreadable event becomes a dead-letter outcome here rather than in a deserialization
  * handler, so it carries a reason code and its source coordinates like every other failure. A
  * failure that says nothing about the record (the registry unreachable) is rethrown: the task
- * restarts from its last commit and the event is read again, rather than dead-lettered.
+ * restarts from its last commit and the event is read again, rather than dead-lettered. So is a
+ * failure of the pipeline that is not the upload's ({@link Outcome.Retry}).
  */
 final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String, Outcome> {
 
@@ -33,6 +34,11 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
         SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
         UploadEventReader.Read read = reader.read(event.headers(), event.value(), from);
         Outcome outcome = read.failure() != null ? read.failure() : moderator.moderate(read.upload(), from);
+        if (outcome instanceof Outcome.Retry retry) {
+            // not the upload's fault: the task restarts from its last commit and reads the event again
+            throw new PipelineUnavailableException("upload " + retry.uploadId() + " at " + from + " cannot be"
+                    + " moderated now: " + retry.cause());
+        }
         context().forward(event.withKey(outcome.uploadId()).withValue(outcome));
     }
 }

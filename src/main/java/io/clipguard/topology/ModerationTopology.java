@@ -54,12 +54,13 @@ public final class ModerationTopology {
      * Uploads from every partition are pre-processed on a worker pool and encoded in dynamic
      * batches; uploads in flight are kept in a changelogged store until their outcome is forwarded.
      *
-     * @param async         the instance's shared pre-processing pool and batcher
-     * @param maxEventBytes the largest upload event accepted; the in-flight store's changelog keeps
-     *                      whole events, so its topic must take messages that large
+     * @param async     the instance's shared pre-processing pool and batcher
+     * @param admission the instance's byte budget and the largest event kept in flight; the in-flight
+     *                  store's changelog keeps whole events, so its topic takes messages that large
      */
     public static Topology batched(ModerationTopics topics, Moderator moderator, AsyncModerator async,
-                                   Predicate<RuntimeException> isTransient, int maxEventBytes) {
+                                   Predicate<RuntimeException> isTransient, Admission admission) {
+        int maxEventBytes = admission.maxEventBytes();
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE), Serdes.String(),
@@ -67,7 +68,7 @@ public final class ModerationTopology {
                 .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxEventBytes))));
         KStream<String, Outcome> outcomes = uploads(builder, topics)
                 .process(() -> new BatchingModerateProcessor(topics.uploadSerde().deserializer(), moderator, async,
-                        isTransient), Named.as("moderate"), BatchingModerateProcessor.STORE);
+                        isTransient, admission), Named.as("moderate"), BatchingModerateProcessor.STORE);
         route(outcomes, topics);
         return builder.build();
     }

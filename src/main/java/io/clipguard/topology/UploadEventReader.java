@@ -15,7 +15,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * Reads a raw upload event for both processors. An unreadable event becomes a dead-letter outcome
  * with a reason code and its source coordinates; a failure that says nothing about the record (the
- * registry unreachable) is rethrown, so the task restarts from its last commit and reads it again.
+ * registry unreachable) is rethrown, so it is read again later. An {@code Error} while reading (a
+ * hostile event that asks for gigabytes or nests without end) is the event's fault.
  */
 final class UploadEventReader {
 
@@ -46,6 +47,10 @@ final class UploadEventReader {
             }
             return new Read(null, moderator.failed(null, reasonFor(e),
                     "cannot read the upload event: " + e.getMessage(), from));
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // a hostile event (a length or nesting no real event has) must not take the thread down
+            return new Read(null, moderator.failed(null, Reason.MALFORMED_EVENT,
+                    "cannot read the upload event of " + event.length + " bytes: " + e, from));
         }
     }
 

@@ -33,6 +33,7 @@ class ConfigLoaderTest {
     void kafkaSettingsPassThroughUntouchedAndReachTheSerde() {
         Properties properties = minimal();
         properties.setProperty("processing.guarantee", "at_least_once");
+        properties.setProperty("clipguard.pipeline.mode", "per-record");
         properties.setProperty("num.stream.threads", "3");
         AppConfig config = ConfigLoader.from(properties);
         assertEquals("at_least_once", config.streams().getProperty("processing.guarantee"));
@@ -82,5 +83,45 @@ class ConfigLoaderTest {
         properties.remove("schema.registry.url");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
         assertEquals("schema.registry.url is required", e.getMessage());
+    }
+
+    @Test
+    void batchedModeRefusesAtLeastOnceBecauseItWouldLoseUploads() {
+        Properties properties = minimal();
+        properties.setProperty("processing.guarantee", "at_least_once");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
+        assertTrue(e.getMessage().startsWith("processing.guarantee=at_least_once is not valid with"
+                + " clipguard.pipeline.mode=batched"), e.getMessage());
+        assertTrue(e.getMessage().contains("per-record"), e.getMessage());
+    }
+
+    @Test
+    void maxBlock_beyondAQuarterOfTheTransactionTimeoutIsRefused() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.pipeline.max-block-ms", "3000");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
+        assertTrue(e.getMessage().startsWith("clipguard.pipeline.max-block-ms=3000 is not valid"), e.getMessage());
+        properties.setProperty("producer.transaction.timeout.ms", "20000");
+        assertEquals(3000, ConfigLoader.from(properties).batch().maxBlock().toMillis());
+    }
+
+    @Test
+    void producerRequestSize_belowTheLargestEventIsRefusedInBatchedMode() {
+        Properties properties = minimal();
+        properties.setProperty("producer.max.request.size", "1048576");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
+        assertTrue(e.getMessage().startsWith("producer.max.request.size=1048576 is too small"), e.getMessage());
+    }
+
+    @Test
+    void inFlightBudgetAndFetchSettingsAreRead() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.pipeline.max-in-flight-bytes", "1000000");
+        properties.setProperty("clipguard.input.fetch.deadline-ms", "7000");
+        properties.setProperty("clipguard.input.fetch.threads", "64");
+        AppConfig config = ConfigLoader.from(properties);
+        assertEquals(1_000_000, config.batch().maxInFlightBytes());
+        assertEquals(7000, config.input().fetch().deadline().toMillis());
+        assertEquals(64, config.input().fetch().threads());
     }
 }

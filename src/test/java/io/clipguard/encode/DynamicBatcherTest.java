@@ -135,16 +135,114 @@ class DynamicBatcherTest {
   }
 
   @Test
-  void encoderFailureFailsEveryRequestOfTheBatch() throws Exception {
+  void encoderFailingForEveryoneFailsEachImageAsNotItsFault() throws Exception {
     FakeEncoder encoder = new FakeEncoder(new CountDownLatch(0), new EncoderException("boom"));
     try (DynamicBatcher batcher = new DynamicBatcher(encoder,
         new BatchingConfig(2, Duration.ofSeconds(5), 4), 1, DynamicBatcher.BatchListener.NONE)) {
       CompletableFuture<DynamicBatcher.Embedded> a = batcher.submit(new float[] {1});
       CompletableFuture<DynamicBatcher.Embedded> b = batcher.submit(new float[] {2});
-      ExecutionException e = assertThrows(ExecutionException.class, () -> a.get(10, TimeUnit.SECONDS));
-      assertInstanceOf(EncoderException.class, e.getCause());
-      assertThrows(ExecutionException.class, () -> b.get(10, TimeUnit.SECONDS));
+      for (CompletableFuture<DynamicBatcher.Embedded> result : List.of(a, b)) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
+        EncodeFailedException failure = assertInstanceOf(EncodeFailedException.class, e.getCause());
+        assertFalse(failure.imageAtFault(), "the engine failed for everyone: retry, never a dead letter");
+      }
+      assertTrue(batcher.consecutiveFailures() > 0);
     }
+  }
+
+  /** Fails every batch that holds the poisoned value; encodes the rest. */
+  private static ImageEncoder poisonedBy(float poison, Throwable failure) {
+    return new ImageEncoder() {
+      @Override
+      public float[][] encode(List<float[]> pixelBatch) {
+        if (pixelBatch.stream().anyMatch(pixels -> pixels[0] == poison)) {
+          sneakyThrow(failure);
+        }
+        return pixelBatch.toArray(float[][]::new);
+      }
+
+      @Override
+      public int embeddingDim() {
+        return 1;
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  @Test
+  void oneBadImageFailsAloneAndTheRestOfItsBatchIsEncoded() throws Exception {
+    try (DynamicBatcher batcher = new DynamicBatcher(poisonedBy(2, new EncoderException("bad tensor")),
+        new BatchingConfig(3, Duration.ofSeconds(5), 8), 1, DynamicBatcher.BatchListener.NONE)) {
+      CompletableFuture<DynamicBatcher.Embedded> a = batcher.submit(new float[] {1});
+      CompletableFuture<DynamicBatcher.Embedded> bad = batcher.submit(new float[] {2});
+      CompletableFuture<DynamicBatcher.Embedded> c = batcher.submit(new float[] {3});
+      assertArrayEquals(new float[] {1}, a.get(10, TimeUnit.SECONDS).embedding());
+      assertArrayEquals(new float[] {3}, c.get(10, TimeUnit.SECONDS).embedding());
+      ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
+      assertTrue(assertInstanceOf(EncodeFailedException.class, e.getCause()).imageAtFault());
+    }
+  }
+
+  @Test
+  void dispatcherSurvivesAnErrorFromTheEncoderAndCompletesItsBatch() throws Exception {
+    AtomicReference<Boolean> thrown = new AtomicReference<>(false);
+    ImageEncoder throwsErrorOnce = new ImageEncoder() {
+      @Override
+      public float[][] encode(List<float[]> pixelBatch) {
+        if (!thrown.getAndSet(true)) {
+          throw new StackOverflowError("native stack exhausted");
+        }
+        return pixelBatch.toArray(float[][]::new);
+      }
+
+      @Override
+      public int embeddingDim() {
+        return 1;
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    try (DynamicBatcher batcher = new DynamicBatcher(throwsErrorOnce,
+        new BatchingConfig(1, Duration.ZERO, 4), 1, DynamicBatcher.BatchListener.NONE)) {
+      CompletableFuture<DynamicBatcher.Embedded> first = batcher.submit(new float[] {1});
+      ExecutionException e = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
+      assertFalse(assertInstanceOf(EncodeFailedException.class, e.getCause()).imageAtFault());
+      assertArrayEquals(new float[] {2}, batcher.submit(new float[] {2}).get(10, TimeUnit.SECONDS).embedding(),
+          "the dispatcher is still alive");
+      assertTrue(batcher.dispatchersAlive());
+      assertEquals(0, batcher.consecutiveFailures());
+    }
+  }
+
+  @Test
+  void closeFailsWhatIsQueuedAndWhatComesLaterInsteadOfDroppingIt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    FakeEncoder held = new FakeEncoder(release, null);
+    DynamicBatcher batcher = new DynamicBatcher(held, new BatchingConfig(1, Duration.ZERO, 4), 1,
+        DynamicBatcher.BatchListener.NONE);
+    CompletableFuture<DynamicBatcher.Embedded> inEncoder = batcher.submit(new float[] {0});
+    awaitCondition(() -> batcher.queued() == 0);
+    CompletableFuture<DynamicBatcher.Embedded> queued = batcher.submit(new float[] {1});
+    Thread closer = new Thread(batcher::close);
+    closer.start();
+    awaitCondition(() -> queued.isDone());
+    release.countDown();
+    closer.join(10_000);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> queued.get(1, TimeUnit.SECONDS));
+    assertFalse(assertInstanceOf(EncodeFailedException.class, e.getCause()).imageAtFault());
+    assertTrue(inEncoder.get(10, TimeUnit.SECONDS) != null, "the batch in the encoder still completes");
+    CompletableFuture<DynamicBatcher.Embedded> late = batcher.submit(new float[] {2});
+    assertTrue(late.isCompletedExceptionally(), "a request after close fails at once, it is never stranded");
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {

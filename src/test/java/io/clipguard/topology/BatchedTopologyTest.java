@@ -5,6 +5,7 @@ import io.clipguard.encode.DynamicBatcher;
 import io.clipguard.encode.ImageEncoder;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
+import io.clipguard.pipeline.ByteBudget;
 import io.clipguard.pipeline.Moderator;
 import java.time.Duration;
 import java.util.List;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.AfterEach;
 class BatchedTopologyTest extends ModerationTopologyContract {
 
     private ExecutorService pool;
+    private ExecutorService fetchPool;
     private DynamicBatcher batcher;
 
     @Override
     Topology build(ModerationTopics topics, Moderator moderator, Predicate<RuntimeException> isTransient) {
         pool = Executors.newFixedThreadPool(2);
+        fetchPool = Executors.newFixedThreadPool(2);
         ImageEncoder encoder = new ImageEncoder() {
             @Override
             public float[][] encode(List<float[]> pixelBatch) {
@@ -47,7 +50,13 @@ class BatchedTopologyTest extends ModerationTopologyContract {
         batcher = new DynamicBatcher(encoder, new BatchingConfig(4, Duration.ofMillis(2), 16), 1,
                 DynamicBatcher.BatchListener.NONE);
         return ModerationTopology.batched(topics, moderator,
-                new AsyncModerator(moderator, pool, batcher, 32, PipelineMetrics.NONE), isTransient, 2 * 1024 * 1024);
+                new AsyncModerator(moderator, fetchPool, pool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30)),
+                isTransient, new Admission(new ByteBudget(1024 * 1024), Duration.ofSeconds(2), 2 * 1024 * 1024));
+    }
+
+    @Override
+    boolean retriesInPlace() {
+        return true;
     }
 
     @Override
@@ -72,5 +81,6 @@ class BatchedTopologyTest extends ModerationTopologyContract {
     void stopBatching() {
         batcher.close();
         pool.shutdownNow();
+        fetchPool.shutdownNow();
     }
 }

@@ -210,12 +210,28 @@ abstract class ModerationTopologyContract {
         assertEquals("MISSING_IMAGE", dlq.readValue().getReason());
     }
 
+    /** True where a transient failure is retried in place; false where it restarts the task. */
+    abstract boolean retriesInPlace();
+
     @Test
-    void transientReadFailureIsRethrownNotDeadLettered() {
+    void transientReadFailureIsNeverDeadLettered() {
         transientFailure = new IllegalStateException("registry unreachable");
-        assertThrows(StreamsException.class, () -> input.pipeInput(key("u"), event("u", RED)));
-        assertTrue(dlq.isEmpty());
+        if (!retriesInPlace()) {
+            assertThrows(StreamsException.class, () -> input.pipeInput(key("u"), event("u", RED)));
+            assertTrue(dlq.isEmpty());
+            assertTrue(scored.isEmpty());
+            return;
+        }
+        input.pipeInput(key("u"), event("u", RED));
+        for (int i = 0; i < 40; i++) {
+            driver.advanceWallClockTime(java.time.Duration.ofMillis(5));
+        }
+        assertTrue(dlq.isEmpty(), "not dead-lettered while the registry is away");
         assertTrue(scored.isEmpty());
+        transientFailure = null;
+        settle();
+        assertEquals("u", scored.readRecord().key(), "scored once the registry answers");
+        assertTrue(dlq.isEmpty());
     }
 
     @Test

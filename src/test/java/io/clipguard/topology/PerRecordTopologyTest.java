@@ -12,6 +12,11 @@ class PerRecordTopologyTest extends ModerationTopologyContract {
     }
 
     @Override
+    boolean retriesInPlace() {
+        return false;
+    }
+
+    @Override
     void settle() {
         // each upload is decided before pipeInput returns
     }

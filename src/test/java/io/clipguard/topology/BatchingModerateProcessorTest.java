@@ -1,0 +1,242 @@
+package io.clipguard.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clipguard.avro.UploadedImage;
+import io.clipguard.encode.BatchingConfig;
+import io.clipguard.encode.DynamicBatcher;
+import io.clipguard.encode.ImageEncoder;
+import io.clipguard.ingest.UploadImageSource;
+import io.clipguard.metrics.PipelineMetrics;
+import io.clipguard.pipeline.AsyncModerator;
+import io.clipguard.pipeline.ByteBudget;
+import io.clipguard.pipeline.ModelIdentity;
+import io.clipguard.pipeline.Moderator;
+import io.clipguard.pipeline.Outcome;
+import io.clipguard.policy.Action;
+import io.clipguard.policy.DecisionRule;
+import io.clipguard.policy.EmbeddedPolicy;
+import io.clipguard.policy.Label;
+import io.clipguard.policy.Policy;
+import io.clipguard.testing.PlainAvroSerde;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batched processor alone, driven the way Kafka Streams drives it (init, process, punctuate,
+ * close, init again on the same instance), over a real dynamic batcher whose encoder the test holds
+ * and releases.
+ */
+class BatchingModerateProcessorTest {
+
+    private final Serde<UploadedImage> uploads = PlainAvroSerde.of(UploadedImage.class);
+    private final Semaphore encoderPermits = new Semaphore(0);
+    private final AtomicInteger encoded = new AtomicInteger();
+    private ExecutorService fetchPool;
+    private ExecutorService cpuPool;
+    private DynamicBatcher batcher;
+    private AsyncModerator async;
+    private Moderator moderator;
+    private MockProcessorContext<String, Outcome> context;
+    private KeyValueStore<String, InFlightUpload> store;
+
+    @BeforeEach
+    void setUp() {
+        Policy policy = new Policy("colours", "1", DecisionRule.COSINE_MARGIN, List.of(
+                new Label("red", "", List.of("red"), Action.BLOCK, 1, 0.5, "urgent")));
+        EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f, List.of(new float[] {1}));
+        moderator = new Moderator(new UploadImageSource(1 << 20, Optional.empty()),
+                bytes -> new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), image -> new float[] {1},
+                batch -> { throw new AssertionError("the batched path encodes through the batcher"); },
+                () -> embedded, new ModelIdentity("fake-model", "1"), Clock.systemUTC());
+        ImageEncoder heldEncoder = new ImageEncoder() {
+            @Override
+            public float[][] encode(List<float[]> pixelBatch) {
+                encoderPermits.acquireUninterruptibly(pixelBatch.size());
+                encoded.addAndGet(pixelBatch.size());
+                return pixelBatch.toArray(float[][]::new);
+            }
+
+            @Override
+            public int embeddingDim() {
+                return 1;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        fetchPool = Executors.newFixedThreadPool(2);
+        cpuPool = Executors.newFixedThreadPool(2);
+        batcher = new DynamicBatcher(heldEncoder, new BatchingConfig(1, Duration.ZERO, 16), 1,
+                DynamicBatcher.BatchListener.NONE);
+        async = new AsyncModerator(moderator, fetchPool, cpuPool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30));
+        context = new MockProcessorContext<>();
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
+                Serdes.String(), InFlightUpload.serde()).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+    }
+
+    @AfterEach
+    void tearDown() {
+        encoderPermits.release(1000);
+        async.close();
+        batcher.close();
+    }
+
+    private BatchingModerateProcessor processor(Admission admission) {
+        return new BatchingModerateProcessor(uploads.deserializer(), moderator, async, e -> false, admission);
+    }
+
+    private static Admission roomy() {
+        return new Admission(new ByteBudget(64L << 20), Duration.ofSeconds(2), 1 << 20);
+    }
+
+    private void process(BatchingModerateProcessor processor, String id, long offset, int imageBytes) {
+        context.setRecordMetadata("uploads", 0, offset);
+        UploadedImage upload = UploadedImage.newBuilder().setUploadId(id).setUploadedAt(Instant.EPOCH)
+                .setImageBytes(ByteBuffer.wrap(new byte[imageBytes])).build();
+        processor.process(new Record<>(null, uploads.serializer().serialize("uploads", upload), offset));
+    }
+
+    /** Runs the processor's punctuator until the condition holds, as the stream thread would. */
+    private void punctuateUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s; forwarded " + forwardedIds());
+            }
+            context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator()
+                    .punctuate(System.currentTimeMillis());
+            Thread.sleep(2);
+        }
+    }
+
+    private List<String> forwardedIds() {
+        return context.forwarded().stream().map(f -> (String) f.record().key()).toList();
+    }
+
+    private long storeSize() {
+        return store.approximateNumEntries();
+    }
+
+    @Test
+    void processorReinitialisedAfterCloseFinishesWhatItWasDoing() throws Exception {
+        BatchingModerateProcessor processor = processor(roomy());
+        processor.init(context);
+        process(processor, "u1", 0, 10);
+        processor.close(); // a revived task: closed dirty, then init again on the same instance
+        processor.init(context);
+        encoderPermits.release(1);
+        punctuateUntil(() -> forwardedIds().size() == 1);
+        assertEquals(List.of("u1"), forwardedIds());
+        punctuateUntil(() -> storeSize() == 0);
+        process(processor, "u2", 1, 10);
+        encoderPermits.release(1);
+        punctuateUntil(() -> forwardedIds().size() == 2);
+        assertEquals(List.of("u1", "u2"), forwardedIds(), "later completions are not dropped after a revive");
+        assertEquals(2, encoded.get(), "u1 was encoded once, not again after the revive");
+    }
+
+    @Test
+    void outcomeOfARolledBackUploadIsNotForwardedAndTheReplayIsNotSkipped() throws Exception {
+        BatchingModerateProcessor processor = processor(roomy());
+        processor.init(context);
+        process(processor, "u1", 0, 10);
+        encoderPermits.release(1);
+        while (encoded.get() < 1) {
+            Thread.sleep(2); // u1 is done but not forwarded yet
+        }
+        Thread.sleep(50);
+        processor.close();
+        store.delete(InFlightUpload.key("uploads", 0, 0)); // the dirty close rolled back the store write
+        processor.init(context);
+        for (int i = 0; i < 20; i++) {
+            context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator().punctuate(0);
+            Thread.sleep(2);
+        }
+        assertEquals(List.of(), forwardedIds(), "a stale outcome from before the close is not forwarded");
+        process(processor, "u1", 0, 10); // the input replays the event from the last commit
+        encoderPermits.release(1);
+        punctuateUntil(() -> forwardedIds().size() == 1);
+        assertEquals(List.of("u1"), forwardedIds());
+    }
+
+    @Test
+    void streamThreadWaitsForRoomNoLongerThanMaxBlock() {
+        Admission tight = new Admission(new ByteBudget(20_000), Duration.ofMillis(300), 1 << 20);
+        BatchingModerateProcessor processor = processor(tight);
+        processor.init(context);
+        process(processor, "u1", 0, 10_000); // holds the budget: the encoder is held
+        long start = System.nanoTime();
+        process(processor, "u2", 1, 10_000);
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMillis >= 250 && waitedMillis < 5_000, "waited " + waitedMillis + " ms");
+        assertEquals(2, storeSize(), "let in over the budget, not dropped");
+        assertTrue(tight.budget().overrunBytesTotal() > 0);
+    }
+
+    @Test
+    void budgetIsReleasedWhenAnUploadIsDone() throws Exception {
+        Admission admission = new Admission(new ByteBudget(1 << 20), Duration.ofSeconds(2), 1 << 20);
+        BatchingModerateProcessor processor = processor(admission);
+        processor.init(context);
+        process(processor, "u1", 0, 100_000);
+        long charged = admission.budget().usedBytes();
+        assertTrue(charged >= 100_000 && charged < 100_100, "charged the event's size: " + charged);
+        encoderPermits.release(1);
+        punctuateUntil(() -> forwardedIds().size() == 1);
+        assertEquals(0, admission.budget().usedBytes());
+        processor.close();
+        assertEquals(0, admission.budget().usedBytes());
+    }
+
+    @Test
+    void eventTooLargeForTheInFlightStoreIsDeadLetteredNotStored() {
+        BatchingModerateProcessor processor = processor(new Admission(new ByteBudget(64L << 20),
+                Duration.ofSeconds(2), 64 * 1024));
+        processor.init(context);
+        process(processor, "huge", 0, 200_000);
+        assertEquals(0, storeSize(), "never written to the changelog, where it would not fit");
+        Outcome outcome = context.forwarded().get(0).record().value();
+        assertEquals("IMAGE_TOO_LARGE", ((Outcome.Failed) outcome).error().getReason());
+        assertEquals(0L, ((Outcome.Failed) outcome).error().getSourceOffset());
+    }
+
+    @Test
+    void shutdownOfThePipelineNeverDeadLettersAnUpload() throws Exception {
+        BatchingModerateProcessor processor = processor(roomy());
+        processor.init(context);
+        process(processor, "u1", 0, 10);
+        process(processor, "u2", 1, 10);
+        async.close();   // the instance is stopping while the stream thread still runs
+        batcher.close();
+        for (int i = 0; i < 50; i++) {
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+            Thread.sleep(2);
+        }
+        assertEquals(List.of(), forwardedIds(), "nothing forwarded, least of all a dead letter");
+        assertEquals(2, storeSize(), "both stay in flight for whoever runs the task next");
+    }
+}
