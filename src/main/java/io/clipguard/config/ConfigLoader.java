@@ -118,6 +118,10 @@ public final class ConfigLoader {
         // inline that, not the pipeline, is what a burst would fill
         passThrough.putIfAbsent("input.buffer.max.bytes", String.valueOf(64L * 1024 * 1024));
         passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        // the stream thread reads upload events and writes results through the registry client: keep its
+        // waits inside the same bound as the wait for room in the pipeline (an unknown id is fetched once)
+        passThrough.putIfAbsent("schema.registry.connect.timeout.ms", "1000");
+        passThrough.putIfAbsent("schema.registry.request.timeout.ms", "2000");
         // in-flight uploads are kept whole in a changelog: its producer must take the largest event
         int maxEventBytes = AppConfig.maxEventBytes(input.limits().maxImageBytes());
         passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxEventBytes));

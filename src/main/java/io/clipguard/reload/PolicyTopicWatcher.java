@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -34,12 +35,12 @@ public final class PolicyTopicWatcher implements AutoCloseable {
 
     private final String topic;
     private final Map<String, PolicyHolder> holders;
-    private final KafkaConsumer<String, String> consumer;
+    private final Consumer<String, String> consumer;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
 
-    private PolicyTopicWatcher(String topic, Map<String, PolicyHolder> holders, KafkaConsumer<String, String> consumer) {
+    private PolicyTopicWatcher(String topic, Map<String, PolicyHolder> holders, Consumer<String, String> consumer) {
         this.topic = topic;
         this.holders = Map.copyOf(holders);
         this.consumer = consumer;
@@ -59,8 +60,12 @@ public final class PolicyTopicWatcher implements AutoCloseable {
         settings.setProperty("allow.auto.create.topics", "false");
         settings.setProperty("isolation.level", "read_committed");
         settings.setProperty("client.id", "clipguard-policy-watcher");
-        PolicyTopicWatcher watcher = new PolicyTopicWatcher(topic, holders,
-                new KafkaConsumer<>(settings, new StringDeserializer(), new StringDeserializer()));
+        return start(topic, holders, new KafkaConsumer<>(settings, new StringDeserializer(), new StringDeserializer()));
+    }
+
+    /** Starts watching with the given consumer; the watcher owns and closes it. */
+    static PolicyTopicWatcher start(String topic, Map<String, PolicyHolder> holders, Consumer<String, String> consumer) {
+        PolicyTopicWatcher watcher = new PolicyTopicWatcher(topic, holders, consumer);
         watcher.thread.start();
         return watcher;
     }
