@@ -146,10 +146,10 @@ public final class DynamicBatcher implements AutoCloseable {
       float[][] embeddings = encoder.encode(batch.stream().map(Request::pixels).toList());
       double encodeMillis = (nanoTime.getAsLong() - start) / 1e6;
       listener.batchEncoded(batch.size(), encodeMillis);
+      consecutiveFailures.set(0);
       for (int i = 0; i < batch.size(); i++) {
         complete(batch.get(i), embeddings[i], start, encodeMillis, batch.size());
       }
-      consecutiveFailures.set(0);
     } catch (Throwable e) { // an Error must not kill the dispatcher and strand the batch's futures
       LOG.warn("encoder failed on a batch of {}; encoding its images one by one", batch.size(), e);
       encodeOneByOne(batch, e);
