@@ -31,6 +31,14 @@ public final class OutcomeReader implements AutoCloseable {
         public int decided() {
             return scored.size() + deadLetters.size();
         }
+
+        /** How many outcomes each upload id has, scored and dead-lettered together. */
+        public Map<String, Integer> perUpload() {
+            Map<String, Integer> counts = new java.util.HashMap<>();
+            scored.forEach(r -> counts.merge(r.value().getUploadId(), 1, Integer::sum));
+            deadLetters.forEach(r -> counts.merge(String.valueOf(r.value().getUploadId()), 1, Integer::sum));
+            return counts;
+        }
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,6 +68,15 @@ public final class OutcomeReader implements AutoCloseable {
     public Outcomes awaitDecided(int expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (outcomes.decided() < expected && System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(200));
+        }
+        return outcomes;
+    }
+
+    /** Polls until {@code expected} distinct uploads have an outcome, or the timeout passes. */
+    public Outcomes awaitDistinct(int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outcomes.perUpload().size() < expected && System.nanoTime() < deadline) {
             poll(Duration.ofMillis(200));
         }
         return outcomes;

@@ -27,12 +27,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Kills the moderation job with SIGKILL in the middle of a stream of uploads, restarts it, and
- * checks that every upload has exactly one outcome (exactly_once_v2, read_committed) or at least one
- * and none lost (at_least_once). The job runs as its own process, as in production.
+ * checks that every upload has exactly one outcome (exactly_once_v2, batched, read_committed) or at
+ * least one and none lost (at_least_once, which only the per-record mode accepts). The job runs as its own process, as in production.
  */
 class CrashRecoveryIT {
 
@@ -43,15 +43,15 @@ class CrashRecoveryIT {
     Path work;
 
     @ParameterizedTest
-    @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
-    void everyUploadSurvivesAKillInTheMiddle(String guarantee) throws Exception {
+    @CsvSource({"exactly_once_v2,batched", "at_least_once,per-record"})
+    void everyUploadSurvivesAKillInTheMiddle(String guarantee, String mode) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = SharedKafka.get().bootstrapServers();
         String registry = LocalSchemaRegistry.shared().url().toString();
         Map<String, String> topics = Map.of("uploads", "crash-uploads-" + run, "scored", "crash-scored-" + run,
                 "flagged", "crash-flagged-" + run, "dlq", "crash-dlq-" + run);
         createTopics(bootstrap, topics);
-        Path config = writeConfig(run, guarantee, bootstrap, registry, topics);
+        Path config = writeConfig(run, guarantee, mode, bootstrap, registry, topics);
         List<byte[]> images = new ArrayList<>();
         for (SampleImages.Sample sample : SampleImages.load(Path.of("models/tiny-clip/samples"))) {
             images.add(Files.readAllBytes(sample.file()));
@@ -70,7 +70,7 @@ class CrashRecoveryIT {
             Process second = startJob(config, "second");
             try {
                 uploads.join();
-                OutcomeReader.Outcomes outcomes = reader.awaitDecided(UPLOADS, Duration.ofSeconds(180));
+                OutcomeReader.Outcomes outcomes = reader.awaitDistinct(UPLOADS, Duration.ofSeconds(180));
                 outcomes = reader.drain(Duration.ofSeconds(3));
                 Map<String, Long> perUpload = Stream.concat(
                                 ids(outcomes.scored(), r -> r.value().getUploadId()),
@@ -117,13 +117,14 @@ class CrashRecoveryIT {
         return builder.start();
     }
 
-    private Path writeConfig(String run, String guarantee, String bootstrap, String registry,
+    private Path writeConfig(String run, String guarantee, String mode, String bootstrap, String registry,
                              Map<String, String> topics) throws IOException {
         Properties settings = new Properties();
         settings.setProperty("application.id", "crash-" + run);
         settings.setProperty("bootstrap.servers", bootstrap);
         settings.setProperty("schema.registry.url", registry);
         settings.setProperty("processing.guarantee", guarantee);
+        settings.setProperty("clipguard.pipeline.mode", mode);
         settings.setProperty("commit.interval.ms", "200");
         // the killed member leaves no goodbye: let the group notice within seconds, not 45 s
         settings.setProperty("session.timeout.ms", "6000");
