@@ -1,0 +1,293 @@
+package io.clipguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clipguard.avro.UploadedImage;
+import io.clipguard.local.OutcomeReader;
+import io.clipguard.local.Pacing;
+import io.clipguard.local.SampleImages;
+import io.clipguard.local.UploadProducer;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One fault scenario on real parts: its own topics on a real broker, the job as separate JVMs (as
+ * in production, so they can be killed), uploads sent at a steady rate with their send times, and
+ * the invariant checked on what a {@code read_committed} consumer sees. Each scenario appends a line
+ * to {@code target/fault-report.md}: uploads sent, outcomes, duplicates, lost, slowest outcome, and
+ * the jobs' peak heap (from their GC logs).
+ */
+final class FaultRun implements AutoCloseable {
+
+    static final Path REPORT = Path.of("target", "fault-report.md");
+    private static final Pattern HEAP_BEFORE_GC = Pattern.compile("(\\d+)M->\\d+M\\(");
+
+    final String id = UUID.randomUUID().toString().substring(0, 8);
+    final String scenario;
+    final String bootstrap;
+    final String registry;
+    final Map<String, String> topics;
+    final Map<String, Instant> sentAt = new ConcurrentHashMap<>();
+    private final Path work;
+    private final List<Job> jobs = new ArrayList<>();
+    private final List<byte[]> images = new ArrayList<>();
+    private UploadProducer producer;
+    private OutcomeReader reader;
+
+    FaultRun(String scenario, String bootstrap, String registry, Path work, int partitions, short replication)
+            throws Exception {
+        this.scenario = scenario;
+        this.bootstrap = bootstrap;
+        this.registry = registry;
+        this.work = work;
+        this.topics = Map.of("uploads", scenario + "-uploads-" + id, "scored", scenario + "-scored-" + id,
+                "flagged", scenario + "-flagged-" + id, "dlq", scenario + "-dlq-" + id);
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(topics.entrySet().stream()
+                    .map(t -> new NewTopic(t.getValue(), t.getKey().equals("uploads") ? partitions : 1, replication))
+                    .toList()).all().get();
+        }
+        for (SampleImages.Sample sample : SampleImages.load(Path.of("models/tiny-clip/samples"))) {
+            images.add(Files.readAllBytes(sample.file()));
+        }
+    }
+
+    /** The job's settings for this scenario: its topics, fast group failure detection, the tiny model. */
+    Properties settings() {
+        Properties settings = new Properties();
+        settings.setProperty("application.id", scenario + "-" + id);
+        settings.setProperty("bootstrap.servers", bootstrap);
+        settings.setProperty("schema.registry.url", registry);
+        settings.setProperty("commit.interval.ms", "200");
+        settings.setProperty("session.timeout.ms", "6000");
+        settings.setProperty("heartbeat.interval.ms", "1000");
+        topics.forEach((role, name) -> settings.setProperty("clipguard.topic." + role, name));
+        settings.setProperty("clipguard.model.dir", "models/tiny-clip");
+        settings.setProperty("clipguard.policy.file", "deploy/policies/tiny-shapes.yaml");
+        return settings;
+    }
+
+    /** A running job process. */
+    final class Job {
+        final String name;
+        final Process process;
+        final Path log;
+        final Path gcLog;
+
+        Job(String name, Process process, Path log, Path gcLog) {
+            this.name = name;
+            this.process = process;
+            this.log = log;
+            this.gcLog = gcLog;
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor(); // SIGKILL: no goodbye, no last commit
+        }
+
+        void terminate() throws InterruptedException {
+            process.destroy(); // SIGTERM: the shutdown hook closes the job
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError(name + " did not stop within 60 s of SIGTERM");
+            }
+        }
+
+        boolean alive() {
+            return process.isAlive();
+        }
+
+        long peakHeapMb() {
+            try {
+                long peak = 0;
+                Matcher m = HEAP_BEFORE_GC.matcher(Files.readString(gcLog));
+                while (m.find()) {
+                    peak = Math.max(peak, Long.parseLong(m.group(1)));
+                }
+                return peak;
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+    }
+
+    /** Starts the job as its own JVM: {@code main} is {@code io.clipguard.cli.Main} or a test main. */
+    Job start(String name, Properties settings, String main, String... jvmArgs) throws IOException {
+        Path config = work.resolve(name + ".properties");
+        settings.setProperty("state.dir", work.resolve("state-" + name).toString());
+        try (Writer out = Files.newBufferedWriter(config)) {
+            settings.store(out, scenario);
+        }
+        Path log = Path.of("target", "fault-" + scenario + "-" + name + ".log");
+        Path gcLog = Path.of("target", "fault-" + scenario + "-" + name + ".gc.log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Xlog:gc:file=" + gcLog));
+        command.addAll(List.of(jvmArgs));
+        if (command.stream().noneMatch(arg -> arg.startsWith("-Xmx"))) {
+            command.add("-Xmx512m");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main, "run", "--config",
+                config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        Job job = new Job(name, builder.start(), log, gcLog);
+        jobs.add(job);
+        return job;
+    }
+
+    Job start(String name, Properties settings) throws IOException {
+        return start(name, settings, "io.clipguard.cli.Main");
+    }
+
+    synchronized UploadProducer producer() {
+        if (producer == null) {
+            producer = new UploadProducer(bootstrap, registry, topics.get("uploads"));
+        }
+        return producer;
+    }
+
+    OutcomeReader reader() {
+        if (reader == null) {
+            reader = new OutcomeReader(bootstrap, registry, topics.get("scored"), topics.get("flagged"),
+                    topics.get("dlq"));
+        }
+        return reader;
+    }
+
+    /** Sends {@code count} good inline uploads at {@code perSecond}, ids {@code prefix-0...}. */
+    void sendGood(String prefix, int count, double perSecond) {
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (!Pacing.awaitSlot(start, i, perSecond)) {
+                return;
+            }
+            send(UploadProducer.inline(prefix + "-" + i, images.get(i % images.size()), "image/png"));
+        }
+        producer().flush();
+    }
+
+    /** Sends one upload and waits for its outcome: the job is up and owns its partitions. Not timed. */
+    void warmUp(String name) {
+        int before = reader().awaitDistinct(0, Duration.ZERO).perUpload().size();
+        send(UploadProducer.inline("warmup-" + name, images.get(0), "image/png"));
+        producer().flush();
+        if (reader().awaitDistinct(before + 1, Duration.ofSeconds(120)).perUpload().size() <= before) {
+            throw new AssertionError("the job did not decide a first upload within 120 s");
+        }
+    }
+
+    /** Sends good uploads on a thread of their own. */
+    Thread sendGoodInBackground(String prefix, int count, double perSecond) {
+        Thread thread = new Thread(() -> sendGood(prefix, count, perSecond), "uploads-" + scenario);
+        thread.start();
+        return thread;
+    }
+
+    void send(UploadedImage upload) {
+        sentAt.put(upload.getUploadId(), Instant.now());
+        producer().send(upload, true);
+    }
+
+    /** Waits until every upload sent has an outcome, then a little longer to catch doubles. */
+    OutcomeReader.Outcomes awaitAll(Duration timeout) {
+        OutcomeReader.Outcomes outcomes = reader().awaitDistinct(sentAt.size(), timeout);
+        return reader().drain(Duration.ofSeconds(3));
+    }
+
+    /** The slowest outcome: from the send to the outcome record's append time, per upload. */
+    static Duration slowest(OutcomeReader.Outcomes outcomes, Map<String, Instant> sentAt) {
+        long worst = 0;
+        for (ConsumerRecord<String, ?> record : all(outcomes)) {
+            String id = record.value() instanceof io.clipguard.avro.ModerationResult r ? r.getUploadId()
+                    : ((io.clipguard.avro.ModerationError) record.value()).getUploadId();
+            Instant sent = id != null && id.startsWith("warmup") ? null : sentAt.get(id);
+            Instant decided = record.value() instanceof io.clipguard.avro.ModerationResult r ? r.getDecidedAt()
+                    : ((io.clipguard.avro.ModerationError) record.value()).getFailedAt();
+            if (sent != null) {
+                worst = Math.max(worst, Duration.between(sent, decided).toMillis());
+            }
+        }
+        return Duration.ofMillis(worst);
+    }
+
+    private static List<ConsumerRecord<String, ?>> all(OutcomeReader.Outcomes outcomes) {
+        List<ConsumerRecord<String, ?>> all = new ArrayList<>(outcomes.scored());
+        all.addAll(outcomes.deadLetters());
+        return all;
+    }
+
+    /**
+     * Asserts the invariant under exactly_once_v2: every upload sent has exactly one outcome, none is
+     * lost, nothing else was written, and the slowest outcome is within {@code bound}. Reports the
+     * scenario's figures either way.
+     */
+    OutcomeReader.Outcomes assertExactlyOnce(OutcomeReader.Outcomes outcomes, Duration bound) throws IOException {
+        Map<String, Integer> perUpload = outcomes.perUpload();
+        long duplicates = perUpload.values().stream().mapToLong(count -> count - 1).sum();
+        long lost = sentAt.keySet().stream().filter(id -> !perUpload.containsKey(id)).count();
+        Duration slowest = slowest(outcomes, sentAt);
+        report(outcomes.decided(), duplicates, lost, slowest);
+        assertEquals(0, lost, "uploads with no outcome: " + sentAt.keySet().stream()
+                .filter(id -> !perUpload.containsKey(id)).limit(10).toList());
+        assertEquals(0, duplicates, "uploads decided twice");
+        assertEquals(sentAt.keySet(), perUpload.keySet(), "outcomes only for uploads that were sent");
+        assertTrue(slowest.compareTo(bound) <= 0, "slowest outcome " + slowest.toMillis() + " ms, bound "
+                + bound.toMillis() + " ms");
+        return outcomes;
+    }
+
+    private void report(int outcomes, long duplicates, long lost, Duration slowest) throws IOException {
+        long peakHeap = jobs.stream().mapToLong(Job::peakHeapMb).max().orElse(-1);
+        String line = String.format("| %s | %d | %d | %d | %d | %.1f s | %d MB |%n", scenario, sentAt.size(), outcomes,
+                duplicates, lost, slowest.toMillis() / 1000.0, peakHeap);
+        System.out.print("fault scenario: " + line);
+        if (!Files.exists(REPORT)) {
+            Files.writeString(REPORT, "| scenario | uploads sent | outcomes | duplicates | lost | slowest outcome"
+                    + " | peak heap (job) |\n|---|---|---|---|---|---|---|\n", StandardCharsets.UTF_8);
+        }
+        Files.writeString(REPORT, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** The dead letters with their reasons, by upload id (null ids as "null"). */
+    static Map<String, String> deadLetterReasons(OutcomeReader.Outcomes outcomes) {
+        Map<String, String> reasons = new java.util.HashMap<>();
+        outcomes.deadLetters().forEach(r -> reasons.put(String.valueOf(r.value().getUploadId()),
+                r.value().getReason()));
+        return reasons;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Job job : jobs) {
+            if (job.alive()) {
+                job.process.destroy();
+                job.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                job.process.destroyForcibly();
+            }
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (reader != null) {
+            reader.close();
+        }
+    }
+}
