@@ -218,7 +218,7 @@ final class FaultRun implements AutoCloseable {
         for (ConsumerRecord<String, ?> record : all(outcomes)) {
             String id = record.value() instanceof io.clipguard.avro.ModerationResult r ? r.getUploadId()
                     : ((io.clipguard.avro.ModerationError) record.value()).getUploadId();
-            Instant sent = id != null && id.startsWith("warmup") ? null : sentAt.get(id);
+            Instant sent = id == null || id.startsWith("warmup") ? null : sentAt.get(id);
             Instant decided = record.value() instanceof io.clipguard.avro.ModerationResult r ? r.getDecidedAt()
                     : ((io.clipguard.avro.ModerationError) record.value()).getFailedAt();
             if (sent != null) {
@@ -240,7 +240,8 @@ final class FaultRun implements AutoCloseable {
      * scenario's figures either way.
      */
     OutcomeReader.Outcomes assertExactlyOnce(OutcomeReader.Outcomes outcomes, Duration bound) throws IOException {
-        Map<String, Integer> perUpload = outcomes.perUpload();
+        Map<String, Integer> perUpload = new java.util.HashMap<>(outcomes.perUpload());
+        perUpload.remove("null"); // dead letters of events that could not be read carry no upload id
         long duplicates = perUpload.values().stream().mapToLong(count -> count - 1).sum();
         long lost = sentAt.keySet().stream().filter(id -> !perUpload.containsKey(id)).count();
         Duration slowest = slowest(outcomes, sentAt);
