@@ -231,8 +231,10 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(pending.attempts - 1, 10));
         pending.retryAtNanos = System.nanoTime() + backoff;
         run.retries.add(pending);
-        LOG.warn("task {}: upload {} at {} will be tried again in {} ms (attempt {}): {}", context().taskId(),
-                retry.uploadId(), pending.upload.key(), backoff / 1_000_000, pending.attempts, retry.cause());
+        if (pending.attempts == 1 || pending.attempts % 10 == 0) { // once, then now and then: an outage is long
+            LOG.warn("task {}: upload {} at {} will be tried again in {} ms (attempt {}): {}", context().taskId(),
+                    retry.uploadId(), pending.upload.key(), backoff / 1_000_000, pending.attempts, retry.cause());
+        }
     }
 
     private void forward(Outcome outcome, long timestamp) {

@@ -194,6 +194,22 @@ final class FaultRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one event that is not an upload and waits for its dead letter: the job is up, and has
+     * not looked up the upload schema yet.
+     */
+    void warmUpWithoutReadingAnUpload() {
+        int before = reader().awaitDistinct(0, Duration.ZERO).deadLetters().size();
+        producer().sendRaw("warmup", new byte[] {0, 0, 0});
+        producer().flush();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (reader().drain(Duration.ofMillis(200)).deadLetters().size() <= before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the job did not dead-letter a first event within 120 s");
+            }
+        }
+    }
+
     /** Sends good uploads on a thread of their own. */
     Thread sendGoodInBackground(String prefix, int count, double perSecond) {
         Thread thread = new Thread(() -> sendGood(prefix, count, perSecond), "uploads-" + scenario);
