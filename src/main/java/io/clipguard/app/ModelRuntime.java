@@ -8,6 +8,7 @@ import io.clipguard.image.ClipPreprocessor;
 import io.clipguard.image.ImageDecoder;
 import io.clipguard.image.ImageRejectedException;
 import io.clipguard.image.RoutingImageDecoder;
+import io.clipguard.ingest.FetchStats;
 import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.model.ModelBundle;
 import io.clipguard.pipeline.ModelIdentity;
@@ -34,6 +35,7 @@ public final class ModelRuntime implements AutoCloseable {
     private final ImageEncoder imageEncoder;
     private final PolicyRuntime policies;
     private final Moderator moderator;
+    private final UploadImageSource source;
 
     private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, PolicyRuntime policies, InputConfig input,
                          ImageDecoder decoder, ClipPreprocessor preprocessor) {
@@ -42,7 +44,8 @@ public final class ModelRuntime implements AutoCloseable {
         this.policies = policies;
         Supplier<EmbeddedPolicy> shadow = policies.shadow().<Supplier<EmbeddedPolicy>>map(holder -> holder)
                 .orElse(() -> null);
-        this.moderator = new Moderator(UploadImageSource.from(input.fetch(), input.limits().maxImageBytes()),
+        this.source = UploadImageSource.from(input.fetch(), input.limits().maxImageBytes());
+        this.moderator = new Moderator(source,
                 bytes -> decode(decoder, bytes),
                 preprocessor::apply, imageEncoder::encode, policies.live(), shadow,
                 new ModelIdentity(bundle.modelId(), bundle.modelVersion()), Clock.systemUTC());
@@ -118,6 +121,11 @@ public final class ModelRuntime implements AutoCloseable {
 
     public Moderator moderator() {
         return moderator;
+    }
+
+    /** Fetch attempts and failures of images by URI since start-up. */
+    public FetchStats fetchStats() {
+        return source.stats();
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.config.AppConfig;
-import io.clipguard.metrics.KafkaPipelineMetrics;
+import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.serde.AvroSerdes;
 import io.clipguard.topology.ModerationTopics;
 import io.clipguard.topology.ModerationTopology;
@@ -12,6 +12,7 @@ import io.clipguard.encode.ImageEncoder;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -19,24 +20,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming moderation job: the model runtime, the topology built from config, and the Kafka
- * Streams instance that runs it. Close it to stop cleanly (it commits what it has done).
+ * The streaming moderation job: the management endpoints, the model runtime, the topology built from
+ * config, and the Kafka Streams instance that runs it. Close it to stop cleanly: it drains the uploads
+ * in flight, leaves the group and commits what it has done.
  */
 public final class ModerationApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModerationApp.class);
 
+    private final AppConfig config;
     private final ModelRuntime runtime;
     private final BatchingRuntime batching;
-    private final KafkaPipelineMetrics metrics;
     private final KafkaStreams streams;
+    private final AppHealth health;
+    private final Management management;
 
-    private ModerationApp(ModelRuntime runtime, BatchingRuntime batching, KafkaPipelineMetrics metrics,
-                          KafkaStreams streams) {
+    private ModerationApp(AppConfig config, ModelRuntime runtime, BatchingRuntime batching, KafkaStreams streams,
+                          AppHealth health, Management management) {
+        this.config = config;
         this.runtime = runtime;
         this.batching = batching;
-        this.metrics = metrics;
         this.streams = streams;
+        this.health = health;
+        this.management = management;
     }
 
     /** Loads the model and policy, builds the topology and starts processing. */
@@ -49,31 +55,40 @@ public final class ModerationApp implements AutoCloseable {
      * fault tests that make a real encoder fail or slow down.
      */
     public static ModerationApp start(AppConfig config, UnaryOperator<ImageEncoder> encoderWrapper) {
-        ModelRuntime runtime = ModelRuntime.open(config.model(), config.policy(), config.input(),
-                PolicyRuntime.loggedProgress());
-        config.policy().topic().ifPresent(topic -> runtime.policies().watch(topic, config.streams()));
-        ModerationTopics topics = ModerationTopics.of(config.topics(),
-                AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
-                AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
-                AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
-        KafkaPipelineMetrics metrics = new KafkaPipelineMetrics();
-        BatchingRuntime batching = config.batch().perRecord() ? null
-                : BatchingRuntime.start(runtime, config, encoderWrapper.apply(runtime.imageEncoder()), metrics);
-        Topology topology = batching == null
-                ? ModerationTopology.perRecord(topics, runtime.moderator(), ModerationApp::isTransient)
-                : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(), ModerationApp::isTransient,
-                        batching.admission());
-        KafkaStreams streams = new KafkaStreams(topology, config.streams());
-        streams.setUncaughtExceptionHandler(e -> {
-            // The task restarts from its last commit: nothing is lost, the failed event is read again.
-            LOG.error("stream thread failed; replacing it and resuming from the last commit", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.start();
-        LOG.info("moderating {} -> {}, {}, {} with model {} and policy {} v{}", config.topics().uploads(),
-                config.topics().scored(), config.topics().flagged(), config.topics().dlq(),
-                runtime.bundle().modelId(), runtime.policy().policy().id(), runtime.policy().policy().version());
-        return new ModerationApp(runtime, batching, metrics, streams);
+        AppHealth health = new AppHealth();
+        Management management = Management.start(config.management(), health);
+        try {
+            ModelRuntime runtime = ModelRuntime.open(config.model(), config.policy(), config.input(),
+                    PolicyRuntime.loggedProgress());
+            config.policy().topic().ifPresent(topic -> runtime.policies().watch(topic, config.streams()));
+            ModerationTopics topics = ModerationTopics.of(config.topics(),
+                    AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
+                    AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
+                    AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
+            PipelineMetrics metrics = management.pipelineMetrics();
+            BatchingRuntime batching = config.batch().perRecord() ? null
+                    : BatchingRuntime.start(runtime, config, encoderWrapper.apply(runtime.imageEncoder()), metrics);
+            Topology topology = batching == null
+                    ? ModerationTopology.perRecord(topics, runtime.moderator(), ModerationApp::isTransient, metrics)
+                    : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(),
+                            ModerationApp::isTransient, batching.admission(), metrics);
+            KafkaStreams streams = new KafkaStreams(topology, config.streams());
+            streams.setUncaughtExceptionHandler(e -> {
+                // The task restarts from its last commit: nothing is lost, the failed event is read again.
+                LOG.error("stream thread failed; replacing it and resuming from the last commit", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            management.bind(streams, runtime, batching);
+            health.started(streams, batching == null ? null : batching.batcher(), management.brokerProbe(config.streams()));
+            streams.start();
+            LOG.info("moderating {} -> {}, {}, {} with model {} and policy {} v{}", config.topics().uploads(),
+                    config.topics().scored(), config.topics().flagged(), config.topics().dlq(),
+                    runtime.bundle().modelId(), runtime.policy().policy().id(), runtime.policy().policy().version());
+            return new ModerationApp(config, runtime, batching, streams, health, management);
+        } catch (RuntimeException e) {
+            management.close();
+            throw e;
+        }
     }
 
     /** A failure that says nothing about the record: retry by restarting the task, never dead-letter. */
@@ -90,13 +105,13 @@ public final class ModerationApp implements AutoCloseable {
         return streams;
     }
 
-    /** Batch size, queue wait, encoder time and end-to-end latency (batched mode). */
-    public KafkaPipelineMetrics metrics() {
-        return metrics;
-    }
-
     public ModelRuntime runtime() {
         return runtime;
+    }
+
+    /** The management endpoints' port, when they are served. */
+    public java.util.OptionalInt managementPort() {
+        return management.port();
     }
 
     /** Waits until the instance is running, or fails after the timeout. */
@@ -112,13 +127,29 @@ public final class ModerationApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops: not ready from now on; waits up to the drain time for the uploads in flight to be decided
+     * and forwarded; closes Kafka Streams, leaving the group unless told not to (so the partitions move
+     * to the other instances at once, not after the session timeout), which commits what was done.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        health.stopping();
+        long start = System.nanoTime();
+        if (batching != null && streams.state().isRunningOrRebalancing()) {
+            int left = batching.moderator().awaitInProgress(config.management().drain());
+            LOG.info("drained uploads in flight in {} ms ({} left to the next owner)",
+                    (System.nanoTime() - start) / 1_000_000, left);
+        }
+        CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
+                config.management().leaveGroup() ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                        : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+        streams.close(options);
         if (batching != null) {
             batching.close();
         }
         runtime.close();
-        metrics.close();
+        management.close();
+        LOG.info("stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 }

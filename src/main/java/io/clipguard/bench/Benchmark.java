@@ -94,6 +94,7 @@ public final class Benchmark {
         Properties app = new Properties();
         app.setProperty("clipguard.pipeline.mode", mode);
         app.setProperty("clipguard.model.dir", settings.model().toString());
+        app.setProperty("clipguard.management.port", "0");
         app.setProperty("clipguard.policy.file", settings.policy().toString());
         app.setProperty("clipguard.batch.max-size", String.valueOf(settings.maxBatchSize()));
         app.setProperty("clipguard.batch.max-delay-ms", String.valueOf(settings.maxDelay().toMillis()));

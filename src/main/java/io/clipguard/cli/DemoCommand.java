@@ -69,6 +69,7 @@ final class DemoCommand {
         settings.setProperty("schema.registry.url", stack.registryUrl());
         settings.setProperty("state.dir", Files.createTempDirectory("clipguard-demo-state").toString());
         settings.setProperty("clipguard.model.dir", MODEL.toString());
+        settings.setProperty("clipguard.management.port", "0"); // the demo must not need a free port 8080
         settings.setProperty("clipguard.policy.file", POLICY.toString());
         return settings;
     }

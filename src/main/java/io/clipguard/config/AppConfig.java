@@ -17,10 +17,11 @@ import java.util.Properties;
  * @param streams       Kafka Streams settings, passed through untouched (with our defaults)
  * @param policy        the policy file, shadow policy, hot reload and precomputed embeddings
  * @param input         image byte and pixel limits, decoding and fetching
+ * @param management    health and metrics endpoints, and how a stop drains
  */
 public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch,
                         String serdeClass, Map<String, Object> serdeConfig, Properties streams, PolicyConfig policy,
-                        InputConfig input) {
+                        InputConfig input, ManagementConfig management) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);

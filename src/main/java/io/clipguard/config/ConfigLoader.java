@@ -45,7 +45,14 @@ import java.util.Properties;
  * clipguard.input.max-pixels=50000000       # see InputConfig
  * clipguard.input.reduce-jpeg=true
  * clipguard.serde.class=io.clipguard.serde.SpecificAvroSerde
+ * clipguard.management.host=127.0.0.1       # see ManagementConfig
+ * clipguard.management.port=8080
+ * clipguard.shutdown.drain-ms=10000
+ * clipguard.shutdown.leave-group=true
  * </pre>
+ *
+ * A value may name an environment variable as {@code ${env:NAME}}, for example {@code
+ * group.instance.id=${env:POD_NAME}} for static membership; an unset variable is an error.
  *
  * Kafka Streams defaults we set unless given: {@code processing.guarantee=exactly_once_v2} and
  * {@code poll.ms=10} (outcomes of batched uploads are forwarded between polls). The batched mode
@@ -75,7 +82,7 @@ public final class ConfigLoader {
         Map<String, String> ours = new HashMap<>();
         Properties passThrough = new Properties();
         for (String key : properties.stringPropertyNames()) {
-            String value = properties.getProperty(key).trim();
+            String value = withEnvironment(key, properties.getProperty(key).trim(), System::getenv);
             if (key.startsWith(PREFIX)) {
                 ours.put(key.substring(PREFIX.length()), value);
             } else {
@@ -105,6 +112,7 @@ public final class ConfigLoader {
                 Duration.ofMillis(settings.positiveLong("pipeline.max-block-ms", BatchConfig.DEFAULT_MAX_BLOCK.toMillis())));
         PolicyConfig policy = PolicyConfig.read(settings);
         InputConfig input = InputConfig.read(settings);
+        ManagementConfig management = ManagementConfig.read(settings);
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
         settings.refuseUnknown();
 
@@ -132,7 +140,7 @@ public final class ConfigLoader {
         }
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
-        return new AppConfig(topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input);
+        return new AppConfig(topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input, management);
     }
 
     /**
@@ -158,6 +166,24 @@ public final class ConfigLoader {
                     + " is not valid: keep it at most a quarter of the transaction timeout (" + transactionTimeoutMs
                     + " ms), or the producer is fenced while a stream thread waits");
         }
+    }
+
+    private static final java.util.regex.Pattern ENV = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /** Replaces each {@code ${env:NAME}} in a value with that environment variable. */
+    static String withEnvironment(String key, String value, java.util.function.UnaryOperator<String> environment) {
+        java.util.regex.Matcher matcher = ENV.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String resolved = environment.apply(matcher.group(1));
+            if (resolved == null || resolved.isBlank()) {
+                throw new ConfigException(key + "=" + value + ": environment variable " + matcher.group(1)
+                        + " is not set");
+            }
+            matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(resolved));
+        }
+        matcher.appendTail(out);
+        return out.toString();
     }
 
     private static boolean perRecord(String mode) {

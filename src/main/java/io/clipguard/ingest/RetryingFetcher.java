@@ -32,13 +32,15 @@ final class RetryingFetcher implements ImageFetcher {
     private final Sleeper sleeper;
     private final Duration deadline;
     private final Clock clock;
+    private final FetchStats stats;
 
     RetryingFetcher(ImageFetcher delegate, int maxAttempts, Duration backoff, Sleeper sleeper) {
-        this(delegate, maxAttempts, backoff, Duration.ofDays(1), sleeper, Clock.systemUTC());
+        this(delegate, maxAttempts, backoff, Duration.ofDays(1), sleeper, Clock.systemUTC(), new FetchStats());
     }
 
     RetryingFetcher(ImageFetcher delegate, int maxAttempts, Duration backoff, Duration deadline, Sleeper sleeper,
-                    Clock clock) {
+                    Clock clock, FetchStats stats) {
+        this.stats = stats;
         this.delegate = delegate;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
@@ -59,11 +61,13 @@ final class RetryingFetcher implements ImageFetcher {
         Duration wait = backoff;
         for (int attempt = 1; ; attempt++) {
             try {
+                stats.attempted();
                 return delegate.fetch(uri, maxBytes, until);
             } catch (FetchException e) {
                 Duration pause = jittered(wait);
                 boolean pastDeadline = !clock.instant().plus(pause).isBefore(until);
                 if (e.failure() != Failure.TRANSIENT || attempt >= maxAttempts || pastDeadline) {
+                    stats.failed();
                     String why = pastDeadline && attempt < maxAttempts ? ", giving up at the upload's fetch deadline"
                             : "";
                     throw attempt == 1 && why.isEmpty() ? e : new FetchException(e.failure(), e.getMessage()

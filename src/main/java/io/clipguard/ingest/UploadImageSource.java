@@ -30,11 +30,22 @@ public final class UploadImageSource implements Stages.ImageSource {
 
     private final long maxImageBytes;
     private final Optional<ImageFetcher> fetcher;
+    private final FetchStats stats;
 
     /** A source that fetches with {@code fetcher}, or refuses URIs as unsupported when empty. */
     public UploadImageSource(long maxImageBytes, Optional<ImageFetcher> fetcher) {
+        this(maxImageBytes, fetcher, new FetchStats());
+    }
+
+    private UploadImageSource(long maxImageBytes, Optional<ImageFetcher> fetcher, FetchStats stats) {
         this.maxImageBytes = maxImageBytes;
         this.fetcher = fetcher;
+        this.stats = stats;
+    }
+
+    /** Fetch attempts and failures since start-up (zero for a source built with its own fetcher). */
+    public FetchStats stats() {
+        return stats;
     }
 
     /** The standard fetchers for the settings' schemes, with retries, behind the SSRF guard. */
@@ -50,10 +61,11 @@ public final class UploadImageSource implements Stages.ImageSource {
         if (settings.schemes().contains("file")) {
             byScheme.put("file", new FileImageFetcher(settings.fileBaseDir().orElseThrow()));
         }
+        FetchStats stats = new FetchStats();
         Optional<ImageFetcher> fetcher = byScheme.isEmpty() ? Optional.empty() : Optional.of(new RetryingFetcher(
                 new FetchersByScheme(byScheme), settings.maxAttempts(), settings.retryBackoff(), settings.deadline(),
-                RetryingFetcher.Sleeper.THREAD, Clock.systemUTC()));
-        return new UploadImageSource(maxImageBytes, fetcher);
+                RetryingFetcher.Sleeper.THREAD, Clock.systemUTC(), stats));
+        return new UploadImageSource(maxImageBytes, fetcher, stats);
     }
 
     @Override

@@ -103,6 +103,26 @@ public final class AsyncModerator implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until the uploads in progress now are decided, or the timeout passes, and a little longer
+     * for their outcomes to be forwarded; for a stop that hands over as little as possible.
+     *
+     * @return how many of them were still in progress at the timeout
+     */
+    public int awaitInProgress(Duration timeout) {
+        java.util.List<CompletableFuture<Outcome>> now = jobs.values().stream().map(job -> job.outcome).toList();
+        try {
+            CompletableFuture.allOf(now.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            Thread.sleep(50); // the stream threads forward outcomes every few milliseconds
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // what is left stays in the in-flight store for the next owner
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (int) now.stream().filter(future -> !future.isDone()).count();
+    }
+
     /** Uploads in progress now. */
     public int inProgress() {
         return jobs.size();

@@ -30,6 +30,7 @@ public final class PolicyHolder implements Supplier<EmbeddedPolicy> {
     private final PolicyEmbedder embedder;
     private final Path baseDir;
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong applied = new AtomicLong();
 
     /**
      * @param initial  the policy in force at start-up; its id is the only one this holder accepts
@@ -57,6 +58,11 @@ public final class PolicyHolder implements Supplier<EmbeddedPolicy> {
         return rejected.get();
     }
 
+    /** How many offered versions were put in force since start-up. */
+    public long appliedCount() {
+        return applied.get();
+    }
+
     /**
      * Offers a new version of the policy, as YAML.
      *
@@ -79,6 +85,7 @@ public final class PolicyHolder implements Supplier<EmbeddedPolicy> {
             }
             int toEmbed = embedder.missing(offered).size();
             current.set(embedder.embed(offered));
+            applied.incrementAndGet();
             LOG.info("policy {} v{} -> v{} in force ({} of {} labels embedded anew) from {}", live.id(),
                     live.version(), offered.version(), toEmbed, offered.labels().size(), source);
             return Update.ACCEPTED;

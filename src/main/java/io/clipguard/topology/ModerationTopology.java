@@ -1,6 +1,7 @@
 package io.clipguard.topology;
 
 import io.clipguard.avro.ModerationResult;
+import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
@@ -39,14 +40,15 @@ public final class ModerationTopology {
      * @param topics      where to read and write
      * @param moderator   scores one upload
      * @param isTransient failures to retry by restarting the task rather than dead-letter
+     * @param metrics     counts decisions and dead letters
      */
     public static Topology perRecord(ModerationTopics topics, Moderator moderator,
-                                     Predicate<RuntimeException> isTransient) {
+                                     Predicate<RuntimeException> isTransient, PipelineMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, Outcome> outcomes = uploads(builder, topics)
                 .process(() -> new ModerateProcessor(topics.uploadSerde().deserializer(), moderator, isTransient),
                         Named.as("moderate"));
-        route(outcomes, topics);
+        route(outcomes, topics, metrics);
         return builder.build();
     }
 
@@ -59,7 +61,8 @@ public final class ModerationTopology {
      *                  store's changelog keeps whole events, so its topic takes messages that large
      */
     public static Topology batched(ModerationTopics topics, Moderator moderator, AsyncModerator async,
-                                   Predicate<RuntimeException> isTransient, Admission admission) {
+                                   Predicate<RuntimeException> isTransient, Admission admission,
+                                   PipelineMetrics metrics) {
         int maxEventBytes = admission.maxEventBytes();
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -69,7 +72,7 @@ public final class ModerationTopology {
         KStream<String, Outcome> outcomes = uploads(builder, topics)
                 .process(() -> new BatchingModerateProcessor(topics.uploadSerde().deserializer(), moderator, async,
                         isTransient, admission), Named.as("moderate"), BatchingModerateProcessor.STORE);
-        route(outcomes, topics);
+        route(outcomes, topics, metrics);
         return builder.build();
     }
 
@@ -77,7 +80,9 @@ public final class ModerationTopology {
         return builder.stream(topics.uploads(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("uploads"));
     }
 
-    private static void route(KStream<String, Outcome> outcomes, ModerationTopics topics) {
+    private static void route(KStream<String, Outcome> outcomes, ModerationTopics topics, PipelineMetrics metrics) {
+        OutcomeRecorder recorder = new OutcomeRecorder(metrics);
+        outcomes = outcomes.peek((id, outcome) -> recorder.record(outcome), Named.as("record"));
         outcomes.filter((id, outcome) -> outcome instanceof Outcome.Failed, Named.as("failed"))
                 .mapValues(outcome -> ((Outcome.Failed) outcome).error(), Named.as("dead-letter"))
                 .to(topics.dlq().name(), produced(topics.dlq(), "dlq"));

@@ -132,6 +132,7 @@ class CrashRecoveryIT {
         settings.setProperty("state.dir", work.resolve("state").toString());
         topics.forEach((role, name) -> settings.setProperty("clipguard.topic." + role, name));
         settings.setProperty("clipguard.model.dir", "models/tiny-clip");
+        settings.setProperty("clipguard.management.port", "0"); // several jobs share this machine
         settings.setProperty("clipguard.policy.file", "deploy/policies/tiny-shapes.yaml");
         Path file = work.resolve("crash.properties");
         try (Writer out = Files.newBufferedWriter(file)) {

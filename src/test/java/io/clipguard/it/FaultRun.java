@@ -81,6 +81,7 @@ final class FaultRun implements AutoCloseable {
         settings.setProperty("heartbeat.interval.ms", "1000");
         topics.forEach((role, name) -> settings.setProperty("clipguard.topic." + role, name));
         settings.setProperty("clipguard.model.dir", "models/tiny-clip");
+        settings.setProperty("clipguard.management.port", "0"); // several jobs share this machine
         settings.setProperty("clipguard.policy.file", "deploy/policies/tiny-shapes.yaml");
         return settings;
     }

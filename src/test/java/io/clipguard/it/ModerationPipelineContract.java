@@ -208,6 +208,7 @@ abstract class ModerationPipelineContract {
         settings.setProperty("clipguard.topic.flagged", flagged);
         settings.setProperty("clipguard.topic.dlq", dlq);
         settings.setProperty("clipguard.model.dir", MODEL.toString());
+        settings.setProperty("clipguard.management.port", "0"); // several jobs share this machine
         settings.setProperty("clipguard.policy.file", POLICY.toString());
         return settings;
     }

@@ -174,6 +174,7 @@ class PolicyHotReloadIT {
         settings.setProperty("commit.interval.ms", "200");
         topics.forEach((role, name) -> settings.setProperty("clipguard.topic." + role, name));
         settings.setProperty("clipguard.model.dir", MODEL.toString());
+        settings.setProperty("clipguard.management.port", "0"); // several jobs share this machine
         settings.setProperty("clipguard.policy.file", POLICY.toString());
         if (shadow != null) {
             settings.setProperty("clipguard.policy.shadow-file", shadow.toString());

@@ -193,6 +193,7 @@ class UntrustedInputIT {
         settings.setProperty("clipguard.topic.flagged", "flagged-" + run);
         settings.setProperty("clipguard.topic.dlq", "dlq-" + run);
         settings.setProperty("clipguard.model.dir", MODEL.toString());
+        settings.setProperty("clipguard.management.port", "0"); // several jobs share this machine
         settings.setProperty("clipguard.policy.file", "deploy/policies/tiny-shapes.yaml");
         settings.setProperty("clipguard.input.max-image-bytes", String.valueOf(1 << 20));
         settings.setProperty("clipguard.input.fetch.schemes", "http,file");

@@ -51,7 +51,7 @@ class BatchedTopologyTest extends ModerationTopologyContract {
                 DynamicBatcher.BatchListener.NONE);
         return ModerationTopology.batched(topics, moderator,
                 new AsyncModerator(moderator, fetchPool, pool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30)),
-                isTransient, new Admission(new ByteBudget(1024 * 1024), Duration.ofSeconds(2), 2 * 1024 * 1024));
+                isTransient, new Admission(new ByteBudget(1024 * 1024), Duration.ofSeconds(2), 2 * 1024 * 1024), PipelineMetrics.NONE);
     }
 
     @Override

@@ -69,7 +69,7 @@ class ShadowRoutingTest {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "shadow-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ModerationTopology.perRecord(topics, moderator, e -> false), config)) {
+                ModerationTopology.perRecord(topics, moderator, e -> false, io.clipguard.metrics.PipelineMetrics.NONE), config)) {
             TestInputTopic<byte[], byte[]> input = driver.createInputTopic("uploads",
                     Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
             TestOutputTopic<String, ModerationResult> scored = driver.createOutputTopic("moderation.scored",

@@ -1,0 +1,92 @@
+package io.clipguard.app;
+
+import io.clipguard.encode.DynamicBatcher;
+import io.clipguard.management.HealthCheck;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Liveness and readiness of the moderation job, as Quarkus and Micronaut judge a Kafka Streams
+ * application, plus the pipeline's own parts.
+ *
+ * <p>Live: while starting (the model loads); then while the client is not in ERROR, not stopped
+ * unless we are stopping, has at least one stream thread alive (the {@code alive-stream-threads}
+ * client metric: dead threads do not always move the client to ERROR), the batcher's dispatchers
+ * run, and the encoder has not failed {@value #MAX_FAILED_BATCHES} batches in a row. Ready: the model
+ * and policy are loaded, the client is RUNNING (rebalancing is live, not ready) and the cluster answers
+ * (a client stays RUNNING for a while after its brokers are gone). Thread-safe.
+ */
+final class AppHealth implements HealthCheck {
+
+    static final int MAX_FAILED_BATCHES = 10;
+
+    private volatile KafkaStreams streams;
+    private volatile DynamicBatcher batcher;
+    private volatile BrokerProbe brokers;
+    private volatile boolean stopping;
+
+    /** The job is loaded: from now on its client, batcher and cluster are what health is judged by. */
+    void started(KafkaStreams streams, DynamicBatcher batcher, BrokerProbe brokers) {
+        this.batcher = batcher;
+        this.brokers = brokers;
+        this.streams = streams;
+    }
+
+    /** A deliberate stop: not ready, and a stopped client is no failure. */
+    void stopping() {
+        stopping = true;
+    }
+
+    @Override
+    public Status live() {
+        KafkaStreams client = streams;
+        if (client == null) {
+            return Status.up("starting: loading the model and policy");
+        }
+        KafkaStreams.State state = client.state();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+            return Status.down("the Kafka Streams client is in " + state);
+        }
+        if (!stopping && (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN)) {
+            return Status.down("the Kafka Streams client stopped (" + state + ") without being told to");
+        }
+        if (state.isRunningOrRebalancing() && aliveStreamThreads(client) == 0) {
+            return Status.down("no stream thread is alive");
+        }
+        DynamicBatcher pipeline = batcher;
+        if (pipeline != null && !stopping && !pipeline.dispatchersAlive()) {
+            return Status.down("an encoder batch dispatcher died");
+        }
+        if (pipeline != null && pipeline.consecutiveFailures() >= MAX_FAILED_BATCHES) {
+            return Status.down("the encoder failed " + pipeline.consecutiveFailures() + " batches in a row");
+        }
+        return Status.up(state.toString());
+    }
+
+    @Override
+    public Status ready() {
+        KafkaStreams client = streams;
+        if (client == null) {
+            return Status.down("starting: loading the model and policy");
+        }
+        if (stopping) {
+            return Status.down("stopping");
+        }
+        KafkaStreams.State state = client.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            return Status.down("the Kafka Streams client is " + state);
+        }
+        String brokerProblem = brokers == null ? null : brokers.problem();
+        return brokerProblem == null ? Status.up("RUNNING") : Status.down(brokerProblem);
+    }
+
+    private static double aliveStreamThreads(KafkaStreams client) {
+        for (Metric metric : client.metrics().values()) {
+            if (metric.metricName().name().equals("alive-stream-threads")
+                    && metric.metricValue() instanceof Number alive) {
+                return alive.doubleValue();
+            }
+        }
+        return 1; // not reported (yet): judge by the state alone
+    }
+}

@@ -1,0 +1,57 @@
+package io.clipguard.app;
+
+import io.clipguard.config.KafkaConnection;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Whether the cluster answers, asked at most every few seconds: a Kafka Streams client stays RUNNING
+ * for a while after its brokers are gone, so readiness asks the cluster itself (as Quarkus' check
+ * does). Thread-safe.
+ */
+final class BrokerProbe implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final long CACHE_NANOS = Duration.ofSeconds(3).toNanos();
+
+    private final Admin admin;
+    private long checkedAtNanos;
+    private String lastProblem = "not checked yet";
+
+    BrokerProbe(Properties streamsSettings) {
+        Properties settings = KafkaConnection.settings(streamsSettings);
+        settings.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "clipguard-health");
+        settings.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
+        settings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
+        this.admin = Admin.create(settings);
+    }
+
+    /** Null when the cluster answered lately, else what went wrong. */
+    synchronized String problem() {
+        long now = System.nanoTime();
+        if (checkedAtNanos != 0 && now - checkedAtNanos < CACHE_NANOS) {
+            return lastProblem;
+        }
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
+                    .get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            lastProblem = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lastProblem = "interrupted";
+        } catch (Exception e) {
+            lastProblem = "the Kafka cluster does not answer: " + e.getClass().getSimpleName();
+        }
+        checkedAtNanos = System.nanoTime();
+        return lastProblem;
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}

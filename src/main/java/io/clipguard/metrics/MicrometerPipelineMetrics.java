@@ -1,0 +1,72 @@
+package io.clipguard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pipeline metrics on a Micrometer registry, in Prometheus terms: histograms of the batch size
+ * ({@code clipguard_batch_size}), queue wait ({@code clipguard_queue_wait_seconds}), encoder time per
+ * batch ({@code clipguard_encode_seconds}) and upload-to-decision latency ({@code
+ * clipguard_end_to_end_latency_seconds}); counters of decisions by policy, label and action ({@code
+ * clipguard_decisions_total}) and of dead letters by reason ({@code clipguard_dead_letters_total}).
+ * Thread-safe; never throws into processing.
+ */
+public final class MicrometerPipelineMetrics implements PipelineMetrics {
+
+    private final MeterRegistry registry;
+    private final DistributionSummary batchSize;
+    private final Timer encode;
+    private final Timer queueWait;
+    private final Timer endToEnd;
+
+    public MicrometerPipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        batchSize = DistributionSummary.builder("clipguard.batch.size")
+                .description("Images per encoder batch")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+                .register(registry);
+        encode = histogram("clipguard.encode", "Encoder time per batch", Duration.ofMillis(1), Duration.ofSeconds(30));
+        queueWait = histogram("clipguard.queue.wait", "Time an image waited for its batch", Duration.ofMillis(1),
+                Duration.ofSeconds(30));
+        endToEnd = histogram("clipguard.end.to.end.latency", "Upload time to decision time", Duration.ofMillis(10),
+                Duration.ofMinutes(5));
+    }
+
+    private Timer histogram(String name, String description, Duration min, Duration max) {
+        return Timer.builder(name).description(description).publishPercentileHistogram()
+                .minimumExpectedValue(min).maximumExpectedValue(max).register(registry);
+    }
+
+    @Override
+    public void batchEncoded(int size, double encodeMillis) {
+        batchSize.record(size);
+        encode.record((long) (encodeMillis * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void queueWaited(double queueMillis) {
+        queueWait.record((long) (queueMillis * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void decided(double endToEndMillis) {
+        endToEnd.record((long) (Math.max(0, endToEndMillis) * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void scored(String policyId, String decidingLabel, String action) {
+        Counter.builder("clipguard.decisions").description("Results written, by policy, deciding label and action")
+                .tags("policy", policyId, "label", decidingLabel, "action", action)
+                .register(registry).increment();
+    }
+
+    @Override
+    public void deadLettered(String reason) {
+        Counter.builder("clipguard.dead.letters").description("Dead letters written, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+}
