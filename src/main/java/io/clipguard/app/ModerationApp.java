@@ -144,7 +144,9 @@ public final class ModerationApp implements AutoCloseable {
         CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
                 config.management().leaveGroup() ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                         : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
-        streams.close(options);
+        if (!streams.close(options)) {
+            LOG.warn("Kafka Streams did not close within 30 s; what it had in flight goes to the next owner");
+        }
         if (batching != null) {
             batching.close();
         }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * instead of growing memory. Every future completes, whatever the encoder throws ({@code Error}s
  * included): when a batch fails, each of its images is encoded again alone, so one bad image fails
  * alone ({@link EncodeFailedException#imageAtFault()}) and an encoder that fails for everyone fails
- * every image as not at fault. {@link #close()} fails what is still queued as not at fault.
+ * every image as not at fault. An image that fails alone in a batch of one, right after the encoder
+ * worked, is {@link EncodeFailedException#suspect()}. {@link #close()} fails what is still queued as
+ * not at fault.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -41,6 +43,7 @@ public final class DynamicBatcher implements AutoCloseable {
   private final BatchListener listener;
   private final LongSupplier nanoTime;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private volatile boolean lastBatchEncoded;
   private volatile boolean closed;
 
   /** Observes dispatched batches, for metrics; must not throw. */
@@ -106,11 +109,13 @@ public final class DynamicBatcher implements AutoCloseable {
 
   private void dispatchLoop() {
     while (!closed) {
-      List<Request> batch;
+      List<Request> batch = new ArrayList<>(config.maxBatchSize());
       try {
-        batch = nextBatch();
+        fillBatch(batch);
       } catch (InterruptedException e) {
-        return;
+        Thread.currentThread().interrupt(); // closing: what was taken is still encoded below
+      } catch (Throwable e) {
+        LOG.error("encoder batcher failed forming a batch", e);
       }
       if (!batch.isEmpty()) {
         encode(batch);
@@ -118,11 +123,11 @@ public final class DynamicBatcher implements AutoCloseable {
     }
   }
 
-  private List<Request> nextBatch() throws InterruptedException {
+  /** Takes requests into {@code batch}; what it took stays there even when interrupted. */
+  private void fillBatch(List<Request> batch) throws InterruptedException {
     Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-    List<Request> batch = new ArrayList<>(config.maxBatchSize());
     if (first == null) {
-      return batch;
+      return;
     }
     batch.add(first);
     long deadline = first.enqueuedNanos() + config.maxDelay().toNanos();
@@ -137,7 +142,6 @@ public final class DynamicBatcher implements AutoCloseable {
       }
       batch.add(next);
     }
-    return batch;
   }
 
   private void encode(List<Request> batch) {
@@ -147,16 +151,21 @@ public final class DynamicBatcher implements AutoCloseable {
       double encodeMillis = (nanoTime.getAsLong() - start) / 1e6;
       listener.batchEncoded(batch.size(), encodeMillis);
       consecutiveFailures.set(0);
+      lastBatchEncoded = true;
       for (int i = 0; i < batch.size(); i++) {
         complete(batch.get(i), embeddings[i], start, encodeMillis, batch.size());
       }
     } catch (Throwable e) { // an Error must not kill the dispatcher and strand the batch's futures
       LOG.warn("encoder failed on a batch of {}; encoding its images one by one", batch.size(), e);
-      encodeOneByOne(batch, e);
+      encodeOneByOne(batch, e, lastBatchEncoded);
     }
   }
 
-  private void encodeOneByOne(List<Request> batch, Throwable batchFailure) {
+  /**
+   * @param engineWorking whether the batch before this one encoded: then an image that fails alone
+   *                      may well be at fault, and is blamed after repeated failures
+   */
+  private void encodeOneByOne(List<Request> batch, Throwable batchFailure, boolean engineWorking) {
     List<Request> failed = new ArrayList<>();
     List<Throwable> failures = new ArrayList<>();
     if (batch.size() > 1) {
@@ -175,6 +184,7 @@ public final class DynamicBatcher implements AutoCloseable {
       failures.add(batchFailure);
     }
     boolean othersEncoded = failed.size() < batch.size();
+    lastBatchEncoded = othersEncoded;
     if (othersEncoded) {
       consecutiveFailures.set(0);
     } else {
@@ -184,7 +194,8 @@ public final class DynamicBatcher implements AutoCloseable {
       Throwable cause = failures.get(Math.min(i, failures.size() - 1));
       failed.get(i).result().completeExceptionally(new EncodeFailedException(othersEncoded
           ? "the encoder failed on this image alone: " + cause
-          : "the encoder failed for every image of the batch: " + cause, cause, othersEncoded));
+          : "the encoder failed for every image of the batch: " + cause, cause, othersEncoded,
+          othersEncoded || engineWorking));
     }
   }
 
@@ -218,6 +229,6 @@ public final class DynamicBatcher implements AutoCloseable {
   }
 
   private static EncodeFailedException closedFailure() {
-    return new EncodeFailedException("the batcher is closed", null, false);
+    return new EncodeFailedException("the batcher is closed", null, false, false);
   }
 }

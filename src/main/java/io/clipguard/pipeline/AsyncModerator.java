@@ -138,7 +138,8 @@ public final class AsyncModerator implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             prepared = CompletableFuture.failedFuture(e);
         }
-        prepared.thenCompose(ready -> encode(job, ready))
+        // async: the stream thread that attached this step must never run it (submit can block)
+        prepared.thenComposeAsync(ready -> encode(job, ready), cpuPool)
                 .exceptionally(e -> outcomeOf(job, unwrap(e)))
                 .whenComplete((outcome, e) -> finish(job, outcome, e));
     }
@@ -173,7 +174,7 @@ public final class AsyncModerator implements AutoCloseable {
         }
         if (e instanceof EncodeFailedException encode) {
             return encode.imageAtFault() ? moderator.failed(id, Reason.ENCODER_FAILED, encode.getMessage(), job.from)
-                    : new Outcome.Retry(id, encode.getMessage());
+                    : new Outcome.Retry(id, encode.getMessage(), encode.suspect() ? Reason.ENCODER_FAILED : null);
         }
         if (e instanceof Abandoned || e instanceof RejectedExecutionException || e instanceof InterruptedException) {
             return new Outcome.Retry(id, "stopped: " + e.getMessage());
@@ -185,11 +186,15 @@ public final class AsyncModerator implements AutoCloseable {
     private void finish(Job job, Outcome outcome, Throwable e) {
         jobs.remove(job.key, job);
         Outcome result = outcome != null ? outcome : new Outcome.Retry(job.upload.getUploadId(), String.valueOf(e));
-        if (result instanceof Outcome.Scored scored) {
-            metrics.decided(Duration.between(scored.result().getUploadedAt(), scored.result().getDecidedAt())
-                    .toNanos() / 1e6);
-        }
         job.outcome.complete(result);
+        if (result instanceof Outcome.Scored scored) {
+            try {
+                metrics.decided(Duration.between(scored.result().getUploadedAt(), scored.result().getDecidedAt())
+                        .toNanos() / 1e6);
+            } catch (RuntimeException metricsFailure) {
+                LOG.debug("metrics failed", metricsFailure);
+            }
+        }
     }
 
     private static Throwable unwrap(Throwable e) {

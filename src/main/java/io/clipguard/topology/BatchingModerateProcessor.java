@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -81,6 +82,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         final InFlightUpload upload;
         final long chargeBytes;
         final AtomicBoolean charged = new AtomicBoolean(true);
+        volatile boolean running;
         int attempts;
         long retryAtNanos;
 
@@ -99,6 +101,9 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         final Queue<Done> done = new ConcurrentLinkedQueue<>();
         final PriorityQueue<Pending> retries = new PriorityQueue<>(Comparator.comparingLong(p -> p.retryAtNanos));
         volatile boolean closed;
+        Cancellable punctuator;
+        /** After a read failed for want of the registry, further reads wait until then. */
+        long readsPausedUntilNanos;
     }
 
     @Override
@@ -106,7 +111,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         super.init(context);
         run = new Run();
         inFlight = context.getStateStore(STORE);
-        context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
+        run.punctuator = context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
         int resumed = 0;
         try (KeyValueIterator<String, InFlightUpload> unfinished = inFlight.all()) {
             while (unfinished.hasNext()) {
@@ -139,27 +144,40 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         }
         long charge = Admission.charge(value.length);
         admit(charge);
-        inFlight.put(upload.key(), upload);
-        start(track(new Pending(upload, charge)));
+        Pending pending = track(new Pending(upload, charge));
+        try {
+            inFlight.put(upload.key(), upload);
+        } catch (RuntimeException e) { // a failed changelog send: the task is closed, the charge given back
+            run.pending.remove(upload.key());
+            uncharge(pending);
+            throw e;
+        }
+        start(pending);
     }
 
-    /** Waits for room in the budget, forwarding this task's outcomes meanwhile, at most maxBlock. */
+    /**
+     * Waits for room in the budget, forwarding this task's outcomes meanwhile; in all at most maxBlock
+     * between two visits of this thread to its loop, after which uploads are let in over the budget.
+     */
     private void admit(long chargeBytes) {
-        long deadline = System.nanoTime() + admission.maxBlock().toNanos();
+        long start = System.nanoTime();
         try {
-            while (!admission.budget().tryAcquire(chargeBytes, Duration.ofNanos(WAIT_SLICE_NANOS))) {
+            while (!admission.budget().tryAcquire(chargeBytes, Duration.ofNanos(
+                    Math.max(0, Math.min(WAIT_SLICE_NANOS, admission.waitLeftNanos() - (System.nanoTime() - start)))))) {
                 forwardDone();
-                if (System.nanoTime() - deadline > 0) {
+                if (admission.waitLeftNanos() - (System.nanoTime() - start) <= 0) {
                     admission.budget().acquireOver(chargeBytes);
                     LOG.warn("task {}: no room for an upload within {} ms; letting it in over the in-flight budget"
                             + " ({} of {} bytes held)", context().taskId(), admission.maxBlock().toMillis(),
                             admission.budget().usedBytes(), admission.budget().capacityBytes());
-                    return;
+                    break;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             admission.budget().acquireOver(chargeBytes);
+        } finally {
+            admission.waited(System.nanoTime() - start);
         }
     }
 
@@ -171,10 +189,16 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private void start(Pending pending) {
         Run current = run;
         pending.attempts++;
+        if (System.nanoTime() - current.readsPausedUntilNanos < 0) {
+            // the registry just failed another read: do not make the stream thread wait on it again now
+            current.done.add(new Done(pending, new Outcome.Retry(null, "the schema registry is unavailable")));
+            return;
+        }
         UploadEventReader.Read read;
         try {
             read = reader.read(new RecordHeaders(), pending.upload.event(), pending.upload.from());
         } catch (RuntimeException transientFailure) { // the reader rethrows only failures that are not the event's
+            current.readsPausedUntilNanos = System.nanoTime() + FIRST_BACKOFF_NANOS;
             current.done.add(new Done(pending, new Outcome.Retry(null, "cannot read the event now: "
                     + transientFailure)));
             return;
@@ -183,9 +207,11 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
             current.done.add(new Done(pending, read.failure()));
             return;
         }
+        pending.running = true;
         async.moderate(pending.upload.key(), read.upload(), pending.upload.from())
                 .thenAccept(outcome -> {
-                    if (!(outcome instanceof Outcome.Retry)) {
+                    pending.running = false;
+                    if (!(outcome instanceof Outcome.Retry) || current.closed) {
                         uncharge(pending); // the image is let go: its bytes no longer count
                     }
                     if (!current.closed) {
@@ -195,6 +221,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     }
 
     private void punctuate() {
+        admission.loopReached();
         forwardDone();
         long now = System.nanoTime();
         while (!run.retries.isEmpty() && now - run.retries.peek().retryAtNanos >= 0) {
@@ -254,8 +281,10 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         // are, or another) finishes them.
         Run ending = run;
         ending.closed = true;
+        ending.punctuator.cancel(); // a revived task keeps its punctuation queue: do not pile them up
         async.orphan(ending.pending.keySet());
-        ending.pending.values().forEach(this::uncharge);
+        // an upload whose job still runs holds its image until the job ends, and is uncharged then
+        ending.pending.values().stream().filter(pending -> !pending.running).forEach(this::uncharge);
         ending.pending.clear();
         ending.retries.clear();
         ending.done.clear();

@@ -192,6 +192,23 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void anImageFailingAloneRightAfterTheEncoderWorkedIsSuspectNotInnocent() throws Exception {
+    try (DynamicBatcher batcher = new DynamicBatcher(poisonedBy(2, new EncoderException("bad tensor")),
+        new BatchingConfig(1, Duration.ZERO, 8), 1, DynamicBatcher.BatchListener.NONE)) {
+      batcher.submit(new float[] {1}).get(10, TimeUnit.SECONDS);
+      CompletableFuture<DynamicBatcher.Embedded> bad = batcher.submit(new float[] {2});
+      ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
+      EncodeFailedException failure = assertInstanceOf(EncodeFailedException.class, e.getCause());
+      assertFalse(failure.imageAtFault(), "alone in its batch: not proven");
+      assertTrue(failure.suspect(), "but the encoder worked just before: blamed if it keeps failing");
+      CompletableFuture<DynamicBatcher.Embedded> again = batcher.submit(new float[] {2});
+      ExecutionException second = assertThrows(ExecutionException.class, () -> again.get(10, TimeUnit.SECONDS));
+      assertFalse(assertInstanceOf(EncodeFailedException.class, second.getCause()).suspect(),
+          "after a failure the engine is not known to work: not suspect");
+    }
+  }
+
+  @Test
   void dispatcherSurvivesAnErrorFromTheEncoderAndCompletesItsBatch() throws Exception {
     AtomicReference<Boolean> thrown = new AtomicReference<>(false);
     ImageEncoder throwsErrorOnce = new ImageEncoder() {

@@ -186,6 +186,7 @@ class BatchingModerateProcessorTest {
     @Test
     void streamThreadWaitsForRoomNoLongerThanMaxBlock() {
         Admission tight = new Admission(new ByteBudget(20_000), Duration.ofMillis(300), 1 << 20);
+        tight.loopReached();
         BatchingModerateProcessor processor = processor(tight);
         processor.init(context);
         process(processor, "u1", 0, 10_000); // holds the budget: the encoder is held
@@ -195,6 +196,22 @@ class BatchingModerateProcessorTest {
         assertTrue(waitedMillis >= 250 && waitedMillis < 5_000, "waited " + waitedMillis + " ms");
         assertEquals(2, storeSize(), "let in over the budget, not dropped");
         assertTrue(tight.budget().overrunBytesTotal() > 0);
+    }
+
+    @Test
+    void waitBoundHoldsBetweenCommitsNotPerUpload() {
+        Admission tight = new Admission(new ByteBudget(20_000), Duration.ofMillis(300), 1 << 20);
+        tight.loopReached();
+        BatchingModerateProcessor processor = processor(tight);
+        processor.init(context);
+        process(processor, "u1", 0, 10_000);
+        long start = System.nanoTime();
+        for (int i = 1; i <= 5; i++) { // five records before the thread gets back to its loop
+            process(processor, "u" + i, i, 10_000);
+        }
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMillis < 1_000, "five uploads waited " + waitedMillis + " ms in all, not 5 x 300 ms");
+        assertEquals(6, storeSize());
     }
 
     @Test
