@@ -77,12 +77,17 @@ public final class ConfigLoader {
         return from(properties);
     }
 
-    /** Validates settings given as properties. */
+    /** Validates settings given as properties; {@code ${env:NAME}} reads this process's environment. */
     public static AppConfig from(Properties properties) {
+        return from(properties, System::getenv);
+    }
+
+    /** As {@link #from(Properties)}, with {@code ${env:NAME}} read from {@code environment}. */
+    public static AppConfig from(Properties properties, java.util.function.UnaryOperator<String> environment) {
         Map<String, String> ours = new HashMap<>();
         Properties passThrough = new Properties();
         for (String key : properties.stringPropertyNames()) {
-            String value = withEnvironment(key, properties.getProperty(key).trim(), System::getenv);
+            String value = withEnvironment(key, properties.getProperty(key).trim(), environment);
             if (key.startsWith(PREFIX)) {
                 ours.put(key.substring(PREFIX.length()), value);
             } else {
