@@ -31,8 +31,13 @@ final class Management implements AutoCloseable {
         return new Management(config, health);
     }
 
-    PipelineMetrics pipelineMetrics() {
-        return new MicrometerPipelineMetrics(registry);
+    /** The pipeline's meters, with the series for this policy and every dead-letter reason at zero. */
+    PipelineMetrics pipelineMetrics(io.clipguard.policy.Policy policy) {
+        MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry);
+        metrics.expect(java.util.Arrays.stream(io.clipguard.pipeline.Reason.values()).map(Enum::name).toList(),
+                policy.id(), policy.labels().stream().collect(java.util.stream.Collectors.toMap(
+                        label -> label.id(), label -> label.action().wireName())));
+        return metrics;
     }
 
     /** Adds the Kafka Streams client metrics and the job's own state to what is scraped. */

@@ -65,7 +65,7 @@ public final class ModerationApp implements AutoCloseable {
                     AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
                     AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
                     AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
-            PipelineMetrics metrics = management.pipelineMetrics();
+            PipelineMetrics metrics = management.pipelineMetrics(runtime.policy().policy());
             BatchingRuntime batching = config.batch().perRecord() ? null
                     : BatchingRuntime.start(runtime, config, encoderWrapper.apply(runtime.imageEncoder()), metrics);
             Topology topology = batching == null

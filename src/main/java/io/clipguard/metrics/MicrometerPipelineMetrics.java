@@ -59,14 +59,32 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
 
     @Override
     public void scored(String policyId, String decidingLabel, String action) {
-        Counter.builder("clipguard.decisions").description("Results written, by policy, deciding label and action")
-                .tags("policy", policyId, "label", decidingLabel, "action", action)
-                .register(registry).increment();
+        decisions(policyId, decidingLabel, action).increment();
     }
 
     @Override
     public void deadLettered(String reason) {
-        Counter.builder("clipguard.dead.letters").description("Dead letters written, by reason")
-                .tag("reason", reason).register(registry).increment();
+        deadLetters(reason).increment();
+    }
+
+    /**
+     * Registers the series a dashboard and alerts expect, at zero, before anything happened: each
+     * dead-letter reason, and each (label, action) of a policy plus no label at all.
+     */
+    public void expect(java.util.Collection<String> reasons, String policyId,
+                       java.util.Map<String, String> actionByLabel) {
+        reasons.forEach(this::deadLetters);
+        decisions(policyId, "none", "allow");
+        actionByLabel.forEach((label, action) -> decisions(policyId, label, action));
+    }
+
+    private Counter decisions(String policyId, String decidingLabel, String action) {
+        return Counter.builder("clipguard.decisions").description("Results written, by policy, deciding label and action")
+                .tags("policy", policyId, "label", decidingLabel, "action", action).register(registry);
+    }
+
+    private Counter deadLetters(String reason) {
+        return Counter.builder("clipguard.dead.letters").description("Dead letters written, by reason")
+                .tag("reason", reason).register(registry);
     }
 }
