@@ -19,6 +19,7 @@ final class RunCommand {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             stopped.countDown();
+            org.apache.logging.log4j.LogManager.shutdown();
         }, "clipguard-shutdown"));
         stopped.await();
     }

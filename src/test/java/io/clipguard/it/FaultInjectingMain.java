@@ -25,6 +25,7 @@ public final class FaultInjectingMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             stopped.countDown();
+            org.apache.logging.log4j.LogManager.shutdown();
         }, "clipguard-shutdown"));
         stopped.await();
     }

@@ -131,6 +131,12 @@ final class FaultRun implements AutoCloseable {
 
     /** Starts the job as its own JVM: {@code main} is {@code io.clipguard.cli.Main} or a test main. */
     Job start(String name, Properties settings, String main, String... jvmArgs) throws IOException {
+        return start(name, settings, Map.of(), main, jvmArgs);
+    }
+
+    /** As {@link #start(String, Properties, String, String...)}, with environment variables for the job. */
+    Job start(String name, Properties settings, Map<String, String> env, String main, String... jvmArgs)
+            throws IOException {
         Path config = work.resolve(name + ".properties");
         settings.setProperty("state.dir", work.resolve("state-" + name).toString());
         try (Writer out = Files.newBufferedWriter(config)) {
@@ -149,6 +155,7 @@ final class FaultRun implements AutoCloseable {
                 config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");
+        builder.environment().putAll(env);
         Job job = new Job(name, builder.start(), log, gcLog);
         jobs.add(job);
         return job;
@@ -209,6 +216,11 @@ final class FaultRun implements AutoCloseable {
                 throw new AssertionError("the job did not dead-letter a first event within 120 s");
             }
         }
+    }
+
+    /** A good inline upload: sample image {@code i}. */
+    UploadedImage goodUpload(String id, int i) {
+        return UploadProducer.inline(id, images.get(i % images.size()), "image/png");
     }
 
     /** Sends good uploads on a thread of their own. */
