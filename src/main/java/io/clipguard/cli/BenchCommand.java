@@ -25,10 +25,10 @@ final class BenchCommand {
                 Path.of(arguments.required("policy")),
                 BenchInputs.fromDirectory("photos", Path.of(arguments.required("photos")), MAX_PHOTO_BYTES),
                 BenchInputs.fromDirectory("small images", Path.of(arguments.required("small")), MAX_PHOTO_BYTES),
-                Integer.parseInt(arguments.optional("batch", "16")),
-                Duration.ofMillis(Long.parseLong(arguments.optional("delay-ms", "10"))),
-                Integer.parseInt(arguments.optional("uploads", "160")),
-                Double.parseDouble(arguments.optional("load-seconds", "20")));
+                (int) arguments.integer("batch", 16),
+                Duration.ofMillis(arguments.integer("delay-ms", 10)),
+                (int) arguments.integer("uploads", 160),
+                arguments.decimal("load-seconds", 20.0));
         String report = Benchmark.run(settings);
         System.out.println(report);
         String out = arguments.optional("out", null);

@@ -4,6 +4,7 @@ import io.clipguard.config.ConfigException;
 import io.clipguard.model.BundleException;
 import io.clipguard.policy.PolicyException;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The executable jar's entry point.
@@ -43,13 +44,22 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             switch (args[0]) {
-                case "demo" -> DemoCommand.run();
-                case "run" -> RunCommand.run(Arguments.parse(rest));
-                case "score" -> System.exit(ScoreCommand.run(Arguments.parse(rest), System.out));
-                case "bench" -> BenchCommand.run(Arguments.parse(rest));
-                case "embed-policy" -> System.exit(EmbedPolicyCommand.run(Arguments.parse(rest), System.out));
-                case "publish-policy" -> System.exit(PublishPolicyCommand.run(Arguments.parse(rest), System.out));
-                case "tune" -> System.exit(TuneCommand.run(Arguments.parse(rest), System.out));
+                case "demo" -> {
+                    Arguments.parse(rest, Set.of()); // takes nothing: refuse what it would ignore
+                    DemoCommand.run();
+                }
+                case "run" -> RunCommand.run(Arguments.parse(rest, Set.of("config")));
+                case "score" -> System.exit(ScoreCommand.run(Arguments.parse(rest, Set.of("model", "policy", "engine")),
+                        System.out));
+                case "bench" -> BenchCommand.run(Arguments.parse(rest, Set.of("model", "policy", "photos", "small",
+                        "batch", "delay-ms", "uploads", "load-seconds", "out")));
+                case "embed-policy" -> System.exit(EmbedPolicyCommand.run(Arguments.parse(rest,
+                        Set.of("model", "policy")), System.out));
+                case "publish-policy" -> System.exit(PublishPolicyCommand.run(Arguments.parse(rest,
+                        Set.of("config", "policy")), System.out));
+                case "tune" -> System.exit(TuneCommand.run(Arguments.parse(rest, Set.of("policy", "scored", "reviews",
+                        "config", "reviews-topic", "target-precision", "target-recall", "confidence", "policy-version",
+                        "out")), System.out));
                 default -> {
                     System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
                     System.exit(2);

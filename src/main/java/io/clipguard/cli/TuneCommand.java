@@ -72,12 +72,15 @@ final class TuneCommand {
     }
 
     private static Target target(Arguments arguments) {
-        double z = Target.zFor(Double.parseDouble(arguments.optional("confidence", "0.95")));
-        String recall = arguments.optional("target-recall", null);
+        double z = Target.zFor(arguments.decimal("confidence", 0.95));
+        Double recall = arguments.decimal("target-recall", null);
         if (recall != null) {
-            return new Target(Target.Metric.RECALL, Double.parseDouble(recall), z);
+            if (arguments.options().containsKey("target-precision")) {
+                throw new IllegalArgumentException("give --target-precision or --target-recall, not both");
+            }
+            return new Target(Target.Metric.RECALL, recall, z);
         }
-        return new Target(Target.Metric.PRECISION, Double.parseDouble(arguments.optional("target-precision", "0.9")), z);
+        return new Target(Target.Metric.PRECISION, arguments.decimal("target-precision", 0.9), z);
     }
 
     private static List<ReviewedUpload> reviewed(Arguments arguments) throws IOException {
