@@ -21,10 +21,14 @@ if [ ! -f models/bench-vit-b-32/manifest.json ]; then
   /usr/bin/python3 models/build_bench_vitb32.py
 fi
 
+# The benchmark is a development tool (src/dev): it runs on the test classpath, with the local broker
+# and registry, not from the production jar.
 mvn -q -B -DskipTests package
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/dev.classpath
+DEV_CLASSPATH="target/test-classes:target/classes:$(cat target/dev.classpath)"
 
 for model in models/bench-vit-b-32 models/tiny-clip; do
-  java -Dai.djl.offline=true -Xmx4g -jar target/clipguard.jar bench \
+  java -Dai.djl.offline=true -Xmx4g -cp "$DEV_CLASSPATH" io.clipguard.cli.DevMain bench \
     --model "$model" --policy deploy/policies/tiny-shapes.yaml \
     --photos target/bench-photos --small models/tiny-clip/samples \
     --batch 16 --delay-ms 10 --uploads "${BENCH_UPLOADS:-160}" --load-seconds "${BENCH_LOAD_SECONDS:-20}" \

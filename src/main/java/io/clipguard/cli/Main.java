@@ -4,36 +4,43 @@ import io.clipguard.config.ConfigException;
 import io.clipguard.model.BundleException;
 import io.clipguard.policy.PolicyException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The executable jar's entry point.
+ * The production jar's entry point.
  *
  * <pre>
- * clipguard demo                                      local broker + registry + tiny model, sample uploads
  * clipguard run --config FILE                         the streaming job
  * clipguard score --model DIR --policy FILE IMAGE...  score images, one JSON line each, no Kafka
  * </pre>
+ *
+ * The demo and the benchmark, with the local broker and registry they start, are development
+ * tools outside this jar ({@code src/dev}, see {@code DevMain}).
  */
 public final class Main {
 
     private static final String USAGE = """
             usage:
-              clipguard demo
               clipguard run --config FILE
               clipguard score --model DIR --policy FILE IMAGE...
-              clipguard bench --model DIR --policy FILE --photos DIR --small DIR [--out FILE]
               clipguard embed-policy --model DIR --policy FILE
               clipguard publish-policy --config FILE --policy FILE
               clipguard tune --policy FILE (--scored FILE --reviews FILE | --config FILE [--reviews-topic T])
                              [--target-precision P | --target-recall R] [--confidence C]
                              [--policy-version V] [--out DIR]
+              (the demo and the benchmark are development tools: mvn -Pdemo package, deploy/bench/run.sh)
             """;
 
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        main(args, Map.of());
+    }
+
+    /** Runs a command; {@code more} adds commands (the development tools add demo and bench). */
+    static void main(String[] args, Map<String, Command> more) throws Exception {
         // DJL must never phone home: no downloads, no telemetry.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");
@@ -43,16 +50,14 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
+            if (more.containsKey(args[0])) {
+                more.get(args[0]).run(rest);
+                return;
+            }
             switch (args[0]) {
-                case "demo" -> {
-                    Arguments.parse(rest, Set.of()); // takes nothing: refuse what it would ignore
-                    DemoCommand.run();
-                }
                 case "run" -> RunCommand.run(Arguments.parse(rest, Set.of("config")));
                 case "score" -> System.exit(ScoreCommand.run(Arguments.parse(rest, Set.of("model", "policy", "engine")),
                         System.out));
-                case "bench" -> BenchCommand.run(Arguments.parse(rest, Set.of("model", "policy", "photos", "small",
-                        "batch", "delay-ms", "uploads", "load-seconds", "out")));
                 case "embed-policy" -> System.exit(EmbedPolicyCommand.run(Arguments.parse(rest,
                         Set.of("model", "policy")), System.out));
                 case "publish-policy" -> System.exit(PublishPolicyCommand.run(Arguments.parse(rest,
@@ -69,5 +74,11 @@ public final class Main {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    /** A command of the command line, given the arguments after its name. */
+    @FunctionalInterface
+    interface Command {
+        void run(String[] args) throws Exception;
     }
 }

@@ -33,7 +33,7 @@ final class BenchCommand {
         System.out.println(report);
         String out = arguments.optional("out", null);
         if (out != null) {
-            Files.writeString(Path.of(out), "\nCommand: `java -jar target/clipguard.jar bench "
+            Files.writeString(Path.of(out), "\nCommand: `DevMain bench "
                     + String.join(" ", arguments.raw()) + "`\n\n" + report,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
