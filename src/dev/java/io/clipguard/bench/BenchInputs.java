@@ -18,8 +18,7 @@ public record BenchInputs(String name, List<byte[]> images) {
     /** Every {@code .jpg}/{@code .jpeg}/{@code .png} file in a directory tree, in name order. */
     public static BenchInputs fromDirectory(String name, Path dir, long maxFileBytes) {
         try (Stream<Path> files = Files.walk(dir)) {
-            List<byte[]> images = files
-                    .filter(Files::isRegularFile)
+            List<byte[]> images = files.filter(Files::isRegularFile)
                     .filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$"))
                     .filter(f -> size(f) <= maxFileBytes)
                     .sorted()

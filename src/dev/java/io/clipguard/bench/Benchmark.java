@@ -36,12 +36,17 @@ public final class Benchmark {
      * @param saturationUploads uploads per saturation phase
      * @param loadSeconds       length of each fixed-load phase
      */
-    public record Settings(Path model, Path policy, BenchInputs photos, BenchInputs small, int maxBatchSize,
-                           Duration maxDelay, int saturationUploads, double loadSeconds) {
-    }
+    public record Settings(
+            Path model,
+            Path policy,
+            BenchInputs photos,
+            BenchInputs small,
+            int maxBatchSize,
+            Duration maxDelay,
+            int saturationUploads,
+            double loadSeconds) {}
 
-    private Benchmark() {
-    }
+    private Benchmark() {}
 
     public static String run(Settings settings) throws Exception {
         BenchReport report = new BenchReport(settings);
@@ -49,37 +54,47 @@ public final class Benchmark {
         try (LocalStack stack = LocalStack.start(TopicNames.DEFAULTS, 1)) {
             try (PipelineRun batched = new PipelineRun(stack, appSettings(settings, "batched"))) {
                 batched.phase("warmup", settings.small(), 2 * settings.maxBatchSize(), 0, Duration.ofMinutes(5));
-                PhaseResult photos = batched.phase("photos", settings.photos(), settings.saturationUploads(), 0,
-                        Duration.ofMinutes(15));
-                report.batchedSaturation(photos, batched.phase("small", settings.small(),
-                        settings.saturationUploads(), 0, Duration.ofMinutes(15)));
+                PhaseResult photos = batched.phase(
+                        "photos", settings.photos(), settings.saturationUploads(), 0, Duration.ofMinutes(15));
+                report.batchedSaturation(
+                        photos,
+                        batched.phase(
+                                "small", settings.small(), settings.saturationUploads(), 0, Duration.ofMinutes(15)));
                 double capacity = photos.imagesPerSecond();
                 for (double load : List.of(0.5, 0.8)) {
                     int count = (int) Math.max(10, capacity * load * settings.loadSeconds());
-                    report.load(load, batched.phase("load-" + load, settings.photos(), count, capacity * load,
-                            Duration.ofMinutes(10)));
+                    report.load(
+                            load,
+                            batched.phase(
+                                    "load-" + load, settings.photos(), count, capacity * load, Duration.ofMinutes(10)));
                 }
                 int burst = (int) Math.max(20, capacity * 10 * 3);
                 report.burst(burst, batched.burstHeapPeakMb(settings.photos(), burst, Duration.ofSeconds(15)));
             }
             try (PipelineRun naive = new PipelineRun(stack, appSettings(settings, "per-record"))) {
                 naive.phase("warmup", settings.small(), 8, 0, Duration.ofMinutes(5));
-                report.naive(naive.phase("photos", settings.photos(), Math.max(16, settings.saturationUploads() / 2), 0,
+                report.naive(naive.phase(
+                        "photos",
+                        settings.photos(),
+                        Math.max(16, settings.saturationUploads() / 2),
+                        0,
                         Duration.ofMinutes(15)));
             }
         }
         return report.markdown();
     }
 
-    private static Map<Integer, Double> rawEncoder(Settings settings) throws RejectedUploadException,
-            RetryLaterException {
-        try (ModelRuntime runtime = ModelRuntime.open(new ModelConfig(settings.model(), Engine.PYTORCH, 1, 2),
-                settings.policy(), Long.MAX_VALUE)) {
+    private static Map<Integer, Double> rawEncoder(Settings settings)
+            throws RejectedUploadException, RetryLaterException {
+        try (ModelRuntime runtime = ModelRuntime.open(
+                new ModelConfig(settings.model(), Engine.PYTORCH, 1, 2), settings.policy(), Long.MAX_VALUE)) {
             List<float[]> tensors = new ArrayList<>();
             for (int i = 0; i < Math.min(8, settings.photos().images().size()); i++) {
-                UploadedImage upload = UploadProducer.inline("raw-" + i, settings.photos().image(i), "image/jpeg");
-                tensors.add(runtime.moderator().prepare(upload, runtime.moderator().image(upload),
-                        new SourceCoordinates("bench", 0, i)).pixels());
+                UploadedImage upload =
+                        UploadProducer.inline("raw-" + i, settings.photos().image(i), "image/jpeg");
+                tensors.add(runtime.moderator()
+                        .prepare(upload, runtime.moderator().image(upload), new SourceCoordinates("bench", 0, i))
+                        .pixels());
             }
             List<Integer> sizes = new ArrayList<>(List.of(1, 8, 32));
             if (!sizes.contains(settings.maxBatchSize())) {
@@ -97,7 +112,9 @@ public final class Benchmark {
         app.setProperty("clipguard.management.port", "0");
         app.setProperty("clipguard.policy.file", settings.policy().toString());
         app.setProperty("clipguard.batch.max-size", String.valueOf(settings.maxBatchSize()));
-        app.setProperty("clipguard.batch.max-delay-ms", String.valueOf(settings.maxDelay().toMillis()));
+        app.setProperty(
+                "clipguard.batch.max-delay-ms",
+                String.valueOf(settings.maxDelay().toMillis()));
         app.setProperty("num.stream.threads", "1");
         app.setProperty("state.dir", System.getProperty("java.io.tmpdir") + "/clipguard-bench-" + System.nanoTime());
         return app;

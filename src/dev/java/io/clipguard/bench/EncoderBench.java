@@ -9,15 +9,14 @@ import java.util.Map;
 /** The limit: the raw image encoder alone, on ready tensors, at several batch sizes. */
 final class EncoderBench {
 
-    private EncoderBench() {
-    }
+    private EncoderBench() {}
 
     /**
      * Images per second at each batch size: the median of {@code rounds} timed rounds, each at least
      * {@code minRoundSeconds} long, after one warm-up batch.
      */
-    static Map<Integer, Double> imagesPerSecond(ImageEncoder encoder, List<float[]> tensors, List<Integer> batchSizes,
-                                                int rounds, double minRoundSeconds) {
+    static Map<Integer, Double> imagesPerSecond(
+            ImageEncoder encoder, List<float[]> tensors, List<Integer> batchSizes, int rounds, double minRoundSeconds) {
         Map<Integer, Double> results = new LinkedHashMap<>();
         for (int batchSize : batchSizes) {
             List<float[]> batch = new ArrayList<>();

@@ -20,16 +20,18 @@ final class HeapSampler implements AutoCloseable {
     private volatile boolean stopped;
 
     HeapSampler() {
-        thread = new Thread(() -> {
-            while (!stopped) {
-                peakBytes = Math.max(peakBytes, liveBytes());
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        thread = new Thread(
+                () -> {
+                    while (!stopped) {
+                        peakBytes = Math.max(peakBytes, liveBytes());
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         thread.setDaemon(true);
         thread.start();
     }

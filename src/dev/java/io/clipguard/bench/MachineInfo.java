@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** What the benchmark ran on, for the report. */
 final class MachineInfo {
 
-    private MachineInfo() {
-    }
+    private MachineInfo() {}
 
     /** The 1-minute load average when the report was written: other work on the cores skews every figure. */
     static String loadAverage() {
@@ -24,7 +23,8 @@ final class MachineInfo {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(line -> line.startsWith("model name"))
                     .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown CPU");
+                    .findFirst()
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

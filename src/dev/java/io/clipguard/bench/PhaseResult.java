@@ -11,6 +11,11 @@ package io.clipguard.bench;
  * @param p99Millis        99th percentile latency
  * @param heapPeakMb       the largest live heap (in use after a collection) while the phase ran
  */
-record PhaseResult(int uploads, double offeredPerSecond, double imagesPerSecond, double p50Millis,
-                   double p95Millis, double p99Millis, long heapPeakMb) {
-}
+record PhaseResult(
+        int uploads,
+        double offeredPerSecond,
+        double imagesPerSecond,
+        double p50Millis,
+        double p95Millis,
+        double p99Millis,
+        long heapPeakMb) {}

@@ -32,13 +32,25 @@ final class PipelineRun implements AutoCloseable {
 
     PipelineRun(LocalStack stack, Properties settings) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> topics = Map.of("uploads", "bench-uploads-" + run, "scored", "bench-scored-" + run,
-                "flagged", "bench-flagged-" + run, "dlq", "bench-dlq-" + run);
+        Map<String, String> topics = Map.of(
+                "uploads",
+                "bench-uploads-" + run,
+                "scored",
+                "bench-scored-" + run,
+                "flagged",
+                "bench-flagged-" + run,
+                "dlq",
+                "bench-dlq-" + run);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(topics.entrySet().stream()
-                    .map(t -> new NewTopic(t.getValue(), t.getKey().equals("uploads") ? PARTITIONS : 1, (short) 1)
-                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LocalKafka.MAX_MESSAGE_BYTES))))
-                    .toList()).all().get();
+                            .map(t -> new NewTopic(
+                                            t.getValue(), t.getKey().equals("uploads") ? PARTITIONS : 1, (short) 1)
+                                    .configs(Map.of(
+                                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                            String.valueOf(LocalKafka.MAX_MESSAGE_BYTES))))
+                            .toList())
+                    .all()
+                    .get();
         }
         Properties config = new Properties();
         config.putAll(settings);
@@ -49,8 +61,12 @@ final class PipelineRun implements AutoCloseable {
         app = ModerationApp.start(ConfigLoader.from(config));
         app.awaitRunning(Duration.ofSeconds(60));
         producer = new UploadProducer(stack.bootstrapServers(), stack.registryUrl(), topics.get("uploads"));
-        reader = new OutcomeReader(stack.bootstrapServers(), stack.registryUrl(), topics.get("scored"),
-                topics.get("flagged"), topics.get("dlq"));
+        reader = new OutcomeReader(
+                stack.bootstrapServers(),
+                stack.registryUrl(),
+                topics.get("scored"),
+                topics.get("flagged"),
+                topics.get("dlq"));
     }
 
     /** Sends {@code count} uploads at {@code ratePerSecond} (0: as fast as possible) and waits for all results. */
@@ -61,7 +77,8 @@ final class PipelineRun implements AutoCloseable {
         int decided = 0;
         try (HeapSampler heap = new HeapSampler()) {
             long start = System.nanoTime();
-            Thread sender = new Thread(() -> send(name, inputs, count, ratePerSecond, start, sentNanos), "bench-sender");
+            Thread sender =
+                    new Thread(() -> send(name, inputs, count, ratePerSecond, start, sentNanos), "bench-sender");
             sender.start();
             long deadline = start + timeout.toNanos();
             long last = start;
@@ -81,8 +98,14 @@ final class PipelineRun implements AutoCloseable {
                 throw new IllegalStateException(name + ": only " + decided + " of " + count + " decided in " + timeout);
             }
             Arrays.sort(latencies);
-            return new PhaseResult(count, ratePerSecond, count / ((last - start) / 1e9), percentile(latencies, 50),
-                    percentile(latencies, 95), percentile(latencies, 99), heap.peakMegabytes());
+            return new PhaseResult(
+                    count,
+                    ratePerSecond,
+                    count / ((last - start) / 1e9),
+                    percentile(latencies, 50),
+                    percentile(latencies, 95),
+                    percentile(latencies, 99),
+                    heap.peakMegabytes());
         }
     }
 
@@ -99,8 +122,13 @@ final class PipelineRun implements AutoCloseable {
         }
     }
 
-    private void send(String phase, BenchInputs inputs, int count, double ratePerSecond, long start,
-                      Map<String, Long> sentNanos) {
+    private void send(
+            String phase,
+            BenchInputs inputs,
+            int count,
+            double ratePerSecond,
+            long start,
+            Map<String, Long> sentNanos) {
         for (int i = 0; i < count; i++) {
             if (ratePerSecond > 0 && !Pacing.awaitSlot(start, i, ratePerSecond)) {
                 return;

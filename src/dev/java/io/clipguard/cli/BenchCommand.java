@@ -16,8 +16,7 @@ final class BenchCommand {
 
     private static final long MAX_PHOTO_BYTES = 16L * 1024 * 1024;
 
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
     static void run(Arguments arguments) throws Exception {
         Benchmark.Settings settings = new Benchmark.Settings(
@@ -33,9 +32,11 @@ final class BenchCommand {
         System.out.println(report);
         String out = arguments.optional("out", null);
         if (out != null) {
-            Files.writeString(Path.of(out), "\nCommand: `DevMain bench "
-                    + String.join(" ", arguments.raw()) + "`\n\n" + report,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    Path.of(out),
+                    "\nCommand: `DevMain bench " + String.join(" ", arguments.raw()) + "`\n\n" + report,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
     }
 }

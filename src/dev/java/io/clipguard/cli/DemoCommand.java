@@ -36,8 +36,7 @@ final class DemoCommand {
     private static final Path POLICY = Path.of("deploy/policies/tiny-shapes.yaml");
     private static final int SAMPLES = 24;
 
-    private DemoCommand() {
-    }
+    private DemoCommand() {}
 
     static void run() throws Exception {
         TopicNames topics = TopicNames.DEFAULTS;
@@ -48,10 +47,14 @@ final class DemoCommand {
             AppConfig config = ConfigLoader.from(settings(stack));
             say("Loading model " + MODEL + " and policy " + POLICY + " ...");
             try (ModerationApp app = ModerationApp.start(config);
-                 UploadProducer producer = new UploadProducer(stack.bootstrapServers(), stack.registryUrl(),
-                         topics.uploads());
-                 OutcomeReader reader = new OutcomeReader(stack.bootstrapServers(), stack.registryUrl(),
-                         topics.scored(), topics.flagged(), topics.dlq())) {
+                    UploadProducer producer =
+                            new UploadProducer(stack.bootstrapServers(), stack.registryUrl(), topics.uploads());
+                    OutcomeReader reader = new OutcomeReader(
+                            stack.bootstrapServers(),
+                            stack.registryUrl(),
+                            topics.scored(),
+                            topics.flagged(),
+                            topics.dlq())) {
                 app.awaitRunning(Duration.ofSeconds(60));
                 Map<String, String> shown = publish(producer);
                 say("Published " + shown.size() + " uploads to '" + topics.uploads() + "'; waiting for decisions ...");
@@ -67,7 +70,8 @@ final class DemoCommand {
         settings.setProperty("application.id", "clipguard-demo");
         settings.setProperty("bootstrap.servers", stack.bootstrapServers());
         settings.setProperty("schema.registry.url", stack.registryUrl());
-        settings.setProperty("state.dir", Files.createTempDirectory("clipguard-demo-state").toString());
+        settings.setProperty(
+                "state.dir", Files.createTempDirectory("clipguard-demo-state").toString());
         settings.setProperty("clipguard.model.dir", MODEL.toString());
         settings.setProperty("clipguard.management.port", "0"); // the demo must not need a free port 8080
         settings.setProperty("clipguard.policy.file", POLICY.toString());
@@ -82,11 +86,16 @@ final class DemoCommand {
             String id = String.format("upload-%03d", shown.size() + 1);
             byte[] image = Files.readAllBytes(sample.file());
             producer.send(UploadProducer.inline(id, image, contentType(sample.file())), true);
-            shown.put(id, sample.size() + " " + sample.pattern() + " " + sample.colorAndShape()
-                    + (sample.heldOut() ? " (never seen in training)" : ""));
+            shown.put(
+                    id,
+                    sample.size() + " " + sample.pattern() + " " + sample.colorAndShape()
+                            + (sample.heldOut() ? " (never seen in training)" : ""));
         }
-        byte[] jpeg = Files.readAllBytes(samples.stream().filter(s -> s.file().toString().endsWith(".jpg"))
-                .findFirst().orElse(samples.get(0)).file());
+        byte[] jpeg = Files.readAllBytes(samples.stream()
+                .filter(s -> s.file().toString().endsWith(".jpg"))
+                .findFirst()
+                .orElse(samples.get(0))
+                .file());
         String truncated = String.format("upload-%03d", shown.size() + 1);
         producer.send(UploadProducer.inline(truncated, Arrays.copyOf(jpeg, jpeg.length / 3), "image/jpeg"), true);
         shown.put(truncated, "a JPEG cut off after a third of its bytes");
@@ -112,28 +121,45 @@ final class DemoCommand {
     }
 
     private static void print(Map<String, String> shown, OutcomeReader.Outcomes outcomes) {
-        System.out.printf("%n%-10s %-58s %-7s %-12s %6s  %s%n", "UPLOAD", "IMAGE SHOWS", "ACTION", "LABEL", "SCORE",
-                "REVIEW QUEUE");
+        System.out.printf(
+                "%n%-10s %-58s %-7s %-12s %6s  %s%n",
+                "UPLOAD", "IMAGE SHOWS", "ACTION", "LABEL", "SCORE", "REVIEW QUEUE");
         Map<String, ModerationResult> scored = outcomes.scored().stream()
                 .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> a));
         for (Map.Entry<String, String> upload : shown.entrySet()) {
             ModerationResult result = scored.get(upload.getKey());
             if (result != null) {
-                System.out.printf("%-10s %-58s %-7s %-12s %6s  %s%n", upload.getKey(), upload.getValue(),
-                        result.getAction(), nullToDash(result.getDecidingLabel()), topScore(result),
+                System.out.printf(
+                        "%-10s %-58s %-7s %-12s %6s  %s%n",
+                        upload.getKey(),
+                        upload.getValue(),
+                        result.getAction(),
+                        nullToDash(result.getDecidingLabel()),
+                        topScore(result),
                         nullToDash(result.getReviewQueue()));
             }
         }
         for (ConsumerRecord<String, ModerationError> dead : outcomes.deadLetters()) {
             ModerationError error = dead.value();
             String id = error.getUploadId() == null ? "(no id)" : error.getUploadId();
-            System.out.printf("%-10s %-58s %-7s %s: %s%n", id, shown.getOrDefault(id, "?"), "DLQ", error.getReason(),
-                    error.getMessage().length() > 70 ? error.getMessage().substring(0, 70) + "..." : error.getMessage());
+            System.out.printf(
+                    "%-10s %-58s %-7s %s: %s%n",
+                    id,
+                    shown.getOrDefault(id, "?"),
+                    "DLQ",
+                    error.getReason(),
+                    error.getMessage().length() > 70
+                            ? error.getMessage().substring(0, 70) + "..."
+                            : error.getMessage());
         }
         Map<String, Long> queues = outcomes.flagged().stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::key, java.util.TreeMap::new, Collectors.counting()));
-        System.out.printf("%n%d uploads: %d scored, %d flagged for review queues %s, %d dead-lettered.%n",
-                shown.size(), outcomes.scored().size(), outcomes.flagged().size(), queues,
+        System.out.printf(
+                "%n%d uploads: %d scored, %d flagged for review queues %s, %d dead-lettered.%n",
+                shown.size(),
+                outcomes.scored().size(),
+                outcomes.flagged().size(),
+                queues,
                 outcomes.deadLetters().size());
     }
 

@@ -10,16 +10,29 @@ import java.util.Set;
  */
 public final class DevMain {
 
-    private DevMain() {
-    }
+    private DevMain() {}
 
     public static void main(String[] args) throws Exception {
-        Main.main(args, Map.of(
-                "demo", rest -> {
-                    Arguments.parse(rest, Set.of()); // takes nothing: refuse what it would ignore
-                    DemoCommand.run();
-                },
-                "bench", rest -> BenchCommand.run(Arguments.parse(rest, Set.of("model", "policy", "photos", "small",
-                        "batch", "delay-ms", "uploads", "load-seconds", "out")))));
+        Main.main(
+                args,
+                Map.of(
+                        "demo",
+                                rest -> {
+                                    Arguments.parse(rest, Set.of()); // takes nothing: refuse what it would ignore
+                                    DemoCommand.run();
+                                },
+                        "bench",
+                                rest -> BenchCommand.run(Arguments.parse(
+                                        rest,
+                                        Set.of(
+                                                "model",
+                                                "policy",
+                                                "photos",
+                                                "small",
+                                                "batch",
+                                                "delay-ms",
+                                                "uploads",
+                                                "load-seconds",
+                                                "out")))));
     }
 }

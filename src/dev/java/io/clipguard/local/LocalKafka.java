@@ -66,8 +66,11 @@ public final class LocalKafka implements AutoCloseable {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(config)) {
-            admin.createTopics(names.stream().map(name -> new NewTopic(name, partitions, (short) 1)).toList())
-                    .all().get();
+            admin.createTopics(names.stream()
+                            .map(name -> new NewTopic(name, partitions, (short) 1))
+                            .toList())
+                    .all()
+                    .get();
         }
     }
 

@@ -23,9 +23,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class OutcomeReader implements AutoCloseable {
 
     /** Everything read so far, by topic. */
-    public record Outcomes(List<ConsumerRecord<String, ModerationResult>> scored,
-                           List<ConsumerRecord<String, ModerationResult>> flagged,
-                           List<ConsumerRecord<String, ModerationError>> deadLetters) {
+    public record Outcomes(
+            List<ConsumerRecord<String, ModerationResult>> scored,
+            List<ConsumerRecord<String, ModerationResult>> flagged,
+            List<ConsumerRecord<String, ModerationError>> deadLetters) {
 
         /** Scored plus dead-lettered: one per upload when nothing is lost or doubled. */
         public int decided() {
@@ -48,8 +49,8 @@ public final class OutcomeReader implements AutoCloseable {
     private final String flaggedTopic;
     private final Outcomes outcomes = new Outcomes(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 
-    public OutcomeReader(String bootstrapServers, String registryUrl, String scoredTopic, String flaggedTopic,
-                         String dlqTopic) {
+    public OutcomeReader(
+            String bootstrapServers, String registryUrl, String scoredTopic, String flaggedTopic, String dlqTopic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "outcome-reader-" + UUID.randomUUID());
@@ -98,8 +99,10 @@ public final class OutcomeReader implements AutoCloseable {
         poll(wait);
         List<String> ids = new ArrayList<>();
         outcomes.scored().subList(scoredBefore, outcomes.scored().size()).forEach(r -> ids.add(r.key()));
-        outcomes.deadLetters().subList(deadBefore, outcomes.deadLetters().size())
-                .forEach(r -> ids.add(r.value().getUploadId() == null ? "" : r.value().getUploadId()));
+        outcomes.deadLetters()
+                .subList(deadBefore, outcomes.deadLetters().size())
+                .forEach(r ->
+                        ids.add(r.value().getUploadId() == null ? "" : r.value().getUploadId()));
         return ids;
     }
 

@@ -3,8 +3,7 @@ package io.clipguard.local;
 /** Sends at a fixed rate: waits for each message's slot on a schedule that started at a given time. */
 public final class Pacing {
 
-    private Pacing() {
-    }
+    private Pacing() {}
 
     /**
      * Sleeps until message {@code index} is due at {@code perSecond} messages per second after

@@ -21,8 +21,7 @@ public final class SampleImages {
         }
     }
 
-    private SampleImages() {
-    }
+    private SampleImages() {}
 
     /** Reads {@code samples.csv} in {@code dir}: {@code file,color,shape,pattern,size,held_out}. */
     public static List<Sample> load(Path dir) {

@@ -22,8 +22,7 @@ final class AppMeters {
     private final MultiGauge policiesInForce;
     private final List<Role> policies;
 
-    private record Role(String role, PolicyHolder holder) {
-    }
+    private record Role(String role, PolicyHolder holder) {}
 
     private AppMeters(MultiGauge policiesInForce, List<Role> policies) {
         this.policiesInForce = policiesInForce;
@@ -33,34 +32,62 @@ final class AppMeters {
     static AppMeters bind(MeterRegistry registry, ModelRuntime runtime, BatchingRuntime batching) {
         FetchStats fetches = runtime.fetchStats();
         FunctionCounter.builder("clipguard.fetch.attempts", fetches, FetchStats::attempts)
-                .description("Requests made to fetch images by URI, retries included").register(registry);
+                .description("Requests made to fetch images by URI, retries included")
+                .register(registry);
         FunctionCounter.builder("clipguard.fetch.failures", fetches, FetchStats::failures)
-                .description("Uploads whose image could not be fetched, after retries").register(registry);
-        List<Role> roles = Stream.concat(Stream.of(new Role("live", runtime.policies().live())),
-                runtime.policies().shadow().map(holder -> new Role("shadow", holder)).stream()).toList();
+                .description("Uploads whose image could not be fetched, after retries")
+                .register(registry);
+        List<Role> roles = Stream.concat(
+                        Stream.of(new Role("live", runtime.policies().live())),
+                        runtime.policies().shadow().map(holder -> new Role("shadow", holder)).stream())
+                .toList();
         for (Role role : roles) {
             Tags tags = Tags.of("policy", role.holder().policyId(), "role", role.role());
             FunctionCounter.builder("clipguard.policy.versions.applied", role.holder(), PolicyHolder::appliedCount)
-                    .description("Policy versions put in force by hot reload").tags(tags).register(registry);
+                    .description("Policy versions put in force by hot reload")
+                    .tags(tags)
+                    .register(registry);
             FunctionCounter.builder("clipguard.policy.versions.rejected", role.holder(), PolicyHolder::rejectedCount)
-                    .description("Policy versions offered and rejected").tags(tags).register(registry);
+                    .description("Policy versions offered and rejected")
+                    .tags(tags)
+                    .register(registry);
         }
         if (batching != null) {
             Gauge.builder("clipguard.in.flight.bytes", batching.admission().budget(), b -> b.usedBytes())
-                    .description("Bytes of uploads in flight").baseUnit("bytes").register(registry);
-            Gauge.builder("clipguard.in.flight.budget.bytes", batching.admission().budget(), b -> b.capacityBytes())
-                    .description("The in-flight byte budget").baseUnit("bytes").register(registry);
+                    .description("Bytes of uploads in flight")
+                    .baseUnit("bytes")
+                    .register(registry);
+            Gauge.builder(
+                            "clipguard.in.flight.budget.bytes",
+                            batching.admission().budget(),
+                            b -> b.capacityBytes())
+                    .description("The in-flight byte budget")
+                    .baseUnit("bytes")
+                    .register(registry);
         }
-        AppMeters meters = new AppMeters(MultiGauge.builder("clipguard.policy.in.force")
-                .description("1 for the policy version in force").register(registry), roles);
+        AppMeters meters = new AppMeters(
+                MultiGauge.builder("clipguard.policy.in.force")
+                        .description("1 for the policy version in force")
+                        .register(registry),
+                roles);
         meters.refresh();
         return meters;
     }
 
     /** Re-reads the versions in force; call before each scrape. */
     void refresh() {
-        policiesInForce.register(policies.stream().map(role -> MultiGauge.Row.of(Tags.of(
-                "policy", role.holder().policyId(), "version", role.holder().get().policy().version(),
-                "role", role.role()), 1)).toList(), true);
+        policiesInForce.register(
+                policies.stream()
+                        .map(role -> MultiGauge.Row.of(
+                                Tags.of(
+                                        "policy",
+                                        role.holder().policyId(),
+                                        "version",
+                                        role.holder().get().policy().version(),
+                                        "role",
+                                        role.role()),
+                                1))
+                        .toList(),
+                true);
     }
 }

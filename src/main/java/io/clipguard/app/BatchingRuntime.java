@@ -32,16 +32,20 @@ final class BatchingRuntime implements AutoCloseable {
         this.admission = admission;
     }
 
-    static BatchingRuntime start(ModelRuntime runtime, AppConfig config, ImageEncoder encoder,
-                                 PipelineMetrics metrics) {
-        ExecutorService fetchPool = Executors.newFixedThreadPool(config.input().fetch().threads(), daemons("fetch"));
-        ExecutorService cpuPool = Executors.newFixedThreadPool(config.batch().preprocessThreads(), daemons("preprocess"));
-        DynamicBatcher batcher = new DynamicBatcher(encoder, config.batch().batching(), config.model().instances(),
-                metrics::batchEncoded);
-        AsyncModerator moderator = new AsyncModerator(runtime.moderator(), fetchPool, cpuPool, batcher, metrics,
-                ORPHAN_GRACE);
-        Admission admission = new Admission(new ByteBudget(config.batch().maxInFlightBytes()),
-                config.batch().maxBlock(), config.maxEventBytes());
+    static BatchingRuntime start(
+            ModelRuntime runtime, AppConfig config, ImageEncoder encoder, PipelineMetrics metrics) {
+        ExecutorService fetchPool =
+                Executors.newFixedThreadPool(config.input().fetch().threads(), daemons("fetch"));
+        ExecutorService cpuPool =
+                Executors.newFixedThreadPool(config.batch().preprocessThreads(), daemons("preprocess"));
+        DynamicBatcher batcher = new DynamicBatcher(
+                encoder, config.batch().batching(), config.model().instances(), metrics::batchEncoded);
+        AsyncModerator moderator =
+                new AsyncModerator(runtime.moderator(), fetchPool, cpuPool, batcher, metrics, ORPHAN_GRACE);
+        Admission admission = new Admission(
+                new ByteBudget(config.batch().maxInFlightBytes()),
+                config.batch().maxBlock(),
+                config.maxEventBytes());
         return new BatchingRuntime(batcher, moderator, admission);
     }
 

@@ -37,7 +37,8 @@ final class BrokerProbe implements AutoCloseable {
             return lastProblem;
         }
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                    .nodes()
                     .get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
             lastProblem = null;
         } catch (InterruptedException e) {

@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** The model identity that policy embeddings are keyed by, for example {@code tiny-clip@1.0.0#02a8bcbdb9335ac4}. */
 final class EmbeddingModelId {
 
-    private EmbeddingModelId() {
-    }
+    private EmbeddingModelId() {}
 
     /**
      * What embeddings depend on in a bundle: its id and version and the checksums of its encoders and
@@ -27,7 +26,8 @@ final class EmbeddingModelId {
                 .reduce("", String::concat);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(checksums.getBytes(StandardCharsets.UTF_8));
-            return bundle.modelId() + "@" + bundle.modelVersion() + "#" + HexFormat.of().formatHex(digest, 0, 8);
+            return bundle.modelId() + "@" + bundle.modelVersion() + "#"
+                    + HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -23,8 +23,8 @@ final class Management implements AutoCloseable {
     private BrokerProbe brokerProbe;
 
     private Management(ManagementConfig config, AppHealth health) {
-        this.server = config.enabled() ? ManagementServer.start(config.host(), config.port(), health, this::scrape)
-                : null;
+        this.server =
+                config.enabled() ? ManagementServer.start(config.host(), config.port(), health, this::scrape) : null;
     }
 
     static Management start(ManagementConfig config, AppHealth health) {
@@ -34,9 +34,14 @@ final class Management implements AutoCloseable {
     /** The pipeline's meters, with the series for this policy and every dead-letter reason at zero. */
     PipelineMetrics pipelineMetrics(io.clipguard.policy.Policy policy) {
         MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry);
-        metrics.expect(java.util.Arrays.stream(io.clipguard.pipeline.Reason.values()).map(Enum::name).toList(),
-                policy.id(), policy.labels().stream().collect(java.util.stream.Collectors.toMap(
-                        label -> label.id(), label -> label.action().wireName())));
+        metrics.expect(
+                java.util.Arrays.stream(io.clipguard.pipeline.Reason.values())
+                        .map(Enum::name)
+                        .toList(),
+                policy.id(),
+                policy.labels().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                label -> label.id(), label -> label.action().wireName())));
         return metrics;
     }
 

@@ -2,6 +2,7 @@ package io.clipguard.app;
 
 import io.clipguard.config.InputConfig;
 import io.clipguard.config.ModelConfig;
+import io.clipguard.config.PolicyConfig;
 import io.clipguard.encode.Encoders;
 import io.clipguard.encode.ImageEncoder;
 import io.clipguard.image.ClipPreprocessor;
@@ -15,8 +16,6 @@ import io.clipguard.pipeline.ModelIdentity;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.RejectedUploadException;
-import io.clipguard.pipeline.Stages;
-import io.clipguard.config.PolicyConfig;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.policy.EmbeddingProgress;
 import io.clipguard.policy.ImageEmbedder;
@@ -37,18 +36,29 @@ public final class ModelRuntime implements AutoCloseable {
     private final Moderator moderator;
     private final UploadImageSource source;
 
-    private ModelRuntime(ModelBundle bundle, ImageEncoder imageEncoder, PolicyRuntime policies, InputConfig input,
-                         ImageDecoder decoder, ClipPreprocessor preprocessor) {
+    private ModelRuntime(
+            ModelBundle bundle,
+            ImageEncoder imageEncoder,
+            PolicyRuntime policies,
+            InputConfig input,
+            ImageDecoder decoder,
+            ClipPreprocessor preprocessor) {
         this.bundle = bundle;
         this.imageEncoder = imageEncoder;
         this.policies = policies;
-        Supplier<EmbeddedPolicy> shadow = policies.shadow().<Supplier<EmbeddedPolicy>>map(holder -> holder)
+        Supplier<EmbeddedPolicy> shadow = policies.shadow()
+                .<Supplier<EmbeddedPolicy>>map(holder -> holder)
                 .orElse(() -> null);
         this.source = UploadImageSource.from(input.fetch(), input.limits().maxImageBytes());
-        this.moderator = new Moderator(source,
+        this.moderator = new Moderator(
+                source,
                 bytes -> decode(decoder, bytes),
-                preprocessor::apply, imageEncoder::encode, policies.live(), shadow,
-                new ModelIdentity(bundle.modelId(), bundle.modelVersion()), Clock.systemUTC());
+                preprocessor::apply,
+                imageEncoder::encode,
+                policies.live(),
+                shadow,
+                new ModelIdentity(bundle.modelId(), bundle.modelVersion()),
+                Clock.systemUTC());
     }
 
     /** Validates and loads the bundle, embeds the policy, and opens the image encoder. */
@@ -57,8 +67,8 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /** As {@link #open(ModelConfig, PolicyConfig, InputConfig, EmbeddingProgress)} with default input settings. */
-    public static ModelRuntime open(ModelConfig model, PolicyConfig policy, long maxImageBytes,
-                                    EmbeddingProgress progress) {
+    public static ModelRuntime open(
+            ModelConfig model, PolicyConfig policy, long maxImageBytes, EmbeddingProgress progress) {
         return open(model, policy, InputConfig.withMaxImageBytes(maxImageBytes), progress);
     }
 
@@ -66,8 +76,8 @@ public final class ModelRuntime implements AutoCloseable {
      * Validates and loads the bundle, opens the image encoder, and loads the live and shadow policies
      * (with precomputed embeddings where they match, else computing them unless the config forbids it).
      */
-    public static ModelRuntime open(ModelConfig model, PolicyConfig policy, InputConfig input,
-                                    EmbeddingProgress progress) {
+    public static ModelRuntime open(
+            ModelConfig model, PolicyConfig policy, InputConfig input, EmbeddingProgress progress) {
         ModelBundle bundle = ModelBundle.load(model.dir());
         ImageEncoder imageEncoder = Encoders.image(bundle, model.engine(), model.instances(), model.intraOpThreads());
         try {
@@ -84,7 +94,9 @@ public final class ModelRuntime implements AutoCloseable {
 
     /** Uploads and exemplars alike: JPEGs reduced in the DCT domain to no less than twice the model's input. */
     private static ImageDecoder decoder(InputConfig input, ModelBundle bundle) {
-        return input.reduceJpeg() ? RoutingImageDecoder.forModelInput(input.limits(), bundle.image().sizePx())
+        return input.reduceJpeg()
+                ? RoutingImageDecoder.forModelInput(
+                        input.limits(), bundle.image().sizePx())
                 : new RoutingImageDecoder(input.limits(), Integer.MAX_VALUE);
     }
 

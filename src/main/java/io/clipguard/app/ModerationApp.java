@@ -4,11 +4,11 @@ import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.config.AppConfig;
+import io.clipguard.encode.ImageEncoder;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.serde.AvroSerdes;
 import io.clipguard.topology.ModerationTopics;
 import io.clipguard.topology.ModerationTopology;
-import io.clipguard.encode.ImageEncoder;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.errors.RetriableException;
@@ -35,8 +35,13 @@ public final class ModerationApp implements AutoCloseable {
     private final AppHealth health;
     private final Management management;
 
-    private ModerationApp(AppConfig config, ModelRuntime runtime, BatchingRuntime batching, KafkaStreams streams,
-                          AppHealth health, Management management) {
+    private ModerationApp(
+            AppConfig config,
+            ModelRuntime runtime,
+            BatchingRuntime batching,
+            KafkaStreams streams,
+            AppHealth health,
+            Management management) {
         this.config = config;
         this.runtime = runtime;
         this.batching = batching;
@@ -58,20 +63,28 @@ public final class ModerationApp implements AutoCloseable {
         AppHealth health = new AppHealth();
         Management management = Management.start(config.management(), health);
         try {
-            ModelRuntime runtime = ModelRuntime.open(config.model(), config.policy(), config.input(),
-                    PolicyRuntime.loggedProgress());
+            ModelRuntime runtime =
+                    ModelRuntime.open(config.model(), config.policy(), config.input(), PolicyRuntime.loggedProgress());
             config.policy().topic().ifPresent(topic -> runtime.policies().watch(topic, config.streams()));
-            ModerationTopics topics = ModerationTopics.of(config.topics(),
+            ModerationTopics topics = ModerationTopics.of(
+                    config.topics(),
                     AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
                     AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
                     AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
-            PipelineMetrics metrics = management.pipelineMetrics(runtime.policy().policy());
-            BatchingRuntime batching = config.batch().perRecord() ? null
+            PipelineMetrics metrics =
+                    management.pipelineMetrics(runtime.policy().policy());
+            BatchingRuntime batching = config.batch().perRecord()
+                    ? null
                     : BatchingRuntime.start(runtime, config, encoderWrapper.apply(runtime.imageEncoder()), metrics);
             Topology topology = batching == null
                     ? ModerationTopology.perRecord(topics, runtime.moderator(), ModerationApp::isTransient, metrics)
-                    : ModerationTopology.batched(topics, runtime.moderator(), batching.moderator(),
-                            ModerationApp::isTransient, batching.admission(), metrics);
+                    : ModerationTopology.batched(
+                            topics,
+                            runtime.moderator(),
+                            batching.moderator(),
+                            ModerationApp::isTransient,
+                            batching.admission(),
+                            metrics);
             KafkaStreams streams = new KafkaStreams(topology, config.streams());
             streams.setUncaughtExceptionHandler(e -> {
                 // The task restarts from its last commit: nothing is lost, the failed event is read again.
@@ -79,11 +92,18 @@ public final class ModerationApp implements AutoCloseable {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             management.bind(streams, runtime, batching);
-            health.started(streams, batching == null ? null : batching.batcher(), management.brokerProbe(config.streams()));
+            health.started(
+                    streams, batching == null ? null : batching.batcher(), management.brokerProbe(config.streams()));
             streams.start();
-            LOG.info("moderating {} -> {}, {}, {} with model {} and policy {} v{}", config.topics().uploads(),
-                    config.topics().scored(), config.topics().flagged(), config.topics().dlq(),
-                    runtime.bundle().modelId(), runtime.policy().policy().id(), runtime.policy().policy().version());
+            LOG.info(
+                    "moderating {} -> {}, {}, {} with model {} and policy {} v{}",
+                    config.topics().uploads(),
+                    config.topics().scored(),
+                    config.topics().flagged(),
+                    config.topics().dlq(),
+                    runtime.bundle().modelId(),
+                    runtime.policy().policy().id(),
+                    runtime.policy().policy().version());
             return new ModerationApp(config, runtime, batching, streams, health, management);
         } catch (RuntimeException e) {
             management.close();
@@ -118,10 +138,10 @@ public final class ModerationApp implements AutoCloseable {
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
-                    && streams.state() != KafkaStreams.State.CREATED) {
-                throw new IllegalStateException("streams did not reach RUNNING within " + timeout + ": "
-                        + streams.state());
+            if (System.nanoTime() > deadline
+                    || !streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException(
+                        "streams did not reach RUNNING within " + timeout + ": " + streams.state());
             }
             Thread.sleep(50);
         }
@@ -138,12 +158,16 @@ public final class ModerationApp implements AutoCloseable {
         long start = System.nanoTime();
         if (batching != null && streams.state().isRunningOrRebalancing()) {
             int left = batching.moderator().awaitInProgress(config.management().drain());
-            LOG.info("drained uploads in flight in {} ms ({} left to the next owner)",
-                    (System.nanoTime() - start) / 1_000_000, left);
+            LOG.info(
+                    "drained uploads in flight in {} ms ({} left to the next owner)",
+                    (System.nanoTime() - start) / 1_000_000,
+                    left);
         }
-        CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
-                config.management().leaveGroup() ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-                        : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+        CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(
+                        config.management().leaveGroup()
+                                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
         if (!streams.close(options)) {
             LOG.warn("Kafka Streams did not close within 30 s; what it had in flight goes to the next owner");
         }

@@ -45,7 +45,8 @@ public final class PolicyRuntime implements AutoCloseable {
     private PolicyTopicWatcher watcher;
     private PolicyFileWatcher fileWatcher;
 
-    private PolicyRuntime(LazyTextEncoder text, PolicyEmbedder embedder, PolicyHolder live, Optional<PolicyHolder> shadow) {
+    private PolicyRuntime(
+            LazyTextEncoder text, PolicyEmbedder embedder, PolicyHolder live, Optional<PolicyHolder> shadow) {
         this.text = text;
         this.embedder = embedder;
         this.live = live;
@@ -53,21 +54,26 @@ public final class PolicyRuntime implements AutoCloseable {
     }
 
     /** Loads and embeds the live (and shadow) policy; throws {@link PolicyException} when one cannot be used. */
-    static PolicyRuntime open(ModelBundle bundle, PolicyConfig config, ImageEmbedder images, EmbeddingProgress progress) {
+    static PolicyRuntime open(
+            ModelBundle bundle, PolicyConfig config, ImageEmbedder images, EmbeddingProgress progress) {
         LazyTextEncoder text = new LazyTextEncoder(bundle);
         try {
-            PolicyEmbedder embedder = new PolicyEmbedder(EmbeddingModelId.of(bundle), (float) bundle.logitScale(), text,
-                    images);
+            PolicyEmbedder embedder =
+                    new PolicyEmbedder(EmbeddingModelId.of(bundle), (float) bundle.logitScale(), text, images);
             PolicyHolder live = load(embedder, config.file(), config.requirePrecomputed(), progress);
-            Optional<PolicyHolder> shadow = config.shadowFile()
-                    .map(file -> load(embedder, file, config.requirePrecomputed(), progress));
+            Optional<PolicyHolder> shadow =
+                    config.shadowFile().map(file -> load(embedder, file, config.requirePrecomputed(), progress));
             if (shadow.isPresent() && shadow.get().policyId().equals(live.policyId())) {
                 throw new PolicyException(config.shadowFile().get() + ": the shadow policy needs an id other than '"
                         + live.policyId() + "'");
             }
-            shadow.ifPresent(holder -> LOG.info("shadow policy {} v{} is scored beside {} v{}; where it decides"
-                    + " otherwise, its result goes to the shadow topic", holder.policyId(),
-                    holder.get().policy().version(), live.policyId(), live.get().policy().version()));
+            shadow.ifPresent(holder -> LOG.info(
+                    "shadow policy {} v{} is scored beside {} v{}; where it decides"
+                            + " otherwise, its result goes to the shadow topic",
+                    holder.policyId(),
+                    holder.get().policy().version(),
+                    live.policyId(),
+                    live.get().policy().version()));
             PolicyRuntime runtime = new PolicyRuntime(text, embedder, live, shadow);
             if (!config.fileCheckInterval().isZero()) {
                 runtime.watchFiles(config);
@@ -98,16 +104,21 @@ public final class PolicyRuntime implements AutoCloseable {
         fileWatcher = PolicyFileWatcher.start(config.fileCheckInterval(), files);
     }
 
-    private static PolicyHolder load(PolicyEmbedder embedder, Path file, boolean requirePrecomputed,
-                                     EmbeddingProgress progress) {
+    private static PolicyHolder load(
+            PolicyEmbedder embedder, Path file, boolean requirePrecomputed, EmbeddingProgress progress) {
         Policy policy = PolicyLoader.load(file);
         Path precomputed = PolicyEmbeddings.fileFor(file);
         if (Files.exists(precomputed)) {
             PolicyEmbeddings embeddings = PolicyEmbeddings.read(precomputed);
             boolean current = embeddings.key().equals(EmbeddingKey.of(embedder.modelId(), policy));
             embedder.remember(embeddings);
-            LOG.info("{}: {} for model {}", precomputed, current ? "precomputed embeddings match"
-                    : "precomputed embeddings are stale (other model or prompts)", embedder.modelId());
+            LOG.info(
+                    "{}: {} for model {}",
+                    precomputed,
+                    current
+                            ? "precomputed embeddings match"
+                            : "precomputed embeddings are stale (other model or prompts)",
+                    embedder.modelId());
         }
         List<Label> missing = embedder.missing(policy);
         if (!missing.isEmpty()) {
@@ -121,7 +132,11 @@ public final class PolicyRuntime implements AutoCloseable {
         }
         long start = System.nanoTime();
         EmbeddedPolicy embedded = embedder.embed(policy, progress);
-        LOG.info("policy {} v{}: {} labels ready in {} ms", policy.id(), policy.version(), policy.labels().size(),
+        LOG.info(
+                "policy {} v{}: {} labels ready in {} ms",
+                policy.id(),
+                policy.version(),
+                policy.labels().size(),
                 (System.nanoTime() - start) / 1_000_000);
         return new PolicyHolder(embedded, embedder, PolicyLoader.baseDirOf(file));
     }
@@ -137,7 +152,9 @@ public final class PolicyRuntime implements AutoCloseable {
         watcher = PolicyTopicWatcher.start(topic, clientSettings, holders);
         try {
             if (!watcher.awaitCaughtUp(CATCH_UP)) {
-                LOG.warn("policy topic {} not read to its end within {}; going on with what is in force", topic,
+                LOG.warn(
+                        "policy topic {} not read to its end within {}; going on with what is in force",
+                        topic,
                         CATCH_UP);
             }
         } catch (InterruptedException e) {

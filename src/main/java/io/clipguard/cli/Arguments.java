@@ -35,8 +35,8 @@ record Arguments(Map<String, String> options, List<String> positional, List<Stri
             }
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name + closest(name, known)
-                        + "; this command takes " + (known.isEmpty() ? "no options" : "--" + String.join(", --",
-                        new TreeSet<>(known))));
+                        + "; this command takes "
+                        + (known.isEmpty() ? "no options" : "--" + String.join(", --", new TreeSet<>(known))));
             }
             if (value == null) {
                 if (i + 1 >= args.length || args[i + 1].startsWith("--")) {

@@ -23,20 +23,24 @@ final class EmbedPolicyCommand {
 
     private static final int BAR_WIDTH = 30;
 
-    private EmbedPolicyCommand() {
-    }
+    private EmbedPolicyCommand() {}
 
     static int run(Arguments arguments, PrintStream out) throws IOException {
         Path policyFile = Path.of(arguments.required("policy"));
         Policy policy = PolicyLoader.load(policyFile);
         ModelConfig model = new ModelConfig(Path.of(arguments.required("model")), Engine.PYTORCH, 1, 2);
         Path target = PolicyEmbeddings.fileFor(policyFile);
-        try (ModelRuntime runtime = ModelRuntime.open(model, PolicyConfig.of(policyFile), 64L * 1024 * 1024,
-                progress(System.err))) {
+        try (ModelRuntime runtime =
+                ModelRuntime.open(model, PolicyConfig.of(policyFile), 64L * 1024 * 1024, progress(System.err))) {
             PolicyEmbeddings embeddings = runtime.policies().embedder().export(policy);
             embeddings.write(target, policy);
-            out.printf(Locale.ROOT, "wrote %s: %d labels, %d prompts, model %s, key %s%n", target,
-                    policy.labels().size(), policy.allPrompts().size(), embeddings.modelId(),
+            out.printf(
+                    Locale.ROOT,
+                    "wrote %s: %d labels, %d prompts, model %s, key %s%n",
+                    target,
+                    policy.labels().size(),
+                    policy.allPrompts().size(),
+                    embeddings.modelId(),
                     embeddings.key().substring(0, 12));
         }
         return 0;
@@ -45,8 +49,13 @@ final class EmbedPolicyCommand {
     private static EmbeddingProgress progress(PrintStream err) {
         return (done, total) -> {
             int filled = total == 0 ? BAR_WIDTH : done * BAR_WIDTH / total;
-            err.printf(Locale.ROOT, "\rembedding [%s%s] %d/%d prompts and images", "#".repeat(filled),
-                    " ".repeat(BAR_WIDTH - filled), done, total);
+            err.printf(
+                    Locale.ROOT,
+                    "\rembedding [%s%s] %d/%d prompts and images",
+                    "#".repeat(filled),
+                    " ".repeat(BAR_WIDTH - filled),
+                    done,
+                    total);
             if (done == total) {
                 err.println();
             }

@@ -20,7 +20,8 @@ import java.util.Set;
  */
 public final class Main {
 
-    private static final String USAGE = """
+    private static final String USAGE =
+            """
             usage:
               clipguard run --config FILE
               clipguard score --model DIR --policy FILE IMAGE...
@@ -32,8 +33,7 @@ public final class Main {
               (the demo and the benchmark are development tools: mvn -Pdemo package, deploy/bench/run.sh)
             """;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         main(args, Map.of());
@@ -56,15 +56,30 @@ public final class Main {
             }
             switch (args[0]) {
                 case "run" -> RunCommand.run(Arguments.parse(rest, Set.of("config")));
-                case "score" -> System.exit(ScoreCommand.run(Arguments.parse(rest, Set.of("model", "policy", "engine")),
-                        System.out));
-                case "embed-policy" -> System.exit(EmbedPolicyCommand.run(Arguments.parse(rest,
-                        Set.of("model", "policy")), System.out));
-                case "publish-policy" -> System.exit(PublishPolicyCommand.run(Arguments.parse(rest,
-                        Set.of("config", "policy")), System.out));
-                case "tune" -> System.exit(TuneCommand.run(Arguments.parse(rest, Set.of("policy", "scored", "reviews",
-                        "config", "reviews-topic", "target-precision", "target-recall", "confidence", "policy-version",
-                        "out")), System.out));
+                case "score" ->
+                    System.exit(
+                            ScoreCommand.run(Arguments.parse(rest, Set.of("model", "policy", "engine")), System.out));
+                case "embed-policy" ->
+                    System.exit(EmbedPolicyCommand.run(Arguments.parse(rest, Set.of("model", "policy")), System.out));
+                case "publish-policy" ->
+                    System.exit(
+                            PublishPolicyCommand.run(Arguments.parse(rest, Set.of("config", "policy")), System.out));
+                case "tune" ->
+                    System.exit(TuneCommand.run(
+                            Arguments.parse(
+                                    rest,
+                                    Set.of(
+                                            "policy",
+                                            "scored",
+                                            "reviews",
+                                            "config",
+                                            "reviews-topic",
+                                            "target-precision",
+                                            "target-recall",
+                                            "confidence",
+                                            "policy-version",
+                                            "out")),
+                            System.out));
                 default -> {
                     System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
                     System.exit(2);

@@ -22,24 +22,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class PublishPolicyCommand {
 
-    private PublishPolicyCommand() {
-    }
+    private PublishPolicyCommand() {}
 
     static int run(Arguments arguments, PrintStream out) throws Exception {
         AppConfig config = ConfigLoader.load(Path.of(arguments.required("config")));
-        String topic = config.policy().topic().orElseThrow(() ->
-                new IllegalArgumentException("clipguard.topic.policy is not set in " + arguments.required("config")));
+        String topic = config.policy()
+                .topic()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "clipguard.topic.policy is not set in " + arguments.required("config")));
         Path file = Path.of(arguments.required("policy"));
         Policy policy = PolicyLoader.load(file);
         Properties settings = KafkaConnection.settings(config.streams());
         settings.setProperty("acks", "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings, new StringSerializer(),
-                new StringSerializer())) {
-            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, policy.id(), Files.readString(file))).get();
-            out.printf("published policy %s v%s to %s[%d]@%d%n", policy.id(), policy.version(), topic,
-                    sent.partition(), sent.offset());
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer())) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, policy.id(), Files.readString(file)))
+                    .get();
+            out.printf(
+                    "published policy %s v%s to %s[%d]@%d%n",
+                    policy.id(), policy.version(), topic, sent.partition(), sent.offset());
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not publish to " + topic + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "could not publish to " + topic + ": " + e.getCause().getMessage(), e);
         }
         return 0;
     }

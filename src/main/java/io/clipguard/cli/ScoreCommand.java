@@ -29,15 +29,14 @@ final class ScoreCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_IMAGE_BYTES = 64L * 1024 * 1024;
 
-    private ScoreCommand() {
-    }
+    private ScoreCommand() {}
 
     static int run(Arguments arguments, PrintStream out) throws IOException {
         if (arguments.positional().isEmpty()) {
             throw new IllegalArgumentException("give at least one image file to score");
         }
-        ModelConfig model = new ModelConfig(Path.of(arguments.required("model")),
-                Engine.parse(arguments.optional("engine", "pytorch")), 1, 2);
+        ModelConfig model = new ModelConfig(
+                Path.of(arguments.required("model")), Engine.parse(arguments.optional("engine", "pytorch")), 1, 2);
         int failures = 0;
         try (ModelRuntime runtime = ModelRuntime.open(model, Path.of(arguments.required("policy")), MAX_IMAGE_BYTES)) {
             for (String image : arguments.positional()) {

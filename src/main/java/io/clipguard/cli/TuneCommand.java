@@ -43,8 +43,7 @@ import java.util.TreeSet;
  */
 final class TuneCommand {
 
-    private TuneCommand() {
-    }
+    private TuneCommand() {}
 
     static int run(Arguments arguments, PrintStream out) throws IOException {
         Path policyFile = Path.of(arguments.required("policy"));
@@ -58,15 +57,23 @@ final class TuneCommand {
         Path dir = Path.of(arguments.optional("out", "tuning"));
         Files.createDirectories(dir);
         for (Tuner.LabelTuning label : result.labels()) {
-            PrPlot.write(dir.resolve("pr-" + label.label().id() + ".png"), label.label().id(), label.curve(), target,
+            PrPlot.write(
+                    dir.resolve("pr-" + label.label().id() + ".png"),
+                    label.label().id(),
+                    label.curve(),
+                    target,
                     label.recommended());
         }
-        ReliabilityPlot.write(dir.resolve("calibration.png"), result.pairsBefore(), result.pairsAfter(),
-                result.eceBefore(), result.eceAfter());
+        ReliabilityPlot.write(
+                dir.resolve("calibration.png"),
+                result.pairsBefore(),
+                result.pairsAfter(),
+                result.eceBefore(),
+                result.eceAfter());
         Files.writeString(dir.resolve("policy-patch.yaml"), PolicyPatch.patch(policy, result, target));
         String stem = policyFile.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        Files.writeString(dir.resolve(stem + ".tuned.yaml"),
-                PolicyPatch.apply(Files.readString(policyFile), policy, result));
+        Files.writeString(
+                dir.resolve(stem + ".tuned.yaml"), PolicyPatch.apply(Files.readString(policyFile), policy, result));
         report(out, result, dir);
         return 0;
     }
@@ -88,17 +95,25 @@ final class TuneCommand {
         List<Review> reviews;
         if (arguments.options().containsKey("config")) {
             AppConfig config = ConfigLoader.load(Path.of(arguments.required("config")));
-            scored = TopicSnapshot.scored(config.topics().scored(), config.streams(), AvroSerdes.forClass(
-                    ModerationResult.class, config.serdeConfig(), config.serdeClass()).deserializer());
-            reviews = TopicSnapshot.reviews(arguments.optional("reviews-topic", "moderation.reviews"), config.streams(),
-                    AvroSerdes.forClass(ReviewDecision.class, config.serdeConfig(), config.serdeClass()).deserializer());
+            scored = TopicSnapshot.scored(
+                    config.topics().scored(),
+                    config.streams(),
+                    AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass())
+                            .deserializer());
+            reviews = TopicSnapshot.reviews(
+                    arguments.optional("reviews-topic", "moderation.reviews"),
+                    config.streams(),
+                    AvroSerdes.forClass(ReviewDecision.class, config.serdeConfig(), config.serdeClass())
+                            .deserializer());
         } else {
             scored = JsonLines.readScored(Path.of(arguments.required("scored")));
             reviews = JsonLines.readReviews(Path.of(arguments.required("reviews")));
         }
         String version = arguments.optional("policy-version", null);
         if (version != null) {
-            scored = scored.stream().filter(upload -> upload.policyVersion().equals(version)).toList();
+            scored = scored.stream()
+                    .filter(upload -> upload.policyVersion().equals(version))
+                    .toList();
         }
         Set<String> versions = new TreeSet<>();
         scored.forEach(upload -> versions.add(upload.policyVersion()));
@@ -111,19 +126,39 @@ final class TuneCommand {
 
     private static void report(PrintStream out, Tuner.Result result, Path dir) {
         out.printf(Locale.ROOT, "%d reviewed uploads%n", result.reviewedUploads());
-        out.printf(Locale.ROOT, "calibration: temperature x%.3f (policy temperature %.3f); expected calibration error"
-                + " %.4f -> %.4f%n", result.temperatureFactor(), result.temperature(), result.eceBefore(),
+        out.printf(
+                Locale.ROOT,
+                "calibration: temperature x%.3f (policy temperature %.3f); expected calibration error"
+                        + " %.4f -> %.4f%n",
+                result.temperatureFactor(),
+                result.temperature(),
+                result.eceBefore(),
                 result.eceAfter());
-        out.printf(Locale.ROOT, "%-16s %9s %9s %9s %9s %9s %8s %8s%n", "LABEL", "WAS", "THRESHOLD", "PRECISION",
-                "RECALL", "F1", "APPLIES", "REVIEWS");
+        out.printf(
+                Locale.ROOT,
+                "%-16s %9s %9s %9s %9s %9s %8s %8s%n",
+                "LABEL",
+                "WAS",
+                "THRESHOLD",
+                "PRECISION",
+                "RECALL",
+                "F1",
+                "APPLIES",
+                "REVIEWS");
         for (Tuner.LabelTuning label : result.labels()) {
             PrCurve curve = label.curve();
             String row = label.recommended()
-                    .map(p -> String.format(Locale.ROOT, "%9.4f %9.3f %9.3f %9.3f", p.threshold(), p.precision(),
-                            p.recall(), p.f1()))
+                    .map(p -> String.format(
+                            Locale.ROOT, "%9.4f %9.3f %9.3f %9.3f", p.threshold(), p.precision(), p.recall(), p.f1()))
                     .orElse(String.format(Locale.ROOT, "%9s %29s", "-", "target not reachable"));
-            out.printf(Locale.ROOT, "%-16s %9.4f %s %8d %8d%n", label.label().id(), label.label().threshold(), row,
-                    curve.positives(), curve.positives() + curve.negatives());
+            out.printf(
+                    Locale.ROOT,
+                    "%-16s %9.4f %s %8d %8d%n",
+                    label.label().id(),
+                    label.label().threshold(),
+                    row,
+                    curve.positives(),
+                    curve.positives() + curve.negatives());
         }
         out.println("wrote " + dir.resolve("policy-patch.yaml") + ", the tuned policy, PR curves (pr-*.png) and a"
                 + " reliability diagram (calibration.png) in " + dir);

@@ -19,9 +19,16 @@ import java.util.Properties;
  * @param input         image byte and pixel limits, decoding and fetching
  * @param management    health and metrics endpoints, and how a stop drains
  */
-public record AppConfig(TopicNames topics, ModelConfig model, BatchConfig batch,
-                        String serdeClass, Map<String, Object> serdeConfig, Properties streams, PolicyConfig policy,
-                        InputConfig input, ManagementConfig management) {
+public record AppConfig(
+        TopicNames topics,
+        ModelConfig model,
+        BatchConfig batch,
+        String serdeClass,
+        Map<String, Object> serdeConfig,
+        Properties streams,
+        PolicyConfig policy,
+        InputConfig input,
+        ManagementConfig management) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);

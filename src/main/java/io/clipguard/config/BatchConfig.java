@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param maxInFlightBytes  the instance's byte budget for uploads in flight (batched mode)
  * @param maxBlock          the longest a stream thread waits for room in that budget per upload
  */
-public record BatchConfig(boolean perRecord, BatchingConfig batching, int preprocessThreads, long maxInFlightBytes,
-                          Duration maxBlock) {
+public record BatchConfig(
+        boolean perRecord, BatchingConfig batching, int preprocessThreads, long maxInFlightBytes, Duration maxBlock) {
 
     /** 256 MiB of uploads in flight. */
     public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L * 1024 * 1024;

@@ -63,8 +63,7 @@ public final class ConfigLoader {
 
     static final String PREFIX = "clipguard.";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Loads a properties file; throws {@link ConfigException} naming the file or key on any problem. */
     public static AppConfig load(Path file) {
@@ -114,7 +113,8 @@ public final class ConfigLoader {
                         settings.positiveInt("batch.queue-capacity", 64)),
                 settings.positiveInt("preprocess.threads", 2),
                 settings.positiveLong("pipeline.max-in-flight-bytes", BatchConfig.DEFAULT_MAX_IN_FLIGHT_BYTES),
-                Duration.ofMillis(settings.positiveLong("pipeline.max-block-ms", BatchConfig.DEFAULT_MAX_BLOCK.toMillis())));
+                Duration.ofMillis(
+                        settings.positiveLong("pipeline.max-block-ms", BatchConfig.DEFAULT_MAX_BLOCK.toMillis())));
         PolicyConfig policy = PolicyConfig.read(settings);
         InputConfig input = InputConfig.read(settings);
         ManagementConfig management = ManagementConfig.read(settings);
@@ -138,10 +138,12 @@ public final class ConfigLoader {
         // in-flight uploads are kept whole in a changelog: its producer must take the largest event
         int maxEventBytes = AppConfig.maxEventBytes(input.limits().maxImageBytes());
         passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxEventBytes));
-        if (!batch.perRecord() && Long.parseLong(passThrough.getProperty("producer.max.request.size")) < maxEventBytes) {
-            throw new ConfigException("producer.max.request.size=" + passThrough.getProperty("producer.max.request.size")
-                    + " is too small: uploads in flight are kept whole in a changelog, so it must be at least "
-                    + maxEventBytes + " (" + PREFIX + "input.max-image-bytes plus 1 MiB)");
+        if (!batch.perRecord()
+                && Long.parseLong(passThrough.getProperty("producer.max.request.size")) < maxEventBytes) {
+            throw new ConfigException(
+                    "producer.max.request.size=" + passThrough.getProperty("producer.max.request.size")
+                            + " is too small: uploads in flight are kept whole in a changelog, so it must be at least "
+                            + maxEventBytes + " (" + PREFIX + "input.max-image-bytes plus 1 MiB)");
         }
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
@@ -164,16 +166,18 @@ public final class ConfigLoader {
                     + " and the offsets must commit together); use " + PREFIX + "pipeline.mode=per-record for "
                     + guarantee);
         }
-        long transactionTimeoutMs = Long.parseLong(streams.getProperty("producer.transaction.timeout.ms",
-                streams.getProperty("transaction.timeout.ms", "10000")));
+        long transactionTimeoutMs = Long.parseLong(streams.getProperty(
+                "producer.transaction.timeout.ms", streams.getProperty("transaction.timeout.ms", "10000")));
         if (batch.maxBlock().toMillis() * 4 > transactionTimeoutMs) {
-            throw new ConfigException(PREFIX + "pipeline.max-block-ms=" + batch.maxBlock().toMillis()
+            throw new ConfigException(PREFIX + "pipeline.max-block-ms="
+                    + batch.maxBlock().toMillis()
                     + " is not valid: keep it at most a quarter of the transaction timeout (" + transactionTimeoutMs
                     + " ms), or the producer is fenced while a stream thread waits");
         }
     }
 
-    private static final java.util.regex.Pattern ENV = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final java.util.regex.Pattern ENV =
+            java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
     /** Replaces each {@code ${env:NAME}} in a value with that environment variable. */
     static String withEnvironment(String key, String value, java.util.function.UnaryOperator<String> environment) {
@@ -182,8 +186,8 @@ public final class ConfigLoader {
         while (matcher.find()) {
             String resolved = environment.apply(matcher.group(1));
             if (resolved == null || resolved.isBlank()) {
-                throw new ConfigException(key + "=" + value + ": environment variable " + matcher.group(1)
-                        + " is not set");
+                throw new ConfigException(
+                        key + "=" + value + ": environment variable " + matcher.group(1) + " is not set");
             }
             matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(resolved));
         }
@@ -195,7 +199,9 @@ public final class ConfigLoader {
         return switch (mode) {
             case "batched" -> false;
             case "per-record" -> true;
-            default -> throw new ConfigException(PREFIX + "pipeline.mode=" + mode + " is not valid: use batched or per-record");
+            default ->
+                throw new ConfigException(
+                        PREFIX + "pipeline.mode=" + mode + " is not valid: use batched or per-record");
         };
     }
 

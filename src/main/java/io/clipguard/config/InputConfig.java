@@ -44,8 +44,8 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings
 
     /** The defaults, with the given byte cap. */
     public static InputConfig withMaxImageBytes(long maxImageBytes) {
-        return new InputConfig(new DecodeLimits(maxImageBytes, DecodeLimits.DEFAULTS.maxPixels()), true,
-                FetchSettings.DEFAULTS);
+        return new InputConfig(
+                new DecodeLimits(maxImageBytes, DecodeLimits.DEFAULTS.maxPixels()), true, FetchSettings.DEFAULTS);
     }
 
     static InputConfig read(Settings settings) {
@@ -74,8 +74,8 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings
                     millis(settings, "deadline-ms", d.deadline()),
                     settings.positiveInt(FETCH + "threads", d.threads()));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(ConfigLoader.PREFIX + FETCH + "schemes=" + schemes + " with these settings is not valid: "
-                    + e.getMessage());
+            throw new ConfigException(ConfigLoader.PREFIX + FETCH + "schemes=" + schemes
+                    + " with these settings is not valid: " + e.getMessage());
         }
     }
 
@@ -93,8 +93,8 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings
 
     private static int redirects(String text) {
         if (!text.matches("\\d{1,2}")) {
-            throw new ConfigException(ConfigLoader.PREFIX + FETCH + "max-redirects=" + text
-                    + " is not valid: use 0 to 99");
+            throw new ConfigException(
+                    ConfigLoader.PREFIX + FETCH + "max-redirects=" + text + " is not valid: use 0 to 99");
         }
         return Integer.parseInt(text);
     }
@@ -114,7 +114,10 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings
     }
 
     private static List<String> list(String text) {
-        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(text.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     static boolean flag(Settings settings, String key, boolean fallback) {

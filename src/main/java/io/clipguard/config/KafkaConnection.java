@@ -13,8 +13,7 @@ public final class KafkaConnection {
     private static final List<String> PREFIXES =
             List.of("bootstrap.servers", "security.", "ssl.", "sasl.", "client.dns.lookup", "request.timeout.ms");
 
-    private KafkaConnection() {
-    }
+    private KafkaConnection() {}
 
     /** A copy of the settings whose keys are about reaching the cluster. */
     public static Properties settings(Properties all) {

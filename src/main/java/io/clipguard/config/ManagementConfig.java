@@ -20,8 +20,8 @@ import java.time.Duration;
  */
 public record ManagementConfig(String host, int port, Duration drain, boolean leaveGroup) {
 
-    public static final ManagementConfig DEFAULTS = new ManagementConfig("127.0.0.1", 8080, Duration.ofSeconds(10),
-            true);
+    public static final ManagementConfig DEFAULTS =
+            new ManagementConfig("127.0.0.1", 8080, Duration.ofSeconds(10), true);
 
     /** Whether the endpoints are served at all. */
     public boolean enabled() {
@@ -40,8 +40,11 @@ public record ManagementConfig(String host, int port, Duration drain, boolean le
             throw new ConfigException(ConfigLoader.PREFIX + "management.port=" + portText
                     + " is not valid: use a port number, or 0 to turn the endpoints off");
         }
-        return new ManagementConfig(settings.text("management.host", DEFAULTS.host()), port,
-                Duration.ofMillis(settings.positiveLong("shutdown.drain-ms", DEFAULTS.drain().toMillis())),
+        return new ManagementConfig(
+                settings.text("management.host", DEFAULTS.host()),
+                port,
+                Duration.ofMillis(settings.positiveLong(
+                        "shutdown.drain-ms", DEFAULTS.drain().toMillis())),
                 InputConfig.flag(settings, "shutdown.leave-group", DEFAULTS.leaveGroup()));
     }
 }

@@ -11,5 +11,4 @@ import java.nio.file.Path;
  * @param instances       encoder instances (predictors) that may run at once
  * @param intraOpThreads  threads one inference may use
  */
-public record ModelConfig(Path dir, Engine engine, int instances, int intraOpThreads) {
-}
+public record ModelConfig(Path dir, Engine engine, int instances, int intraOpThreads) {}

@@ -23,8 +23,12 @@ import java.util.Optional;
  *                           stale, instead of computing them
  * @param fileCheckInterval  how often the policy files are checked for changes; zero for never
  */
-public record PolicyConfig(Path file, Optional<Path> shadowFile, Optional<String> topic, boolean requirePrecomputed,
-                           Duration fileCheckInterval) {
+public record PolicyConfig(
+        Path file,
+        Optional<Path> shadowFile,
+        Optional<String> topic,
+        boolean requirePrecomputed,
+        Duration fileCheckInterval) {
 
     /** Just a policy file: no shadow, no hot reload, embeddings computed when not precomputed. */
     public static PolicyConfig of(Path file) {
@@ -33,12 +37,13 @@ public record PolicyConfig(Path file, Optional<Path> shadowFile, Optional<String
 
     static PolicyConfig read(Settings settings) {
         Path file = Path.of(settings.text("policy.file", "deploy/policies/tiny-shapes.yaml"));
-        Optional<Path> shadow = Optional.ofNullable(settings.text("policy.shadow-file", null)).map(Path::of);
+        Optional<Path> shadow =
+                Optional.ofNullable(settings.text("policy.shadow-file", null)).map(Path::of);
         Optional<String> topic = Optional.ofNullable(settings.text("topic.policy", null));
         String require = settings.text("policy.require-precomputed", "false");
         if (!require.equals("true") && !require.equals("false")) {
-            throw new ConfigException(ConfigLoader.PREFIX + "policy.require-precomputed=" + require
-                    + " is not valid: use true or false");
+            throw new ConfigException(
+                    ConfigLoader.PREFIX + "policy.require-precomputed=" + require + " is not valid: use true or false");
         }
         return new PolicyConfig(file, shadow, topic, Boolean.parseBoolean(require), checkInterval(settings));
     }

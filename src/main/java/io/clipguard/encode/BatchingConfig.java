@@ -11,13 +11,13 @@ import java.time.Duration;
  */
 public record BatchingConfig(int maxBatchSize, Duration maxDelay, int queueCapacity) {
 
-  /** One image at a time, no waiting: the naive per-record peer. */
-  public static final BatchingConfig PER_RECORD = new BatchingConfig(1, Duration.ZERO, 1);
+    /** One image at a time, no waiting: the naive per-record peer. */
+    public static final BatchingConfig PER_RECORD = new BatchingConfig(1, Duration.ZERO, 1);
 
-  public BatchingConfig {
-    if (maxBatchSize < 1 || queueCapacity < 1 || maxDelay.isNegative()) {
-      throw new IllegalArgumentException("batching needs maxBatchSize >= 1, queueCapacity >= 1 and a"
-          + " non-negative maxDelay, got " + maxBatchSize + ", " + queueCapacity + ", " + maxDelay);
+    public BatchingConfig {
+        if (maxBatchSize < 1 || queueCapacity < 1 || maxDelay.isNegative()) {
+            throw new IllegalArgumentException("batching needs maxBatchSize >= 1, queueCapacity >= 1 and a"
+                    + " non-negative maxDelay, got " + maxBatchSize + ", " + queueCapacity + ", " + maxDelay);
+        }
     }
-  }
 }

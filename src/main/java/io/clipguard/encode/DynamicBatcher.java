@@ -27,208 +27,215 @@ import org.slf4j.LoggerFactory;
  */
 public final class DynamicBatcher implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
 
-  /** One image's embedding and where its time went. */
-  public record Embedded(float[] embedding, double queueMillis, double encodeMillis, int batchSize) {
-  }
+    /** One image's embedding and where its time went. */
+    public record Embedded(float[] embedding, double queueMillis, double encodeMillis, int batchSize) {}
 
-  private record Request(float[] pixels, long enqueuedNanos, CompletableFuture<Embedded> result) {
-  }
+    private record Request(float[] pixels, long enqueuedNanos, CompletableFuture<Embedded> result) {}
 
-  private final ImageEncoder encoder;
-  private final BatchingConfig config;
-  private final BlockingQueue<Request> queue;
-  private final List<Thread> dispatchers = new ArrayList<>();
-  private final BatchListener listener;
-  private final LongSupplier nanoTime;
-  private final AtomicInteger consecutiveFailures = new AtomicInteger();
-  private volatile boolean lastBatchEncoded;
-  private volatile boolean closed;
+    private final ImageEncoder encoder;
+    private final BatchingConfig config;
+    private final BlockingQueue<Request> queue;
+    private final List<Thread> dispatchers = new ArrayList<>();
+    private final BatchListener listener;
+    private final LongSupplier nanoTime;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private volatile boolean lastBatchEncoded;
+    private volatile boolean closed;
 
-  /** Observes dispatched batches, for metrics; must not throw. */
-  public interface BatchListener {
-    BatchListener NONE = (size, encodeMillis) -> { };
+    /** Observes dispatched batches, for metrics; must not throw. */
+    public interface BatchListener {
+        BatchListener NONE = (size, encodeMillis) -> {};
 
-    void batchEncoded(int size, double encodeMillis);
-  }
-
-  public DynamicBatcher(ImageEncoder encoder, BatchingConfig config, int dispatcherThreads,
-      BatchListener listener) {
-    this(encoder, config, dispatcherThreads, listener, System::nanoTime);
-  }
-
-  DynamicBatcher(ImageEncoder encoder, BatchingConfig config, int dispatcherThreads,
-      BatchListener listener, LongSupplier nanoTime) {
-    this.encoder = encoder;
-    this.config = config;
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-    this.listener = listener;
-    this.nanoTime = nanoTime;
-    for (int i = 0; i < dispatcherThreads; i++) {
-      Thread thread = new Thread(this::dispatchLoop, "encoder-batcher-" + i);
-      thread.setDaemon(true);
-      dispatchers.add(thread);
-      thread.start();
+        void batchEncoded(int size, double encodeMillis);
     }
-  }
 
-  /**
-   * Queues one pre-processed image; blocks while the queue is full. After {@link #close()} the
-   * returned future fails at once, as not at fault.
-   *
-   * @throws InterruptedException when interrupted while waiting for room
-   */
-  public CompletableFuture<Embedded> submit(float[] pixels) throws InterruptedException {
-    CompletableFuture<Embedded> result = new CompletableFuture<>();
-    if (closed) {
-      result.completeExceptionally(closedFailure());
-      return result;
+    public DynamicBatcher(ImageEncoder encoder, BatchingConfig config, int dispatcherThreads, BatchListener listener) {
+        this(encoder, config, dispatcherThreads, listener, System::nanoTime);
     }
-    queue.put(new Request(pixels, nanoTime.getAsLong(), result));
-    if (closed) {
-      failQueued(); // close() may have drained the queue just before this request joined it
+
+    DynamicBatcher(
+            ImageEncoder encoder,
+            BatchingConfig config,
+            int dispatcherThreads,
+            BatchListener listener,
+            LongSupplier nanoTime) {
+        this.encoder = encoder;
+        this.config = config;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.listener = listener;
+        this.nanoTime = nanoTime;
+        for (int i = 0; i < dispatcherThreads; i++) {
+            Thread thread = new Thread(this::dispatchLoop, "encoder-batcher-" + i);
+            thread.setDaemon(true);
+            dispatchers.add(thread);
+            thread.start();
+        }
     }
-    return result;
-  }
 
-  /** Images waiting for a batch right now. */
-  public int queued() {
-    return queue.size();
-  }
-
-  /** Batches in a row that failed for every image; 0 after any success. */
-  public int consecutiveFailures() {
-    return consecutiveFailures.get();
-  }
-
-  /** Whether every dispatcher thread is still running (false after close). */
-  public boolean dispatchersAlive() {
-    return !closed && dispatchers.stream().allMatch(Thread::isAlive);
-  }
-
-  private void dispatchLoop() {
-    while (!closed) {
-      List<Request> batch = new ArrayList<>(config.maxBatchSize());
-      try {
-        fillBatch(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // closing: what was taken is still encoded below
-      } catch (Throwable e) {
-        LOG.error("encoder batcher failed forming a batch", e);
-      }
-      if (!batch.isEmpty()) {
-        encode(batch);
-      }
+    /**
+     * Queues one pre-processed image; blocks while the queue is full. After {@link #close()} the
+     * returned future fails at once, as not at fault.
+     *
+     * @throws InterruptedException when interrupted while waiting for room
+     */
+    public CompletableFuture<Embedded> submit(float[] pixels) throws InterruptedException {
+        CompletableFuture<Embedded> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(closedFailure());
+            return result;
+        }
+        queue.put(new Request(pixels, nanoTime.getAsLong(), result));
+        if (closed) {
+            failQueued(); // close() may have drained the queue just before this request joined it
+        }
+        return result;
     }
-  }
 
-  /** Takes requests into {@code batch}; what it took stays there even when interrupted. */
-  private void fillBatch(List<Request> batch) throws InterruptedException {
-    Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-    if (first == null) {
-      return;
+    /** Images waiting for a batch right now. */
+    public int queued() {
+        return queue.size();
     }
-    batch.add(first);
-    long deadline = first.enqueuedNanos() + config.maxDelay().toNanos();
-    while (batch.size() < config.maxBatchSize()) {
-      Request next = queue.poll();
-      if (next == null) {
-        long waitNanos = deadline - nanoTime.getAsLong();
-        next = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : null;
-      }
-      if (next == null) {
-        break;
-      }
-      batch.add(next);
-    }
-  }
 
-  private void encode(List<Request> batch) {
-    long start = nanoTime.getAsLong();
-    try {
-      float[][] embeddings = encoder.encode(batch.stream().map(Request::pixels).toList());
-      double encodeMillis = (nanoTime.getAsLong() - start) / 1e6;
-      listener.batchEncoded(batch.size(), encodeMillis);
-      consecutiveFailures.set(0);
-      lastBatchEncoded = true;
-      for (int i = 0; i < batch.size(); i++) {
-        complete(batch.get(i), embeddings[i], start, encodeMillis, batch.size());
-      }
-    } catch (Throwable e) { // an Error must not kill the dispatcher and strand the batch's futures
-      LOG.warn("encoder failed on a batch of {}; encoding its images one by one", batch.size(), e);
-      encodeOneByOne(batch, e, lastBatchEncoded);
+    /** Batches in a row that failed for every image; 0 after any success. */
+    public int consecutiveFailures() {
+        return consecutiveFailures.get();
     }
-  }
 
-  /**
-   * @param engineWorking whether the batch before this one encoded: then an image that fails alone
-   *                      may well be at fault, and is blamed after repeated failures
-   */
-  private void encodeOneByOne(List<Request> batch, Throwable batchFailure, boolean engineWorking) {
-    List<Request> failed = new ArrayList<>();
-    List<Throwable> failures = new ArrayList<>();
-    if (batch.size() > 1) {
-      for (Request request : batch) {
+    /** Whether every dispatcher thread is still running (false after close). */
+    public boolean dispatchersAlive() {
+        return !closed && dispatchers.stream().allMatch(Thread::isAlive);
+    }
+
+    private void dispatchLoop() {
+        while (!closed) {
+            List<Request> batch = new ArrayList<>(config.maxBatchSize());
+            try {
+                fillBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing: what was taken is still encoded below
+            } catch (Throwable e) {
+                LOG.error("encoder batcher failed forming a batch", e);
+            }
+            if (!batch.isEmpty()) {
+                encode(batch);
+            }
+        }
+    }
+
+    /** Takes requests into {@code batch}; what it took stays there even when interrupted. */
+    private void fillBatch(List<Request> batch) throws InterruptedException {
+        Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return;
+        }
+        batch.add(first);
+        long deadline = first.enqueuedNanos() + config.maxDelay().toNanos();
+        while (batch.size() < config.maxBatchSize()) {
+            Request next = queue.poll();
+            if (next == null) {
+                long waitNanos = deadline - nanoTime.getAsLong();
+                next = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : null;
+            }
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+    }
+
+    private void encode(List<Request> batch) {
         long start = nanoTime.getAsLong();
         try {
-          float[] embedding = encoder.encode(List.of(request.pixels()))[0];
-          complete(request, embedding, start, (nanoTime.getAsLong() - start) / 1e6, 1);
-        } catch (Throwable e) {
-          failed.add(request);
-          failures.add(e);
+            float[][] embeddings =
+                    encoder.encode(batch.stream().map(Request::pixels).toList());
+            double encodeMillis = (nanoTime.getAsLong() - start) / 1e6;
+            listener.batchEncoded(batch.size(), encodeMillis);
+            consecutiveFailures.set(0);
+            lastBatchEncoded = true;
+            for (int i = 0; i < batch.size(); i++) {
+                complete(batch.get(i), embeddings[i], start, encodeMillis, batch.size());
+            }
+        } catch (Throwable e) { // an Error must not kill the dispatcher and strand the batch's futures
+            LOG.warn("encoder failed on a batch of {}; encoding its images one by one", batch.size(), e);
+            encodeOneByOne(batch, e, lastBatchEncoded);
         }
-      }
-    } else {
-      failed.addAll(batch);
-      failures.add(batchFailure);
     }
-    boolean othersEncoded = failed.size() < batch.size();
-    lastBatchEncoded = othersEncoded;
-    if (othersEncoded) {
-      consecutiveFailures.set(0);
-    } else {
-      consecutiveFailures.incrementAndGet();
+
+    /**
+     * @param engineWorking whether the batch before this one encoded: then an image that fails alone
+     *                      may well be at fault, and is blamed after repeated failures
+     */
+    private void encodeOneByOne(List<Request> batch, Throwable batchFailure, boolean engineWorking) {
+        List<Request> failed = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        if (batch.size() > 1) {
+            for (Request request : batch) {
+                long start = nanoTime.getAsLong();
+                try {
+                    float[] embedding = encoder.encode(List.of(request.pixels()))[0];
+                    complete(request, embedding, start, (nanoTime.getAsLong() - start) / 1e6, 1);
+                } catch (Throwable e) {
+                    failed.add(request);
+                    failures.add(e);
+                }
+            }
+        } else {
+            failed.addAll(batch);
+            failures.add(batchFailure);
+        }
+        boolean othersEncoded = failed.size() < batch.size();
+        lastBatchEncoded = othersEncoded;
+        if (othersEncoded) {
+            consecutiveFailures.set(0);
+        } else {
+            consecutiveFailures.incrementAndGet();
+        }
+        for (int i = 0; i < failed.size(); i++) {
+            Throwable cause = failures.get(Math.min(i, failures.size() - 1));
+            failed.get(i)
+                    .result()
+                    .completeExceptionally(new EncodeFailedException(
+                            othersEncoded
+                                    ? "the encoder failed on this image alone: " + cause
+                                    : "the encoder failed for every image of the batch: " + cause,
+                            cause,
+                            othersEncoded,
+                            othersEncoded || engineWorking));
+        }
     }
-    for (int i = 0; i < failed.size(); i++) {
-      Throwable cause = failures.get(Math.min(i, failures.size() - 1));
-      failed.get(i).result().completeExceptionally(new EncodeFailedException(othersEncoded
-          ? "the encoder failed on this image alone: " + cause
-          : "the encoder failed for every image of the batch: " + cause, cause, othersEncoded,
-          othersEncoded || engineWorking));
+
+    private void complete(Request request, float[] embedding, long start, double encodeMillis, int batchSize) {
+        double queueMillis = (start - request.enqueuedNanos()) / 1e6;
+        request.result().complete(new Embedded(embedding, queueMillis, encodeMillis, batchSize));
     }
-  }
 
-  private void complete(Request request, float[] embedding, long start, double encodeMillis, int batchSize) {
-    double queueMillis = (start - request.enqueuedNanos()) / 1e6;
-    request.result().complete(new Embedded(embedding, queueMillis, encodeMillis, batchSize));
-  }
-
-  /**
-   * Stops the dispatchers; requests still queued, and any submitted from now on, fail as not at
-   * fault. A batch being encoded when the wait for the dispatchers ends still completes its futures.
-   */
-  @Override
-  public void close() {
-    closed = true;
-    dispatchers.forEach(Thread::interrupt);
-    for (Thread thread : dispatchers) {
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    /**
+     * Stops the dispatchers; requests still queued, and any submitted from now on, fail as not at
+     * fault. A batch being encoded when the wait for the dispatchers ends still completes its futures.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        dispatchers.forEach(Thread::interrupt);
+        for (Thread thread : dispatchers) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        failQueued();
     }
-    failQueued();
-  }
 
-  private void failQueued() {
-    List<Request> left = new ArrayList<>();
-    queue.drainTo(left);
-    left.forEach(r -> r.result().completeExceptionally(closedFailure()));
-  }
+    private void failQueued() {
+        List<Request> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(r -> r.result().completeExceptionally(closedFailure()));
+    }
 
-  private static EncodeFailedException closedFailure() {
-    return new EncodeFailedException("the batcher is closed", null, false, false);
-  }
+    private static EncodeFailedException closedFailure() {
+        return new EncodeFailedException("the batcher is closed", null, false, false);
+    }
 }

@@ -6,13 +6,13 @@ package io.clipguard.encode;
  */
 public class EncoderException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public EncoderException(String message) {
-    super(message);
-  }
+    public EncoderException(String message) {
+        super(message);
+    }
 
-  public EncoderException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public EncoderException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -21,79 +21,84 @@ import org.slf4j.LoggerFactory;
  */
 public final class Encoders {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Encoders.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Encoders.class);
 
-  private Encoders() {
-  }
+    private Encoders() {}
 
-  /** A PyTorch image encoder with one instance and the engine's default threads. */
-  public static ImageEncoder image(ModelBundle bundle) {
-    return image(bundle, Engine.PYTORCH, 1, 0);
-  }
-
-  /**
-   * Loads the bundle's image encoder for {@code engine}.
-   *
-   * @param instances predictors that may run concurrently (at least 1)
-   * @param intraOpThreads threads per inference call; 0 keeps the engine's default
-   * @throws BundleException when the bundle has no file for the engine or its output size is wrong
-   * @throws EngineUnavailableException when the engine cannot run on this host
-   * @throws EncoderException when the file cannot be loaded or run
-   */
-  public static ImageEncoder image(ModelBundle bundle, Engine engine, int instances,
-      int intraOpThreads) {
-    DjlEnvironment.prepare(intraOpThreads);
-    Path file = bundle.imageEncoderFile(engine);
-    long start = System.nanoTime();
-    PixelTranslator translator = new PixelTranslator(bundle.image().sizePx());
-    ZooModel<float[], float[]> model = ModelLoader.load(file, engine, translator, float[].class,
-        float[].class, intraOpThreads);
-    PredictorPool<float[], float[]> pool = warmedUp(new PredictorPool<>(model, instances),
-        List.of(new float[translator.inputLength()]), bundle, file);
-    LOG.info("Loaded image encoder {} {} ({}, {} instance(s)) in {} ms", bundle.modelId(),
-        bundle.modelVersion(), engine.configName(), instances, (System.nanoTime() - start) / 1_000_000);
-    return new DjlImageEncoder(pool, bundle.embeddingDim(), translator.inputLength());
-  }
-
-  /**
-   * Loads the bundle's TorchScript text encoder and tokenizer on the PyTorch engine.
-   *
-   * @throws BundleException when the bundle lacks them or they disagree with the manifest
-   * @throws EncoderException when the file cannot be loaded or run
-   */
-  public static TextEncoder text(ModelBundle bundle) {
-    DjlEnvironment.prepare(0);
-    Path file = bundle.textEncoderFile();
-    ClipTokenizer tokenizer = ClipTokenizer.load(bundle.tokenizerFile(), bundle.text());
-    try {
-      ZooModel<String, float[]> model = ModelLoader.load(file, Engine.PYTORCH,
-          new TokenTranslator(tokenizer), String.class, float[].class, 0);
-      PredictorPool<String, float[]> pool = warmedUp(new PredictorPool<>(model, 1),
-          List.of("a photo"), bundle, file);
-      return new DjlTextEncoder(pool, tokenizer, bundle.embeddingDim());
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      throw e;
+    /** A PyTorch image encoder with one instance and the engine's default threads. */
+    public static ImageEncoder image(ModelBundle bundle) {
+        return image(bundle, Engine.PYTORCH, 1, 0);
     }
-  }
 
-  private static <I> PredictorPool<I, float[]> warmedUp(PredictorPool<I, float[]> pool,
-      List<I> input, ModelBundle bundle, Path file) {
-    try {
-      int dim = pool.onEach(input).get(0).length;
-      if (dim != bundle.embeddingDim()) {
-        throw new BundleException(file + ": returns embeddings of length " + dim + " but "
-            + bundle.dir().resolve(ModelBundle.MANIFEST) + " says embedding_dim="
-            + bundle.embeddingDim() + "; fix the manifest or re-export the model");
-      }
-      return pool;
-    } catch (TranslateException | RuntimeException e) {
-      pool.close();
-      if (e instanceof BundleException bundleException) {
-        throw bundleException;
-      }
-      throw new EncoderException(file + ": fails on a warm-up input (" + e.getMessage()
-          + "); check the input shape in manifest.json", e);
+    /**
+     * Loads the bundle's image encoder for {@code engine}.
+     *
+     * @param instances predictors that may run concurrently (at least 1)
+     * @param intraOpThreads threads per inference call; 0 keeps the engine's default
+     * @throws BundleException when the bundle has no file for the engine or its output size is wrong
+     * @throws EngineUnavailableException when the engine cannot run on this host
+     * @throws EncoderException when the file cannot be loaded or run
+     */
+    public static ImageEncoder image(ModelBundle bundle, Engine engine, int instances, int intraOpThreads) {
+        DjlEnvironment.prepare(intraOpThreads);
+        Path file = bundle.imageEncoderFile(engine);
+        long start = System.nanoTime();
+        PixelTranslator translator = new PixelTranslator(bundle.image().sizePx());
+        ZooModel<float[], float[]> model =
+                ModelLoader.load(file, engine, translator, float[].class, float[].class, intraOpThreads);
+        PredictorPool<float[], float[]> pool = warmedUp(
+                new PredictorPool<>(model, instances), List.of(new float[translator.inputLength()]), bundle, file);
+        LOG.info(
+                "Loaded image encoder {} {} ({}, {} instance(s)) in {} ms",
+                bundle.modelId(),
+                bundle.modelVersion(),
+                engine.configName(),
+                instances,
+                (System.nanoTime() - start) / 1_000_000);
+        return new DjlImageEncoder(pool, bundle.embeddingDim(), translator.inputLength());
     }
-  }
+
+    /**
+     * Loads the bundle's TorchScript text encoder and tokenizer on the PyTorch engine.
+     *
+     * @throws BundleException when the bundle lacks them or they disagree with the manifest
+     * @throws EncoderException when the file cannot be loaded or run
+     */
+    public static TextEncoder text(ModelBundle bundle) {
+        DjlEnvironment.prepare(0);
+        Path file = bundle.textEncoderFile();
+        ClipTokenizer tokenizer = ClipTokenizer.load(bundle.tokenizerFile(), bundle.text());
+        try {
+            ZooModel<String, float[]> model = ModelLoader.load(
+                    file, Engine.PYTORCH, new TokenTranslator(tokenizer), String.class, float[].class, 0);
+            PredictorPool<String, float[]> pool =
+                    warmedUp(new PredictorPool<>(model, 1), List.of("a photo"), bundle, file);
+            return new DjlTextEncoder(pool, tokenizer, bundle.embeddingDim());
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static <I> PredictorPool<I, float[]> warmedUp(
+            PredictorPool<I, float[]> pool, List<I> input, ModelBundle bundle, Path file) {
+        try {
+            int dim = pool.onEach(input).get(0).length;
+            if (dim != bundle.embeddingDim()) {
+                throw new BundleException(file + ": returns embeddings of length " + dim + " but "
+                        + bundle.dir().resolve(ModelBundle.MANIFEST) + " says embedding_dim="
+                        + bundle.embeddingDim() + "; fix the manifest or re-export the model");
+            }
+            return pool;
+        } catch (TranslateException | RuntimeException e) {
+            pool.close();
+            if (e instanceof BundleException bundleException) {
+                throw bundleException;
+            }
+            throw new EncoderException(
+                    file + ": fails on a warm-up input (" + e.getMessage()
+                            + "); check the input shape in manifest.json",
+                    e);
+        }
+    }
 }

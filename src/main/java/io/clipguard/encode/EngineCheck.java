@@ -5,33 +5,31 @@ import io.clipguard.model.Engine;
 /** Fails early, with a clear message, when an engine cannot run on this host. */
 final class EngineCheck {
 
-  private EngineCheck() {
-  }
+    private EngineCheck() {}
 
-  /** @throws EngineUnavailableException naming the cause and the fallback engine */
-  static void requireAvailable(Engine engine) {
-    ai.djl.engine.Engine djl;
-    try {
-      djl = ai.djl.engine.Engine.getEngine(engine.djlName());
-    } catch (RuntimeException | LinkageError e) {
-      throw unavailable(engine, rootCause(e), e);
+    /** @throws EngineUnavailableException naming the cause and the fallback engine */
+    static void requireAvailable(Engine engine) {
+        ai.djl.engine.Engine djl;
+        try {
+            djl = ai.djl.engine.Engine.getEngine(engine.djlName());
+        } catch (RuntimeException | LinkageError e) {
+            throw unavailable(engine, rootCause(e), e);
+        }
+        if (engine == Engine.TENSORRT && djl.getGpuCount() == 0) {
+            throw unavailable(engine, "no GPU visible to DJL", null);
+        }
     }
-    if (engine == Engine.TENSORRT && djl.getGpuCount() == 0) {
-      throw unavailable(engine, "no GPU visible to DJL", null);
-    }
-  }
 
-  private static String rootCause(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
-  }
 
-  private static EngineUnavailableException unavailable(Engine engine, String reason,
-      Throwable cause) {
-    return new EngineUnavailableException(engine.djlName() + " engine unavailable on this host: "
-        + reason + "; use engine=pytorch", cause);
-  }
+    private static EngineUnavailableException unavailable(Engine engine, String reason, Throwable cause) {
+        return new EngineUnavailableException(
+                engine.djlName() + " engine unavailable on this host: " + reason + "; use engine=pytorch", cause);
+    }
 }

@@ -16,17 +16,17 @@ import java.util.List;
  */
 public interface ImageEncoder extends AutoCloseable {
 
-  /**
-   * Encodes a batch of pre-processed images.
-   *
-   * @throws IllegalArgumentException when an element has the wrong length
-   * @throws EncoderException when the engine fails
-   */
-  float[][] encode(List<float[]> pixelBatch);
+    /**
+     * Encodes a batch of pre-processed images.
+     *
+     * @throws IllegalArgumentException when an element has the wrong length
+     * @throws EncoderException when the engine fails
+     */
+    float[][] encode(List<float[]> pixelBatch);
 
-  /** Length of every embedding this encoder returns. */
-  int embeddingDim();
+    /** Length of every embedding this encoder returns. */
+    int embeddingDim();
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

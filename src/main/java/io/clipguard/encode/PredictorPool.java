@@ -17,69 +17,69 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class PredictorPool<I, O> implements AutoCloseable {
 
-  private final ZooModel<I, O> model;
-  private final List<Predictor<I, O>> all = new ArrayList<>();
-  private final BlockingQueue<Predictor<I, O>> idle;
-  private final ReadWriteLock closing = new ReentrantReadWriteLock();
-  private boolean closed;
+    private final ZooModel<I, O> model;
+    private final List<Predictor<I, O>> all = new ArrayList<>();
+    private final BlockingQueue<Predictor<I, O>> idle;
+    private final ReadWriteLock closing = new ReentrantReadWriteLock();
+    private boolean closed;
 
-  PredictorPool(ZooModel<I, O> model, int size) {
-    if (size < 1) {
-      throw new IllegalArgumentException("encoder instances must be at least 1, got " + size);
+    PredictorPool(ZooModel<I, O> model, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("encoder instances must be at least 1, got " + size);
+        }
+        this.model = model;
+        this.idle = new ArrayBlockingQueue<>(size);
+        for (int i = 0; i < size; i++) {
+            all.add(model.newPredictor());
+        }
+        idle.addAll(all);
     }
-    this.model = model;
-    this.idle = new ArrayBlockingQueue<>(size);
-    for (int i = 0; i < size; i++) {
-      all.add(model.newPredictor());
-    }
-    idle.addAll(all);
-  }
 
-  int size() {
-    return all.size();
-  }
-
-  /** Runs {@code inputs} as one batch on a free predictor, waiting for one if all are busy. */
-  List<O> batchPredict(List<I> inputs) throws TranslateException {
-    closing.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("encoder is closed");
-      }
-      Predictor<I, O> predictor = idle.take();
-      try {
-        return predictor.batchPredict(inputs);
-      } finally {
-        idle.add(predictor);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EncoderException("interrupted while waiting for a free encoder instance", e);
-    } finally {
-      closing.readLock().unlock();
+    int size() {
+        return all.size();
     }
-  }
 
-  /** Runs {@code inputs} once on every predictor: at start-up, to fail fast and warm up. */
-  List<O> onEach(List<I> inputs) throws TranslateException {
-    List<O> last = List.of();
-    for (Predictor<I, O> predictor : all) {
-      last = predictor.batchPredict(inputs);
+    /** Runs {@code inputs} as one batch on a free predictor, waiting for one if all are busy. */
+    List<O> batchPredict(List<I> inputs) throws TranslateException {
+        closing.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("encoder is closed");
+            }
+            Predictor<I, O> predictor = idle.take();
+            try {
+                return predictor.batchPredict(inputs);
+            } finally {
+                idle.add(predictor);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EncoderException("interrupted while waiting for a free encoder instance", e);
+        } finally {
+            closing.readLock().unlock();
+        }
     }
-    return last;
-  }
 
-  @Override
-  public void close() {
-    closing.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        all.forEach(Predictor::close);
-        model.close();
-      }
-    } finally {
-      closing.writeLock().unlock();
+    /** Runs {@code inputs} once on every predictor: at start-up, to fail fast and warm up. */
+    List<O> onEach(List<I> inputs) throws TranslateException {
+        List<O> last = List.of();
+        for (Predictor<I, O> predictor : all) {
+            last = predictor.batchPredict(inputs);
+        }
+        return last;
     }
-  }
+
+    @Override
+    public void close() {
+        closing.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                all.forEach(Predictor::close);
+                model.close();
+            }
+        } finally {
+            closing.writeLock().unlock();
+        }
+    }
 }

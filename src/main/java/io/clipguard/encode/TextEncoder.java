@@ -13,16 +13,16 @@ import java.util.List;
  */
 public interface TextEncoder extends AutoCloseable {
 
-  /**
-   * Encodes texts, one embedding per text, in order.
-   *
-   * @throws EncoderException when the engine fails
-   */
-  float[][] encode(List<String> texts);
+    /**
+     * Encodes texts, one embedding per text, in order.
+     *
+     * @throws EncoderException when the engine fails
+     */
+    float[][] encode(List<String> texts);
 
-  /** Length of every embedding this encoder returns. */
-  int embeddingDim();
+    /** Length of every embedding this encoder returns. */
+    int embeddingDim();
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

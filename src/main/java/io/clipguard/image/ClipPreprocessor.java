@@ -20,42 +20,42 @@ import java.util.List;
  */
 public final class ClipPreprocessor {
 
-  private final int sizePx;
-  private final List<ImageTransform> steps;
-  private final ChwNormalizer normalizer;
+    private final int sizePx;
+    private final List<ImageTransform> steps;
+    private final ChwNormalizer normalizer;
 
-  private ClipPreprocessor(ImageSpec spec) {
-    this.sizePx = spec.sizePx();
-    this.steps = List.of(new ResizeShorterSide(sizePx), new CenterCrop(sizePx));
-    this.normalizer = new ChwNormalizer(spec);
-  }
-
-  /** A pre-processor for the model described by {@code spec}. */
-  public static ClipPreprocessor from(ImageSpec spec) {
-    return new ClipPreprocessor(spec);
-  }
-
-  /** Side of the square model input in pixels. */
-  public int sizePx() {
-    return sizePx;
-  }
-
-  /** Number of floats {@link #apply} returns: {@code 3 * sizePx * sizePx}. */
-  public int outputLength() {
-    return 3 * sizePx * sizePx;
-  }
-
-  /** Pre-processes one decoded image of any size, colour model and bit depth. */
-  public float[] apply(BufferedImage image) {
-    return normalizer.apply(modelImage(image));
-  }
-
-  /** The 8-bit square the model sees, before normalisation; for tests and debugging. */
-  RgbImage modelImage(BufferedImage image) {
-    RgbImage current = Rgb8Reader.read(image);
-    for (ImageTransform step : steps) {
-      current = step.apply(current);
+    private ClipPreprocessor(ImageSpec spec) {
+        this.sizePx = spec.sizePx();
+        this.steps = List.of(new ResizeShorterSide(sizePx), new CenterCrop(sizePx));
+        this.normalizer = new ChwNormalizer(spec);
     }
-    return current;
-  }
+
+    /** A pre-processor for the model described by {@code spec}. */
+    public static ClipPreprocessor from(ImageSpec spec) {
+        return new ClipPreprocessor(spec);
+    }
+
+    /** Side of the square model input in pixels. */
+    public int sizePx() {
+        return sizePx;
+    }
+
+    /** Number of floats {@link #apply} returns: {@code 3 * sizePx * sizePx}. */
+    public int outputLength() {
+        return 3 * sizePx * sizePx;
+    }
+
+    /** Pre-processes one decoded image of any size, colour model and bit depth. */
+    public float[] apply(BufferedImage image) {
+        return normalizer.apply(modelImage(image));
+    }
+
+    /** The 8-bit square the model sees, before normalisation; for tests and debugging. */
+    RgbImage modelImage(BufferedImage image) {
+        RgbImage current = Rgb8Reader.read(image);
+        for (ImageTransform step : steps) {
+            current = step.apply(current);
+        }
+        return current;
+    }
 }

@@ -6,5 +6,5 @@ import java.io.IOException;
 /** Decodes the first frame of an image whose format is known, checking its header against limits. */
 @FunctionalInterface
 interface FrameDecoder {
-  BufferedImage decode(ImageFormat format, byte[] bytes) throws IOException;
+    BufferedImage decode(ImageFormat format, byte[] bytes) throws IOException;
 }

@@ -19,59 +19,59 @@ import java.util.Arrays;
  */
 record GifLayout(int screenWidthPx, int screenHeightPx, int leftPx, int topPx, int transparentIndex) {
 
-  /** Reads the layout; null when the blocks end before an image descriptor (ImageIO will fail). */
-  static GifLayout parse(byte[] gif) {
-    int at = 13 + ((gif[10] & 0x80) != 0 ? 3 << ((gif[10] & 0x07) + 1) : 0);
-    int transparent = -1;
-    while (at + 10 <= gif.length) {
-      int block = gif[at] & 0xFF;
-      if (block == 0x2C) {
-        return new GifLayout(u16(gif, 6), u16(gif, 8), u16(gif, at + 1), u16(gif, at + 3), transparent);
-      }
-      if (block != 0x21) {
+    /** Reads the layout; null when the blocks end before an image descriptor (ImageIO will fail). */
+    static GifLayout parse(byte[] gif) {
+        int at = 13 + ((gif[10] & 0x80) != 0 ? 3 << ((gif[10] & 0x07) + 1) : 0);
+        int transparent = -1;
+        while (at + 10 <= gif.length) {
+            int block = gif[at] & 0xFF;
+            if (block == 0x2C) {
+                return new GifLayout(u16(gif, 6), u16(gif, 8), u16(gif, at + 1), u16(gif, at + 3), transparent);
+            }
+            if (block != 0x21) {
+                return null;
+            }
+            if ((gif[at + 1] & 0xFF) == 0xF9 && (gif[at + 3] & 0x01) != 0) {
+                transparent = gif[at + 6] & 0xFF;
+            }
+            at += 2;
+            while (at < gif.length && gif[at] != 0) {
+                at += 1 + (gif[at] & 0xFF);
+            }
+            at++;
+        }
         return null;
-      }
-      if ((gif[at + 1] & 0xFF) == 0xF9 && (gif[at + 3] & 0x01) != 0) {
-        transparent = gif[at + 6] & 0xFF;
-      }
-      at += 2;
-      while (at < gif.length && gif[at] != 0) {
-        at += 1 + (gif[at] & 0xFF);
-      }
-      at++;
     }
-    return null;
-  }
 
-  /** The canvas width for a frame of this width: the screen, grown to hold the frame. */
-  long canvasWidthPx(long frameWidthPx) {
-    return Math.max(screenWidthPx, leftPx + frameWidthPx);
-  }
-
-  /** The canvas height for a frame of this height: the screen, grown to hold the frame. */
-  long canvasHeightPx(long frameHeightPx) {
-    return Math.max(screenHeightPx, topPx + frameHeightPx);
-  }
-
-  /** The frame on its canvas; the frame itself when it covers the canvas or is not indexed. */
-  BufferedImage onScreen(BufferedImage frame) {
-    int width = (int) canvasWidthPx(frame.getWidth());
-    int height = (int) canvasHeightPx(frame.getHeight());
-    boolean covers = leftPx == 0 && topPx == 0 && frame.getWidth() == width && frame.getHeight() == height;
-    if (covers || !(frame.getColorModel() instanceof IndexColorModel palette)) {
-      return frame;
+    /** The canvas width for a frame of this width: the screen, grown to hold the frame. */
+    long canvasWidthPx(long frameWidthPx) {
+        return Math.max(screenWidthPx, leftPx + frameWidthPx);
     }
-    WritableRaster screen = palette.createCompatibleWritableRaster(width, height);
-    int[] fill = new int[width];
-    Arrays.fill(fill, Math.max(0, transparentIndex));
-    for (int y = 0; y < height; y++) {
-      screen.setSamples(0, y, width, 1, 0, fill);
-    }
-    screen.setRect(leftPx, topPx, frame.getRaster());
-    return new BufferedImage(palette, screen, false, null);
-  }
 
-  private static int u16(byte[] bytes, int at) {
-    return bytes[at] & 0xFF | (bytes[at + 1] & 0xFF) << 8;
-  }
+    /** The canvas height for a frame of this height: the screen, grown to hold the frame. */
+    long canvasHeightPx(long frameHeightPx) {
+        return Math.max(screenHeightPx, topPx + frameHeightPx);
+    }
+
+    /** The frame on its canvas; the frame itself when it covers the canvas or is not indexed. */
+    BufferedImage onScreen(BufferedImage frame) {
+        int width = (int) canvasWidthPx(frame.getWidth());
+        int height = (int) canvasHeightPx(frame.getHeight());
+        boolean covers = leftPx == 0 && topPx == 0 && frame.getWidth() == width && frame.getHeight() == height;
+        if (covers || !(frame.getColorModel() instanceof IndexColorModel palette)) {
+            return frame;
+        }
+        WritableRaster screen = palette.createCompatibleWritableRaster(width, height);
+        int[] fill = new int[width];
+        Arrays.fill(fill, Math.max(0, transparentIndex));
+        for (int y = 0; y < height; y++) {
+            screen.setSamples(0, y, width, 1, 0, fill);
+        }
+        screen.setRect(leftPx, topPx, frame.getRaster());
+        return new BufferedImage(palette, screen, false, null);
+    }
+
+    private static int u16(byte[] bytes, int at) {
+        return bytes[at] & 0xFF | (bytes[at + 1] & 0xFF) << 8;
+    }
 }

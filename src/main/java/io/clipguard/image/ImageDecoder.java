@@ -9,11 +9,11 @@ import java.awt.image.BufferedImage;
  */
 public interface ImageDecoder {
 
-  /**
-   * Decodes the first image in {@code imageBytes}.
-   *
-   * @throws ImageRejectedException with the reason when the bytes are empty, of an unsupported
-   *     format, declare too many pixels, or cannot be decoded
-   */
-  BufferedImage decode(byte[] imageBytes);
+    /**
+     * Decodes the first image in {@code imageBytes}.
+     *
+     * @throws ImageRejectedException with the reason when the bytes are empty, of an unsupported
+     *     format, declare too many pixels, or cannot be decoded
+     */
+    BufferedImage decode(byte[] imageBytes);
 }

@@ -18,56 +18,56 @@ import javax.imageio.stream.ImageInputStream;
  */
 final class ImageIoFrameDecoder implements FrameDecoder {
 
-  static {
-    // Decode from memory only: ImageIO's default cache would spill every stream to a temp file.
-    ImageIO.setUseCache(false);
-  }
-
-  private final DecodeLimits limits;
-
-  ImageIoFrameDecoder(DecodeLimits limits) {
-    this.limits = limits;
-  }
-
-  @Override
-  public BufferedImage decode(ImageFormat format, byte[] bytes) throws IOException {
-    ImageReader reader = readerFor(format);
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      reader.setInput(in, true, true);
-      int widthPx = reader.getWidth(0);
-      int heightPx = reader.getHeight(0);
-      limits.checkDimensions(widthPx, heightPx);
-      GifLayout gif = format == ImageFormat.GIF ? GifLayout.parse(bytes) : null;
-      if (gif != null) {
-        limits.checkDimensions(gif.canvasWidthPx(widthPx), gif.canvasHeightPx(heightPx));
-      }
-      BufferedImage image = reader.read(0);
-      image = gif == null ? image : gif.onScreen(image);
-      return Orientation.apply(image, ExifOrientation.of(format, bytes));
-    } finally {
-      reader.dispose();
+    static {
+        // Decode from memory only: ImageIO's default cache would spill every stream to a temp file.
+        ImageIO.setUseCache(false);
     }
-  }
 
-  private static ImageReader readerFor(ImageFormat format) {
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(
-        format.name().toLowerCase(Locale.ROOT));
-    ImageReader chosen = null;
-    while (readers.hasNext()) {
-      ImageReader reader = readers.next();
-      if (chosen == null || reader.getClass().getName().startsWith("com.twelvemonkeys.")) {
-        if (chosen != null) {
-          chosen.dispose();
+    private final DecodeLimits limits;
+
+    ImageIoFrameDecoder(DecodeLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public BufferedImage decode(ImageFormat format, byte[] bytes) throws IOException {
+        ImageReader reader = readerFor(format);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            int widthPx = reader.getWidth(0);
+            int heightPx = reader.getHeight(0);
+            limits.checkDimensions(widthPx, heightPx);
+            GifLayout gif = format == ImageFormat.GIF ? GifLayout.parse(bytes) : null;
+            if (gif != null) {
+                limits.checkDimensions(gif.canvasWidthPx(widthPx), gif.canvasHeightPx(heightPx));
+            }
+            BufferedImage image = reader.read(0);
+            image = gif == null ? image : gif.onScreen(image);
+            return Orientation.apply(image, ExifOrientation.of(format, bytes));
+        } finally {
+            reader.dispose();
         }
-        chosen = reader;
-      } else {
-        reader.dispose();
-      }
     }
-    if (chosen == null) {
-      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT,
-          "no decoder is installed for " + format.displayName());
+
+    private static ImageReader readerFor(ImageFormat format) {
+        Iterator<ImageReader> readers =
+                ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
+        ImageReader chosen = null;
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            if (chosen == null || reader.getClass().getName().startsWith("com.twelvemonkeys.")) {
+                if (chosen != null) {
+                    chosen.dispose();
+                }
+                chosen = reader;
+            } else {
+                reader.dispose();
+            }
+        }
+        if (chosen == null) {
+            throw new ImageRejectedException(
+                    RejectReason.UNSUPPORTED_FORMAT, "no decoder is installed for " + format.displayName());
+        }
+        return chosen;
     }
-    return chosen;
-  }
 }

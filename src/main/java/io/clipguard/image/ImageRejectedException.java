@@ -6,21 +6,21 @@ package io.clipguard.image;
  */
 public final class ImageRejectedException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final RejectReason reason;
+    private final RejectReason reason;
 
-  public ImageRejectedException(RejectReason reason, String message) {
-    super(message);
-    this.reason = reason;
-  }
+    public ImageRejectedException(RejectReason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
 
-  public ImageRejectedException(RejectReason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
-  }
+    public ImageRejectedException(RejectReason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
 
-  public RejectReason reason() {
-    return reason;
-  }
+    public RejectReason reason() {
+        return reason;
+    }
 }

@@ -3,5 +3,5 @@ package io.clipguard.image;
 /** One step of the pre-processing pipeline; implementations are immutable and thread-safe. */
 interface ImageTransform {
 
-  RgbImage apply(RgbImage image);
+    RgbImage apply(RgbImage image);
 }

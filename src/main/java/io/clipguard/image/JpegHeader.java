@@ -13,77 +13,76 @@ package io.clipguard.image;
  */
 record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int exifLength) {
 
-  private static final byte[] EXIF_ID = {'E', 'x', 'i', 'f', 0, 0};
+    private static final byte[] EXIF_ID = {'E', 'x', 'i', 'f', 0, 0};
 
-  /** Parses the header; throws {@link ImageRejectedException} when no frame header is found. */
-  static JpegHeader parse(byte[] jpeg) {
-    int exifOffset = -1;
-    int exifLength = 0;
-    int at = 2;
-    while (at + 4 <= jpeg.length) {
-      if ((jpeg[at] & 0xFF) != 0xFF) {
-        throw malformed("expected a marker at byte " + at);
-      }
-      int marker = jpeg[at + 1] & 0xFF;
-      if (marker == 0xFF || marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) {
-        at += marker == 0xFF ? 1 : 2; // fill byte, or a marker without a length
-        continue;
-      }
-      int length = segmentLength(jpeg, at, marker);
-      if (isFrameHeader(marker)) {
-        return frame(jpeg, at + 4, length - 2, exifOffset, exifLength);
-      }
-      if (marker == 0xDA || marker == 0xD9) {
-        throw malformed("no frame header before the image data");
-      }
-      if (marker == 0xE1 && exifOffset < 0 && startsWithExif(jpeg, at + 4, length - 2)) {
-        exifOffset = at + 4 + EXIF_ID.length;
-        exifLength = length - 2 - EXIF_ID.length;
-      }
-      at += 2 + length;
+    /** Parses the header; throws {@link ImageRejectedException} when no frame header is found. */
+    static JpegHeader parse(byte[] jpeg) {
+        int exifOffset = -1;
+        int exifLength = 0;
+        int at = 2;
+        while (at + 4 <= jpeg.length) {
+            if ((jpeg[at] & 0xFF) != 0xFF) {
+                throw malformed("expected a marker at byte " + at);
+            }
+            int marker = jpeg[at + 1] & 0xFF;
+            if (marker == 0xFF || marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) {
+                at += marker == 0xFF ? 1 : 2; // fill byte, or a marker without a length
+                continue;
+            }
+            int length = segmentLength(jpeg, at, marker);
+            if (isFrameHeader(marker)) {
+                return frame(jpeg, at + 4, length - 2, exifOffset, exifLength);
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                throw malformed("no frame header before the image data");
+            }
+            if (marker == 0xE1 && exifOffset < 0 && startsWithExif(jpeg, at + 4, length - 2)) {
+                exifOffset = at + 4 + EXIF_ID.length;
+                exifLength = length - 2 - EXIF_ID.length;
+            }
+            at += 2 + length;
+        }
+        throw malformed("no frame header");
     }
-    throw malformed("no frame header");
-  }
 
-  private static int segmentLength(byte[] jpeg, int at, int marker) {
-    int length = u16(jpeg, at + 2);
-    if (length < 2 || at + 2 + length > jpeg.length) {
-      throw malformed("segment 0x" + Integer.toHexString(marker) + " at byte " + at
-          + " has a bad length " + length);
+    private static int segmentLength(byte[] jpeg, int at, int marker) {
+        int length = u16(jpeg, at + 2);
+        if (length < 2 || at + 2 + length > jpeg.length) {
+            throw malformed(
+                    "segment 0x" + Integer.toHexString(marker) + " at byte " + at + " has a bad length " + length);
+        }
+        return length;
     }
-    return length;
-  }
 
-  private static JpegHeader frame(byte[] jpeg, int at, int length, int exifOffset, int exifLength) {
-    if (length < 6) {
-      throw malformed("frame header too short");
+    private static JpegHeader frame(byte[] jpeg, int at, int length, int exifOffset, int exifLength) {
+        if (length < 6) {
+            throw malformed("frame header too short");
+        }
+        return new JpegHeader(u16(jpeg, at + 3), u16(jpeg, at + 1), jpeg[at + 5] & 0xFF, exifOffset, exifLength);
     }
-    return new JpegHeader(u16(jpeg, at + 3), u16(jpeg, at + 1), jpeg[at + 5] & 0xFF, exifOffset,
-        exifLength);
-  }
 
-  /** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
-  private static boolean isFrameHeader(int marker) {
-    return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-  }
-
-  private static boolean startsWithExif(byte[] jpeg, int at, int length) {
-    if (length <= EXIF_ID.length) {
-      return false;
+    /** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+    private static boolean isFrameHeader(int marker) {
+        return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     }
-    for (int i = 0; i < EXIF_ID.length; i++) {
-      if (jpeg[at + i] != EXIF_ID[i]) {
-        return false;
-      }
+
+    private static boolean startsWithExif(byte[] jpeg, int at, int length) {
+        if (length <= EXIF_ID.length) {
+            return false;
+        }
+        for (int i = 0; i < EXIF_ID.length; i++) {
+            if (jpeg[at + i] != EXIF_ID[i]) {
+                return false;
+            }
+        }
+        return true;
     }
-    return true;
-  }
 
-  private static int u16(byte[] bytes, int at) {
-    return (bytes[at] & 0xFF) << 8 | bytes[at + 1] & 0xFF;
-  }
+    private static int u16(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 8 | bytes[at + 1] & 0xFF;
+    }
 
-  private static ImageRejectedException malformed(String detail) {
-    return new ImageRejectedException(RejectReason.IMAGE_UNDECODABLE, "malformed JPEG: " + detail);
-  }
+    private static ImageRejectedException malformed(String detail) {
+        return new ImageRejectedException(RejectReason.IMAGE_UNDECODABLE, "malformed JPEG: " + detail);
+    }
 }

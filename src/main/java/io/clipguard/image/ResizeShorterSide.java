@@ -7,23 +7,23 @@ package io.clipguard.image;
  */
 final class ResizeShorterSide implements ImageTransform {
 
-  private final int sizePx;
+    private final int sizePx;
 
-  ResizeShorterSide(int sizePx) {
-    this.sizePx = sizePx;
-  }
-
-  @Override
-  public RgbImage apply(RgbImage image) {
-    int width = image.widthPx();
-    int height = image.heightPx();
-    if (width <= height) {
-      return BicubicResampler.resize(image, sizePx, longSide(height, width));
+    ResizeShorterSide(int sizePx) {
+        this.sizePx = sizePx;
     }
-    return BicubicResampler.resize(image, longSide(width, height), sizePx);
-  }
 
-  private int longSide(int longPx, int shortPx) {
-    return (int) ((double) ((long) sizePx * longPx) / shortPx);
-  }
+    @Override
+    public RgbImage apply(RgbImage image) {
+        int width = image.widthPx();
+        int height = image.heightPx();
+        if (width <= height) {
+            return BicubicResampler.resize(image, sizePx, longSide(height, width));
+        }
+        return BicubicResampler.resize(image, longSide(width, height), sizePx);
+    }
+
+    private int longSide(int longPx, int shortPx) {
+        return (int) ((double) ((long) sizePx * longPx) / shortPx);
+    }
 }

@@ -17,107 +17,106 @@ import java.awt.image.Raster;
  */
 final class Rgb8Reader {
 
-  /** Fills {@code argb} with row {@code y} as non-premultiplied 8-bit ARGB. */
-  private interface RowReader {
-    void read(int y, int[] argb);
-  }
-
-  private Rgb8Reader() {
-  }
-
-  static RgbImage read(BufferedImage image) {
-    int width = image.getWidth();
-    RowReader rows = rowReader(image);
-    RgbImage out = RgbImage.blank(width, image.getHeight());
-    int[] argb = new int[width];
-    for (int y = 0; y < out.heightPx(); y++) {
-      rows.read(y, argb);
-      writeOverWhite(argb, out.rgb(), 3 * y * width);
+    /** Fills {@code argb} with row {@code y} as non-premultiplied 8-bit ARGB. */
+    private interface RowReader {
+        void read(int y, int[] argb);
     }
-    return out;
-  }
 
-  private static RowReader rowReader(BufferedImage image) {
-    ColorModel model = image.getColorModel();
-    Raster raster = image.getRaster();
-    if (!hasPlainSamples(model)) {
-      return (y, argb) -> image.getRGB(0, y, argb.length, 1, argb, 0, argb.length);
+    private Rgb8Reader() {}
+
+    static RgbImage read(BufferedImage image) {
+        int width = image.getWidth();
+        RowReader rows = rowReader(image);
+        RgbImage out = RgbImage.blank(width, image.getHeight());
+        int[] argb = new int[width];
+        for (int y = 0; y < out.heightPx(); y++) {
+            rows.read(y, argb);
+            writeOverWhite(argb, out.rgb(), 3 * y * width);
+        }
+        return out;
     }
-    boolean oneByteArray = raster.getDataBuffer() instanceof DataBufferByte bytes
-        && bytes.getNumBanks() == 1 && raster.getSampleModel() instanceof ComponentSampleModel;
-    return oneByteArray ? interleavedBytes(raster, model) : samples(raster, model);
-  }
 
-  /** sRGB or grey, 8 or 16 bits, not premultiplied: read the samples, skip colour management. */
-  private static boolean hasPlainSamples(ColorModel model) {
-    int space = model.getColorSpace().getType();
-    int bits = model.getComponentSize(0);
-    return model instanceof ComponentColorModel
-        && !model.isAlphaPremultiplied()
-        && (model.getColorSpace().isCS_sRGB() || space == ColorSpace.TYPE_GRAY)
-        && (bits == 8 && model.getTransferType() == DataBuffer.TYPE_BYTE
-            || bits == 16 && model.getTransferType() == DataBuffer.TYPE_USHORT);
-  }
-
-  private static RowReader samples(Raster raster, ColorModel model) {
-    int colours = model.getNumColorComponents();
-    int bands = raster.getNumBands();
-    int shift = model.getComponentSize(0) - 8;
-    int[] row = new int[raster.getWidth() * bands];
-    return (y, argb) -> {
-      raster.getPixels(0, y, raster.getWidth(), 1, row);
-      for (int x = 0, i = 0; x < argb.length; x++, i += bands) {
-        int r = row[i] >> shift;
-        int g = colours == 1 ? r : row[i + 1] >> shift;
-        int b = colours == 1 ? r : row[i + 2] >> shift;
-        int a = bands > colours ? row[i + colours] >> shift : 255;
-        argb[x] = a << 24 | r << 16 | g << 8 | b;
-      }
-    };
-  }
-
-  /** The common case (8-bit JPEG, PNG): index the bytes directly, without per-row copies. */
-  private static RowReader interleavedBytes(Raster raster, ColorModel model) {
-    ComponentSampleModel layout = (ComponentSampleModel) raster.getSampleModel();
-    byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
-    int pixelStride = layout.getPixelStride();
-    int rowStride = layout.getScanlineStride();
-    int origin = raster.getDataBuffer().getOffset()
-        - raster.getSampleModelTranslateY() * rowStride
-        - raster.getSampleModelTranslateX() * pixelStride;
-    int[] band = layout.getBandOffsets();
-    int colours = model.getNumColorComponents();
-    int r = band[0];
-    int g = band[colours == 1 ? 0 : 1];
-    int b = band[colours == 1 ? 0 : 2];
-    int a = model.hasAlpha() ? band[colours] : -1;
-    return (y, argb) -> {
-      for (int x = 0, p = origin + y * rowStride; x < argb.length; x++, p += pixelStride) {
-        int alpha = a < 0 ? 0xFF : data[p + a] & 0xFF;
-        argb[x] = alpha << 24 | (data[p + r] & 0xFF) << 16 | (data[p + g] & 0xFF) << 8
-            | (data[p + b] & 0xFF);
-      }
-    };
-  }
-
-  private static void writeOverWhite(int[] argb, byte[] rgb, int at) {
-    for (int x = 0; x < argb.length; x++) {
-      int a = argb[x] >>> 24;
-      if (a == 0xFF) {
-        rgb[at + 3 * x] = (byte) (argb[x] >> 16);
-        rgb[at + 3 * x + 1] = (byte) (argb[x] >> 8);
-        rgb[at + 3 * x + 2] = (byte) argb[x];
-        continue;
-      }
-      rgb[at + 3 * x] = (byte) overWhite(argb[x] >> 16 & 0xFF, a);
-      rgb[at + 3 * x + 1] = (byte) overWhite(argb[x] >> 8 & 0xFF, a);
-      rgb[at + 3 * x + 2] = (byte) overWhite(argb[x] & 0xFF, a);
+    private static RowReader rowReader(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        if (!hasPlainSamples(model)) {
+            return (y, argb) -> image.getRGB(0, y, argb.length, 1, argb, 0, argb.length);
+        }
+        boolean oneByteArray = raster.getDataBuffer() instanceof DataBufferByte bytes
+                && bytes.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel;
+        return oneByteArray ? interleavedBytes(raster, model) : samples(raster, model);
     }
-  }
 
-  /** Pillow's {@code BLEND}: {@code round((white * (255 - a) + c * a) / 255)} via its DIV255. */
-  static int overWhite(int c, int a) {
-    int t = 255 * (255 - a) + c * a + 128;
-    return ((t >> 8) + t) >> 8;
-  }
+    /** sRGB or grey, 8 or 16 bits, not premultiplied: read the samples, skip colour management. */
+    private static boolean hasPlainSamples(ColorModel model) {
+        int space = model.getColorSpace().getType();
+        int bits = model.getComponentSize(0);
+        return model instanceof ComponentColorModel
+                && !model.isAlphaPremultiplied()
+                && (model.getColorSpace().isCS_sRGB() || space == ColorSpace.TYPE_GRAY)
+                && (bits == 8 && model.getTransferType() == DataBuffer.TYPE_BYTE
+                        || bits == 16 && model.getTransferType() == DataBuffer.TYPE_USHORT);
+    }
+
+    private static RowReader samples(Raster raster, ColorModel model) {
+        int colours = model.getNumColorComponents();
+        int bands = raster.getNumBands();
+        int shift = model.getComponentSize(0) - 8;
+        int[] row = new int[raster.getWidth() * bands];
+        return (y, argb) -> {
+            raster.getPixels(0, y, raster.getWidth(), 1, row);
+            for (int x = 0, i = 0; x < argb.length; x++, i += bands) {
+                int r = row[i] >> shift;
+                int g = colours == 1 ? r : row[i + 1] >> shift;
+                int b = colours == 1 ? r : row[i + 2] >> shift;
+                int a = bands > colours ? row[i + colours] >> shift : 255;
+                argb[x] = a << 24 | r << 16 | g << 8 | b;
+            }
+        };
+    }
+
+    /** The common case (8-bit JPEG, PNG): index the bytes directly, without per-row copies. */
+    private static RowReader interleavedBytes(Raster raster, ColorModel model) {
+        ComponentSampleModel layout = (ComponentSampleModel) raster.getSampleModel();
+        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+        int pixelStride = layout.getPixelStride();
+        int rowStride = layout.getScanlineStride();
+        int origin = raster.getDataBuffer().getOffset()
+                - raster.getSampleModelTranslateY() * rowStride
+                - raster.getSampleModelTranslateX() * pixelStride;
+        int[] band = layout.getBandOffsets();
+        int colours = model.getNumColorComponents();
+        int r = band[0];
+        int g = band[colours == 1 ? 0 : 1];
+        int b = band[colours == 1 ? 0 : 2];
+        int a = model.hasAlpha() ? band[colours] : -1;
+        return (y, argb) -> {
+            for (int x = 0, p = origin + y * rowStride; x < argb.length; x++, p += pixelStride) {
+                int alpha = a < 0 ? 0xFF : data[p + a] & 0xFF;
+                argb[x] = alpha << 24 | (data[p + r] & 0xFF) << 16 | (data[p + g] & 0xFF) << 8 | (data[p + b] & 0xFF);
+            }
+        };
+    }
+
+    private static void writeOverWhite(int[] argb, byte[] rgb, int at) {
+        for (int x = 0; x < argb.length; x++) {
+            int a = argb[x] >>> 24;
+            if (a == 0xFF) {
+                rgb[at + 3 * x] = (byte) (argb[x] >> 16);
+                rgb[at + 3 * x + 1] = (byte) (argb[x] >> 8);
+                rgb[at + 3 * x + 2] = (byte) argb[x];
+                continue;
+            }
+            rgb[at + 3 * x] = (byte) overWhite(argb[x] >> 16 & 0xFF, a);
+            rgb[at + 3 * x + 1] = (byte) overWhite(argb[x] >> 8 & 0xFF, a);
+            rgb[at + 3 * x + 2] = (byte) overWhite(argb[x] & 0xFF, a);
+        }
+    }
+
+    /** Pillow's {@code BLEND}: {@code round((white * (255 - a) + c * a) / 255)} via its DIV255. */
+    static int overWhite(int c, int a) {
+        int t = 255 * (255 - a) + c * a + 128;
+        return ((t >> 8) + t) >> 8;
+    }
 }

@@ -29,103 +29,111 @@ import java.util.stream.Collectors;
  */
 public final class RoutingImageDecoder implements ImageDecoder {
 
-  private static final String ACCEPTED = Arrays.stream(ImageFormat.values())
-      .filter(ImageFormat::accepted).map(ImageFormat::displayName)
-      .collect(Collectors.joining(", "));
+    private static final String ACCEPTED = Arrays.stream(ImageFormat.values())
+            .filter(ImageFormat::accepted)
+            .map(ImageFormat::displayName)
+            .collect(Collectors.joining(", "));
 
-  private final DecodeLimits limits;
-  private final int minShortSidePx;
-  private final FrameDecoder frames;
+    private final DecodeLimits limits;
+    private final int minShortSidePx;
+    private final FrameDecoder frames;
 
-  /**
-   * @param limits         byte and pixel caps
-   * @param minShortSidePx the shorter side a reduced JPEG decode must keep; 2 x the model's input
-   *                       size is faithful, {@code Integer.MAX_VALUE} always decodes at full size
-   */
-  public RoutingImageDecoder(DecodeLimits limits, int minShortSidePx) {
-    this(limits, minShortSidePx, new ImageIoFrameDecoder(limits));
-  }
-
-  RoutingImageDecoder(DecodeLimits limits, int minShortSidePx, FrameDecoder frames) {
-    if (minShortSidePx <= 0) {
-      throw new IllegalArgumentException("minShortSidePx must be positive, got " + minShortSidePx);
+    /**
+     * @param limits         byte and pixel caps
+     * @param minShortSidePx the shorter side a reduced JPEG decode must keep; 2 x the model's input
+     *                       size is faithful, {@code Integer.MAX_VALUE} always decodes at full size
+     */
+    public RoutingImageDecoder(DecodeLimits limits, int minShortSidePx) {
+        this(limits, minShortSidePx, new ImageIoFrameDecoder(limits));
     }
-    this.limits = limits;
-    this.minShortSidePx = minShortSidePx;
-    this.frames = frames;
-  }
 
-  /** A decoder for a model whose input is {@code modelSizePx} square. */
-  public static RoutingImageDecoder forModelInput(DecodeLimits limits, int modelSizePx) {
-    return new RoutingImageDecoder(limits, 2 * modelSizePx);
-  }
+    RoutingImageDecoder(DecodeLimits limits, int minShortSidePx, FrameDecoder frames) {
+        if (minShortSidePx <= 0) {
+            throw new IllegalArgumentException("minShortSidePx must be positive, got " + minShortSidePx);
+        }
+        this.limits = limits;
+        this.minShortSidePx = minShortSidePx;
+        this.frames = frames;
+    }
 
-  @Override
-  public BufferedImage decode(byte[] imageBytes) {
-    limits.checkBytes(imageBytes);
-    ImageFormat format = ImageFormat.sniff(imageBytes);
-    if (!format.accepted()) {
-      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT,
-          "format " + format.displayName() + " is not accepted; accepted: " + ACCEPTED);
+    /** A decoder for a model whose input is {@code modelSizePx} square. */
+    public static RoutingImageDecoder forModelInput(DecodeLimits limits, int modelSizePx) {
+        return new RoutingImageDecoder(limits, 2 * modelSizePx);
     }
-    try {
-      return switch (format) {
-        case JPEG -> jpeg(imageBytes);
-        case WEBP -> webp(imageBytes);
-        default -> frames.decode(format, imageBytes);
-      };
-    } catch (ImageRejectedException e) {
-      throw e;
-    } catch (OutOfMemoryError e) {
-      throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE,
-          "ran out of memory decoding a " + format.displayName() + " image", e);
-    } catch (IOException | RuntimeException | StackOverflowError e) {
-      throw new ImageRejectedException(RejectReason.IMAGE_UNDECODABLE, "cannot decode "
-          + format.displayName() + " image: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-  }
 
-  private BufferedImage jpeg(byte[] bytes) throws IOException {
-    JpegHeader header = JpegHeader.parse(bytes);
-    limits.checkDimensions(header.widthPx(), header.heightPx());
-    if (header.components() != 4 && OpenCvDecoder.available()) {
-      int scale = OpenCvDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
-      BufferedImage image = OpenCvDecoder.decodeJpeg(bytes, scale);
-      if (image != null) {
-        return image;
-      }
+    @Override
+    public BufferedImage decode(byte[] imageBytes) {
+        limits.checkBytes(imageBytes);
+        ImageFormat format = ImageFormat.sniff(imageBytes);
+        if (!format.accepted()) {
+            throw new ImageRejectedException(
+                    RejectReason.UNSUPPORTED_FORMAT,
+                    "format " + format.displayName() + " is not accepted; accepted: " + ACCEPTED);
+        }
+        try {
+            return switch (format) {
+                case JPEG -> jpeg(imageBytes);
+                case WEBP -> webp(imageBytes);
+                default -> frames.decode(format, imageBytes);
+            };
+        } catch (ImageRejectedException e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            throw new ImageRejectedException(
+                    RejectReason.IMAGE_TOO_LARGE, "ran out of memory decoding a " + format.displayName() + " image", e);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            throw new ImageRejectedException(
+                    RejectReason.IMAGE_UNDECODABLE,
+                    "cannot decode " + format.displayName() + " image: "
+                            + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    e);
+        }
     }
-    return frames.decode(ImageFormat.JPEG, bytes);
-  }
 
-  private BufferedImage webp(byte[] bytes) {
-    WebpHeader header = WebpHeader.parse(bytes);
-    limits.checkDimensions(header.widthPx(), header.heightPx());
-    if (!OpenCvDecoder.available()) {
-      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no decoder is installed for webp");
+    private BufferedImage jpeg(byte[] bytes) throws IOException {
+        JpegHeader header = JpegHeader.parse(bytes);
+        limits.checkDimensions(header.widthPx(), header.heightPx());
+        if (header.components() != 4 && OpenCvDecoder.available()) {
+            int scale = OpenCvDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
+            BufferedImage image = OpenCvDecoder.decodeJpeg(bytes, scale);
+            if (image != null) {
+                return image;
+            }
+        }
+        return frames.decode(ImageFormat.JPEG, bytes);
     }
-    BufferedImage image = header.animated() ? firstFrame(bytes, header) : OpenCvDecoder.decodeWebp(bytes);
-    if (image == null) {
-      throw new ImageRejectedException(RejectReason.IMAGE_UNDECODABLE, "cannot decode webp image");
-    }
-    return Orientation.apply(image, ExifOrientation.of(ImageFormat.WEBP, bytes));
-  }
 
-  /** The first frame where it sits on a transparent canvas of the declared size. */
-  private BufferedImage firstFrame(byte[] bytes, WebpHeader header) {
-    WebpFirstFrame first = WebpFirstFrame.of(bytes);
-    WebpHeader frameHeader = WebpHeader.parse(first.still()); // a frame's bitstream states its own size
-    limits.checkDimensions(frameHeader.widthPx(), frameHeader.heightPx());
-    BufferedImage frame = OpenCvDecoder.decodeWebp(first.still());
-    if (frame == null || first.xPx() == 0 && first.yPx() == 0 && frame.getWidth() == header.widthPx()
-        && frame.getHeight() == header.heightPx()) {
-      return frame;
+    private BufferedImage webp(byte[] bytes) {
+        WebpHeader header = WebpHeader.parse(bytes);
+        limits.checkDimensions(header.widthPx(), header.heightPx());
+        if (!OpenCvDecoder.available()) {
+            throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no decoder is installed for webp");
+        }
+        BufferedImage image = header.animated() ? firstFrame(bytes, header) : OpenCvDecoder.decodeWebp(bytes);
+        if (image == null) {
+            throw new ImageRejectedException(RejectReason.IMAGE_UNDECODABLE, "cannot decode webp image");
+        }
+        return Orientation.apply(image, ExifOrientation.of(ImageFormat.WEBP, bytes));
     }
-    BufferedImage canvas = new BufferedImage(header.widthPx(), header.heightPx(), BufferedImage.TYPE_INT_ARGB);
-    java.awt.Graphics2D g = canvas.createGraphics();
-    g.setComposite(java.awt.AlphaComposite.Src);
-    g.drawImage(frame, first.xPx(), first.yPx(), null);
-    g.dispose();
-    return canvas;
-  }
+
+    /** The first frame where it sits on a transparent canvas of the declared size. */
+    private BufferedImage firstFrame(byte[] bytes, WebpHeader header) {
+        WebpFirstFrame first = WebpFirstFrame.of(bytes);
+        WebpHeader frameHeader = WebpHeader.parse(first.still()); // a frame's bitstream states its own size
+        limits.checkDimensions(frameHeader.widthPx(), frameHeader.heightPx());
+        BufferedImage frame = OpenCvDecoder.decodeWebp(first.still());
+        if (frame == null
+                || first.xPx() == 0
+                        && first.yPx() == 0
+                        && frame.getWidth() == header.widthPx()
+                        && frame.getHeight() == header.heightPx()) {
+            return frame;
+        }
+        BufferedImage canvas = new BufferedImage(header.widthPx(), header.heightPx(), BufferedImage.TYPE_INT_ARGB);
+        java.awt.Graphics2D g = canvas.createGraphics();
+        g.setComposite(java.awt.AlphaComposite.Src);
+        g.drawImage(frame, first.xPx(), first.yPx(), null);
+        g.dispose();
+        return canvas;
+    }
 }

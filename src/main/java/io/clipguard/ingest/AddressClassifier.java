@@ -16,17 +16,23 @@ import java.util.Optional;
  */
 final class AddressClassifier {
 
-    private record Block(Cidr cidr, String kind) {
-    }
+    private record Block(Cidr cidr, String kind) {}
 
     private static final List<Block> IPV4 = List.of(
-            block("0.0.0.0/8", "unspecified"), block("10.0.0.0/8", "private"),
-            block("100.64.0.0/10", "shared (carrier-grade NAT)"), block("127.0.0.0/8", "loopback"),
-            block("169.254.0.0/16", "link-local"), block("172.16.0.0/12", "private"),
-            block("192.0.0.0/24", "IETF protocol"), block("192.0.2.0/24", "documentation"),
-            block("192.88.99.0/24", "6to4 relay"), block("192.168.0.0/16", "private"),
-            block("198.18.0.0/15", "benchmarking"), block("198.51.100.0/24", "documentation"),
-            block("203.0.113.0/24", "documentation"), block("224.0.0.0/4", "multicast"),
+            block("0.0.0.0/8", "unspecified"),
+            block("10.0.0.0/8", "private"),
+            block("100.64.0.0/10", "shared (carrier-grade NAT)"),
+            block("127.0.0.0/8", "loopback"),
+            block("169.254.0.0/16", "link-local"),
+            block("172.16.0.0/12", "private"),
+            block("192.0.0.0/24", "IETF protocol"),
+            block("192.0.2.0/24", "documentation"),
+            block("192.88.99.0/24", "6to4 relay"),
+            block("192.168.0.0/16", "private"),
+            block("198.18.0.0/15", "benchmarking"),
+            block("198.51.100.0/24", "documentation"),
+            block("203.0.113.0/24", "documentation"),
+            block("224.0.0.0/4", "multicast"),
             block("240.0.0.0/4", "reserved or broadcast"));
 
     private static final List<Block> IPV6 = List.of(
@@ -40,8 +46,7 @@ final class AddressClassifier {
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
-    private AddressClassifier() {
-    }
+    private AddressClassifier() {}
 
     /** Why the address is not public, for example "loopback"; empty for a public address. */
     static Optional<String> nonPublicKind(InetAddress address) {
@@ -61,7 +66,10 @@ final class AddressClassifier {
     }
 
     private static Optional<String> match(List<Block> blocks, InetAddress address) {
-        return blocks.stream().filter(block -> block.cidr().contains(address)).map(Block::kind).findFirst();
+        return blocks.stream()
+                .filter(block -> block.cidr().contains(address))
+                .map(Block::kind)
+                .findFirst();
     }
 
     private static InetAddress ipv4(byte[] bytes, int at) {

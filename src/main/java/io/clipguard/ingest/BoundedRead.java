@@ -15,8 +15,7 @@ final class BoundedRead {
 
     private static final int BUFFER_BYTES = 64 * 1024;
 
-    private BoundedRead() {
-    }
+    private BoundedRead() {}
 
     static byte[] readAll(InputStream in, long maxBytes, Instant deadline, Clock clock)
             throws IOException, FetchException {
@@ -30,8 +29,8 @@ final class BoundedRead {
             }
             out.write(buffer, 0, read);
             if (clock.instant().isAfter(deadline)) {
-                throw new FetchException(Failure.TRANSIENT, "the fetch took longer than its timeout after "
-                        + total + " bytes");
+                throw new FetchException(
+                        Failure.TRANSIENT, "the fetch took longer than its timeout after " + total + " bytes");
             }
         }
         return out.toByteArray();

@@ -29,26 +29,67 @@ import java.util.Set;
  * @param threads         fetches in progress at once; fetching is I/O and has its own threads, so a
  *                        slow host holds fetch threads, never the threads that decode
  */
-public record FetchSettings(Set<String> schemes, List<String> allowedHosts, List<String> allowedNetworks,
-                            Set<Integer> allowedPorts, Duration connectTimeout, Duration readTimeout,
-                            Duration fetchTimeout, int maxRedirects, int maxAttempts, Duration retryBackoff,
-                            Optional<Path> fileBaseDir, Duration deadline, int threads) {
+public record FetchSettings(
+        Set<String> schemes,
+        List<String> allowedHosts,
+        List<String> allowedNetworks,
+        Set<Integer> allowedPorts,
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration fetchTimeout,
+        int maxRedirects,
+        int maxAttempts,
+        Duration retryBackoff,
+        Optional<Path> fileBaseDir,
+        Duration deadline,
+        int threads) {
 
     /**
      * https only, any public host on ports 80 and 443, 2 s connect, 5 s read, 10 s per attempt, 3 tries,
      * 20 s per upload in all, 32 fetches at once.
      */
-    public static final FetchSettings DEFAULTS = new FetchSettings(Set.of("https"), List.of(), List.of(),
-            Set.of(80, 443), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), 3, 3,
-            Duration.ofMillis(200), Optional.empty(), Duration.ofSeconds(20), 32);
+    public static final FetchSettings DEFAULTS = new FetchSettings(
+            Set.of("https"),
+            List.of(),
+            List.of(),
+            Set.of(80, 443),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            3,
+            3,
+            Duration.ofMillis(200),
+            Optional.empty(),
+            Duration.ofSeconds(20),
+            32);
 
     /** Settings with the default per-upload deadline and fetch threads. */
-    public FetchSettings(Set<String> schemes, List<String> allowedHosts, List<String> allowedNetworks,
-                         Set<Integer> allowedPorts, Duration connectTimeout, Duration readTimeout,
-                         Duration fetchTimeout, int maxRedirects, int maxAttempts, Duration retryBackoff,
-                         Optional<Path> fileBaseDir) {
-        this(schemes, allowedHosts, allowedNetworks, allowedPorts, connectTimeout, readTimeout, fetchTimeout,
-                maxRedirects, maxAttempts, retryBackoff, fileBaseDir, Duration.ofSeconds(20), 32);
+    public FetchSettings(
+            Set<String> schemes,
+            List<String> allowedHosts,
+            List<String> allowedNetworks,
+            Set<Integer> allowedPorts,
+            Duration connectTimeout,
+            Duration readTimeout,
+            Duration fetchTimeout,
+            int maxRedirects,
+            int maxAttempts,
+            Duration retryBackoff,
+            Optional<Path> fileBaseDir) {
+        this(
+                schemes,
+                allowedHosts,
+                allowedNetworks,
+                allowedPorts,
+                connectTimeout,
+                readTimeout,
+                fetchTimeout,
+                maxRedirects,
+                maxAttempts,
+                retryBackoff,
+                fileBaseDir,
+                Duration.ofSeconds(20),
+                32);
     }
 
     public FetchSettings {

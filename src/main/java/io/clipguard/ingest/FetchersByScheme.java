@@ -29,8 +29,8 @@ final class FetchersByScheme implements ImageFetcher {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         ImageFetcher fetcher = fetchers.get(scheme);
         if (fetcher == null) {
-            throw new FetchException(Failure.REFUSED, "scheme '" + scheme + "' is not allowed; allowed: "
-                    + fetchers.keySet());
+            throw new FetchException(
+                    Failure.REFUSED, "scheme '" + scheme + "' is not allowed; allowed: " + fetchers.keySet());
         }
         return fetcher;
     }

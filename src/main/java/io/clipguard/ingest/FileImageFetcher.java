@@ -4,11 +4,11 @@ import io.clipguard.ingest.FetchException.Failure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -36,8 +36,9 @@ final class FileImageFetcher implements ImageFetcher {
         Path file = inside(uri);
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             if (Files.size(file) > maxBytes) {
-                throw new FetchException(Failure.TOO_LARGE, "the image has " + Files.size(file)
-                        + " bytes, over the limit of " + maxBytes);
+                throw new FetchException(
+                        Failure.TOO_LARGE,
+                        "the image has " + Files.size(file) + " bytes, over the limit of " + maxBytes);
             }
             return BoundedRead.readAll(in, maxBytes, Instant.MAX, Clock.systemUTC());
         } catch (NoSuchFileException e) {
@@ -66,8 +67,7 @@ final class FileImageFetcher implements ImageFetcher {
             throw new FetchException(Failure.TRANSIENT, "cannot resolve " + uri.getRawPath() + ": " + e, e);
         }
         if (!real.startsWith(realBase)) {
-            throw new FetchException(Failure.REFUSED, "path " + uri.getRawPath()
-                    + " links outside the base directory");
+            throw new FetchException(Failure.REFUSED, "path " + uri.getRawPath() + " links outside the base directory");
         }
         if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
             throw new FetchException(Failure.REFUSED, "path " + uri.getRawPath() + " is not a regular file");

@@ -76,13 +76,14 @@ final class HttpImageFetcher implements ImageFetcher {
             return reply.body();
         }
         boolean transientStatus = status == 408 || status == 429 || status / 100 == 5;
-        throw new FetchException(transientStatus ? Failure.TRANSIENT : Failure.PERMANENT,
-                "HTTP " + status + " from " + redacted(uri));
+        throw new FetchException(
+                transientStatus ? Failure.TRANSIENT : Failure.PERMANENT, "HTTP " + status + " from " + redacted(uri));
     }
 
     private static URI next(URI current, PinnedHttpGet.Reply reply) throws FetchException {
-        String location = reply.location().orElseThrow(() -> new FetchException(Failure.PERMANENT,
-                "HTTP " + reply.status() + " without a Location header"));
+        String location = reply.location()
+                .orElseThrow(() ->
+                        new FetchException(Failure.PERMANENT, "HTTP " + reply.status() + " without a Location header"));
         try {
             return current.resolve(new URI(location));
         } catch (URISyntaxException | IllegalArgumentException e) {
@@ -92,7 +93,8 @@ final class HttpImageFetcher implements ImageFetcher {
 
     /** Scheme, host, port and path only: user info and query strings (signatures) must not reach logs. */
     static String redacted(URI uri) {
-        String host = uri.getHost() == null ? "" : "//" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        String host =
+                uri.getHost() == null ? "" : "//" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         return uri.getScheme() + ":" + host + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 }

@@ -1,8 +1,8 @@
 package io.clipguard.ingest;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -35,10 +35,13 @@ record HttpResponseHead(int status, Map<String, String> headers) {
             }
             int colon = line.indexOf(':');
             if (count >= MAX_HEADERS || colon <= 0) {
-                throw new MalformedResponseException(count >= MAX_HEADERS ? "more than " + MAX_HEADERS
-                        + " headers" : "malformed header line: " + printable(line));
+                throw new MalformedResponseException(
+                        count >= MAX_HEADERS
+                                ? "more than " + MAX_HEADERS + " headers"
+                                : "malformed header line: " + printable(line));
             }
-            headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            headers.putIfAbsent(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                     line.substring(colon + 1).trim());
         }
     }

@@ -29,8 +29,7 @@ import javax.net.ssl.SSLSocketFactory;
 final class PinnedHttpGet {
 
     /** A response: its status, its {@code Location} if any, and the body of a 2xx response. */
-    record Reply(int status, Optional<String> location, byte[] body) {
-    }
+    record Reply(int status, Optional<String> location, byte[] body) {}
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -44,14 +43,13 @@ final class PinnedHttpGet {
         this.clock = clock;
     }
 
-    Reply get(URI uri, InetSocketAddress address, long maxBytes, Instant deadline)
-            throws IOException, FetchException {
+    Reply get(URI uri, InetSocketAddress address, long maxBytes, Instant deadline) throws IOException, FetchException {
         try (Socket socket = connect(uri, address)) {
             OutputStream out = socket.getOutputStream();
             out.write(request(uri, address.getPort()).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = new BufferedInputStream(new DeadlineInputStream(socket, socket.getInputStream(),
-                    readTimeout, deadline, clock));
+            InputStream in = new BufferedInputStream(
+                    new DeadlineInputStream(socket, socket.getInputStream(), readTimeout, deadline, clock));
             HttpResponseHead head = HttpResponseHead.read(in);
             if (head.status() / 100 != 2) {
                 return new Reply(head.status(), head.header("location"), new byte[0]);
@@ -98,15 +96,17 @@ final class PinnedHttpGet {
         if (!encoding.equalsIgnoreCase("identity")) {
             throw new FetchException(Failure.PERMANENT, "content-encoding " + encoding + " is not accepted");
         }
-        if (head.header("transfer-encoding").map(te -> te.toLowerCase().contains("chunked")).orElse(false)) {
+        if (head.header("transfer-encoding")
+                .map(te -> te.toLowerCase().contains("chunked"))
+                .orElse(false)) {
             return BoundedRead.readAll(new ChunkedInputStream(in), maxBytes, deadline, clock);
         }
         Optional<String> length = head.header("content-length");
         if (length.isPresent()) {
             long declared = contentLength(length.get());
             if (declared > maxBytes) {
-                throw new FetchException(Failure.TOO_LARGE, "the image has " + declared + " bytes, over the limit of "
-                        + maxBytes);
+                throw new FetchException(
+                        Failure.TOO_LARGE, "the image has " + declared + " bytes, over the limit of " + maxBytes);
             }
             byte[] body = BoundedRead.readAll(new BoundedLengthStream(in, declared), declared, deadline, clock);
             if (body.length != declared) {

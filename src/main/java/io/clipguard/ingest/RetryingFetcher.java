@@ -38,8 +38,14 @@ final class RetryingFetcher implements ImageFetcher {
         this(delegate, maxAttempts, backoff, Duration.ofDays(1), sleeper, Clock.systemUTC(), new FetchStats());
     }
 
-    RetryingFetcher(ImageFetcher delegate, int maxAttempts, Duration backoff, Duration deadline, Sleeper sleeper,
-                    Clock clock, FetchStats stats) {
+    RetryingFetcher(
+            ImageFetcher delegate,
+            int maxAttempts,
+            Duration backoff,
+            Duration deadline,
+            Sleeper sleeper,
+            Clock clock,
+            FetchStats stats) {
         this.stats = stats;
         this.delegate = delegate;
         this.maxAttempts = maxAttempts;
@@ -56,7 +62,8 @@ final class RetryingFetcher implements ImageFetcher {
 
     @Override
     public byte[] fetch(URI uri, long maxBytes, Instant uploadDeadline) throws FetchException {
-        Instant until = uploadDeadline.isBefore(clock.instant().plus(deadline)) ? uploadDeadline
+        Instant until = uploadDeadline.isBefore(clock.instant().plus(deadline))
+                ? uploadDeadline
                 : clock.instant().plus(deadline);
         Duration wait = backoff;
         for (int attempt = 1; ; attempt++) {
@@ -68,10 +75,15 @@ final class RetryingFetcher implements ImageFetcher {
                 boolean pastDeadline = !clock.instant().plus(pause).isBefore(until);
                 if (e.failure() != Failure.TRANSIENT || attempt >= maxAttempts || pastDeadline) {
                     stats.failed();
-                    String why = pastDeadline && attempt < maxAttempts ? ", giving up at the upload's fetch deadline"
-                            : "";
-                    throw attempt == 1 && why.isEmpty() ? e : new FetchException(e.failure(), e.getMessage()
-                            + " (after " + attempt + (attempt == 1 ? " attempt" : " attempts") + why + ")", e.getCause());
+                    String why =
+                            pastDeadline && attempt < maxAttempts ? ", giving up at the upload's fetch deadline" : "";
+                    throw attempt == 1 && why.isEmpty()
+                            ? e
+                            : new FetchException(
+                                    e.failure(),
+                                    e.getMessage() + " (after " + attempt + (attempt == 1 ? " attempt" : " attempts")
+                                            + why + ")",
+                                    e.getCause());
                 }
                 pause(pause);
             }

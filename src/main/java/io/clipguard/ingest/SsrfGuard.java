@@ -28,7 +28,8 @@ public final class SsrfGuard {
 
     SsrfGuard(FetchSettings settings, HostResolver resolver) {
         this.settings = settings;
-        this.allowedNetworks = settings.allowedNetworks().stream().map(Cidr::parse).toList();
+        this.allowedNetworks =
+                settings.allowedNetworks().stream().map(Cidr::parse).toList();
         this.resolver = resolver;
     }
 
@@ -40,7 +41,8 @@ public final class SsrfGuard {
      */
     public InetSocketAddress check(URI uri) throws FetchException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || !settings.schemes().contains(scheme)) {
+        if (!scheme.equals("http") && !scheme.equals("https")
+                || !settings.schemes().contains(scheme)) {
             throw refused("scheme '" + scheme + "' is not allowed; allowed: " + settings.schemes());
         }
         if (uri.getRawUserInfo() != null) {
@@ -61,8 +63,9 @@ public final class SsrfGuard {
         }
         String lower = host.toLowerCase(Locale.ROOT);
         String name = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
-        if (!settings.allowedHosts().isEmpty() && settings.allowedHosts().stream().noneMatch(pattern ->
-                matches(pattern.toLowerCase(Locale.ROOT), name))) {
+        if (!settings.allowedHosts().isEmpty()
+                && settings.allowedHosts().stream()
+                        .noneMatch(pattern -> matches(pattern.toLowerCase(Locale.ROOT), name))) {
             throw refused("host " + name + " is not allowed");
         }
         // IPv6 literals come bracketed; the resolver wants them bare
@@ -82,8 +85,8 @@ public final class SsrfGuard {
         for (InetAddress address : addresses) {
             Optional<String> kind = AddressClassifier.nonPublicKind(address);
             if (kind.isPresent() && allowedNetworks.stream().noneMatch(network -> network.contains(address))) {
-                throw refused("host " + host + " resolves to " + address.getHostAddress() + ", a " + kind.get()
-                        + " address");
+                throw refused(
+                        "host " + host + " resolves to " + address.getHostAddress() + ", a " + kind.get() + " address");
             }
         }
         return addresses[0];

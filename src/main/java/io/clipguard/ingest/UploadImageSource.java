@@ -56,15 +56,23 @@ public final class UploadImageSource implements Stages.ImageSource {
     static UploadImageSource from(FetchSettings settings, long maxImageBytes, SSLSocketFactory tls) {
         Map<String, ImageFetcher> byScheme = new HashMap<>();
         HttpImageFetcher http = new HttpImageFetcher(new SsrfGuard(settings), settings, tls, Clock.systemUTC());
-        settings.schemes().stream().filter(scheme -> scheme.startsWith("http"))
+        settings.schemes().stream()
+                .filter(scheme -> scheme.startsWith("http"))
                 .forEach(scheme -> byScheme.put(scheme, http));
         if (settings.schemes().contains("file")) {
             byScheme.put("file", new FileImageFetcher(settings.fileBaseDir().orElseThrow()));
         }
         FetchStats stats = new FetchStats();
-        Optional<ImageFetcher> fetcher = byScheme.isEmpty() ? Optional.empty() : Optional.of(new RetryingFetcher(
-                new FetchersByScheme(byScheme), settings.maxAttempts(), settings.retryBackoff(), settings.deadline(),
-                RetryingFetcher.Sleeper.THREAD, Clock.systemUTC(), stats));
+        Optional<ImageFetcher> fetcher = byScheme.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new RetryingFetcher(
+                        new FetchersByScheme(byScheme),
+                        settings.maxAttempts(),
+                        settings.retryBackoff(),
+                        settings.deadline(),
+                        RetryingFetcher.Sleeper.THREAD,
+                        Clock.systemUTC(),
+                        stats));
         return new UploadImageSource(maxImageBytes, fetcher, stats);
     }
 
@@ -73,10 +81,13 @@ public final class UploadImageSource implements Stages.ImageSource {
         ByteBuffer inline = upload.getImageBytes();
         if (inline != null) {
             if (inline.remaining() > maxImageBytes) {
-                throw new RejectedUploadException(Reason.IMAGE_TOO_LARGE, "inline image has " + inline.remaining()
-                        + " bytes, over the limit of " + maxImageBytes);
+                throw new RejectedUploadException(
+                        Reason.IMAGE_TOO_LARGE,
+                        "inline image has " + inline.remaining() + " bytes, over the limit of " + maxImageBytes);
             }
-            if (inline.hasArray() && inline.arrayOffset() == 0 && inline.position() == 0
+            if (inline.hasArray()
+                    && inline.arrayOffset() == 0
+                    && inline.position() == 0
                     && inline.remaining() == inline.array().length) {
                 return inline.array(); // the decoder's own array: no second copy of the image in memory
             }
@@ -98,11 +109,12 @@ public final class UploadImageSource implements Stages.ImageSource {
         try {
             return images.fetch(uri, maxImageBytes);
         } catch (FetchException e) {
-            Reason reason = switch (e.failure()) {
-                case REFUSED -> Reason.URI_REFUSED;
-                case TOO_LARGE -> Reason.IMAGE_TOO_LARGE;
-                case PERMANENT, TRANSIENT -> Reason.FETCH_FAILED;
-            };
+            Reason reason =
+                    switch (e.failure()) {
+                        case REFUSED -> Reason.URI_REFUSED;
+                        case TOO_LARGE -> Reason.IMAGE_TOO_LARGE;
+                        case PERMANENT, TRANSIENT -> Reason.FETCH_FAILED;
+                    };
             throw new RejectedUploadException(reason, e.getMessage(), e);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             throw new RejectedUploadException(Reason.FETCH_FAILED, "fetching " + where + " failed: " + e, e);
@@ -111,8 +123,8 @@ public final class UploadImageSource implements Stages.ImageSource {
 
     private static URI uri(String text) throws RejectedUploadException {
         if (text.length() > MAX_URI_CHARS) {
-            throw new RejectedUploadException(Reason.URI_REFUSED, "image_uri is longer than " + MAX_URI_CHARS
-                    + " characters");
+            throw new RejectedUploadException(
+                    Reason.URI_REFUSED, "image_uri is longer than " + MAX_URI_CHARS + " characters");
         }
         try {
             URI uri = new URI(text);

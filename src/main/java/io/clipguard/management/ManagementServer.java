@@ -49,15 +49,24 @@ public final class ManagementServer implements AutoCloseable {
             server.createContext("/health/live", exchange -> status(exchange, health.live()));
             server.createContext("/health/ready", exchange -> status(exchange, health.ready()));
             server.createContext("/metrics", exchange -> send(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
-            server.createContext("/", exchange -> send(exchange, 404, "text/plain; charset=utf-8",
-                    "not found: try /health/live, /health/ready or /metrics\n"));
+            server.createContext(
+                    "/",
+                    exchange -> send(
+                            exchange,
+                            404,
+                            "text/plain; charset=utf-8",
+                            "not found: try /health/live, /health/ready or /metrics\n"));
             server.start();
-            LOG.info("management endpoints on http://{}:{}/ (health/live, health/ready, metrics)", host,
+            LOG.info(
+                    "management endpoints on http://{}:{}/ (health/live, health/ready, metrics)",
+                    host,
                     server.getAddress().getPort());
             return new ManagementServer(server, executor);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve the management endpoints on " + host + ":" + port
-                    + " (clipguard.management.host/port): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot serve the management endpoints on " + host + ":" + port
+                            + " (clipguard.management.host/port): " + e.getMessage(),
+                    e);
         }
     }
 

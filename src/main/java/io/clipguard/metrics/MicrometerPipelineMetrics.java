@@ -30,15 +30,25 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
                 .register(registry);
         encode = histogram("clipguard.encode", "Encoder time per batch", Duration.ofMillis(1), Duration.ofSeconds(30));
-        queueWait = histogram("clipguard.queue.wait", "Time an image waited for its batch", Duration.ofMillis(1),
+        queueWait = histogram(
+                "clipguard.queue.wait",
+                "Time an image waited for its batch",
+                Duration.ofMillis(1),
                 Duration.ofSeconds(30));
-        endToEnd = histogram("clipguard.end.to.end.latency", "Upload time to decision time", Duration.ofMillis(10),
+        endToEnd = histogram(
+                "clipguard.end.to.end.latency",
+                "Upload time to decision time",
+                Duration.ofMillis(10),
                 Duration.ofMinutes(5));
     }
 
     private Timer histogram(String name, String description, Duration min, Duration max) {
-        return Timer.builder(name).description(description).publishPercentileHistogram()
-                .minimumExpectedValue(min).maximumExpectedValue(max).register(registry);
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(min)
+                .maximumExpectedValue(max)
+                .register(registry);
     }
 
     @Override
@@ -71,20 +81,24 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
      * Registers the series a dashboard and alerts expect, at zero, before anything happened: each
      * dead-letter reason, and each (label, action) of a policy plus no label at all.
      */
-    public void expect(java.util.Collection<String> reasons, String policyId,
-                       java.util.Map<String, String> actionByLabel) {
+    public void expect(
+            java.util.Collection<String> reasons, String policyId, java.util.Map<String, String> actionByLabel) {
         reasons.forEach(this::deadLetters);
         decisions(policyId, "none", "allow");
         actionByLabel.forEach((label, action) -> decisions(policyId, label, action));
     }
 
     private Counter decisions(String policyId, String decidingLabel, String action) {
-        return Counter.builder("clipguard.decisions").description("Results written, by policy, deciding label and action")
-                .tags("policy", policyId, "label", decidingLabel, "action", action).register(registry);
+        return Counter.builder("clipguard.decisions")
+                .description("Results written, by policy, deciding label and action")
+                .tags("policy", policyId, "label", decidingLabel, "action", action)
+                .register(registry);
     }
 
     private Counter deadLetters(String reason) {
-        return Counter.builder("clipguard.dead.letters").description("Dead letters written, by reason")
-                .tag("reason", reason).register(registry);
+        return Counter.builder("clipguard.dead.letters")
+                .description("Dead letters written, by reason")
+                .tag("reason", reason)
+                .register(registry);
     }
 }

@@ -7,26 +7,20 @@ package io.clipguard.metrics;
 public interface PipelineMetrics {
 
     /** Measures nothing. */
-    PipelineMetrics NONE = new PipelineMetrics() {
-    };
+    PipelineMetrics NONE = new PipelineMetrics() {};
 
     /** A batch of {@code batchSize} images went through the encoder in {@code encodeMillis}. */
-    default void batchEncoded(int batchSize, double encodeMillis) {
-    }
+    default void batchEncoded(int batchSize, double encodeMillis) {}
 
     /** An image waited {@code queueMillis} in the batcher's queue. */
-    default void queueWaited(double queueMillis) {
-    }
+    default void queueWaited(double queueMillis) {}
 
     /** An upload was decided {@code endToEndMillis} after it was uploaded. */
-    default void decided(double endToEndMillis) {
-    }
+    default void decided(double endToEndMillis) {}
 
     /** A result was written: the policy that decided, its deciding label (or "none") and the action. */
-    default void scored(String policyId, String decidingLabel, String action) {
-    }
+    default void scored(String policyId, String decidingLabel, String action) {}
 
     /** A dead letter was written, with its reason code. */
-    default void deadLettered(String reason) {
-    }
+    default void deadLettered(String reason) {}
 }

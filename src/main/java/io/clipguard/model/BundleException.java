@@ -8,19 +8,19 @@ package io.clipguard.model;
  */
 public final class BundleException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Creates an exception whose message is flattened to one line. */
-  public BundleException(String message) {
-    super(oneLine(message));
-  }
+    /** Creates an exception whose message is flattened to one line. */
+    public BundleException(String message) {
+        super(oneLine(message));
+    }
 
-  /** Creates an exception whose message is flattened to one line, keeping the cause. */
-  public BundleException(String message, Throwable cause) {
-    super(oneLine(message), cause);
-  }
+    /** Creates an exception whose message is flattened to one line, keeping the cause. */
+    public BundleException(String message, Throwable cause) {
+        super(oneLine(message), cause);
+    }
 
-  private static String oneLine(String message) {
-    return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
-  }
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
 }

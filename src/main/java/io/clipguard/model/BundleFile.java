@@ -13,7 +13,7 @@ import java.nio.file.Path;
  */
 public record BundleFile(String role, String format, Path path, String sha256, long sizeBytes) {
 
-  public static final String IMAGE_ENCODER = "image_encoder";
-  public static final String TEXT_ENCODER = "text_encoder";
-  public static final String TOKENIZER = "tokenizer";
+    public static final String IMAGE_ENCODER = "image_encoder";
+    public static final String TEXT_ENCODER = "text_encoder";
+    public static final String TOKENIZER = "tokenizer";
 }

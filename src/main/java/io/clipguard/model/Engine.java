@@ -12,50 +12,50 @@ import java.util.stream.Collectors;
  * file through DJL's TensorRT engine and needs a GPU host with TensorRT installed.
  */
 public enum Engine {
-  PYTORCH("pytorch", "PyTorch", "torchscript"),
-  ONNXRUNTIME("onnxruntime", "OnnxRuntime", "onnx"),
-  TENSORRT("tensorrt", "TensorRT", "onnx");
+    PYTORCH("pytorch", "PyTorch", "torchscript"),
+    ONNXRUNTIME("onnxruntime", "OnnxRuntime", "onnx"),
+    TENSORRT("tensorrt", "TensorRT", "onnx");
 
-  private final String configName;
-  private final String djlName;
-  private final String fileFormat;
+    private final String configName;
+    private final String djlName;
+    private final String fileFormat;
 
-  Engine(String configName, String djlName, String fileFormat) {
-    this.configName = configName;
-    this.djlName = djlName;
-    this.fileFormat = fileFormat;
-  }
-
-  /** The engine's name in configuration, for example {@code pytorch}. */
-  public String configName() {
-    return configName;
-  }
-
-  /** The engine's name in DJL's engine registry, for example {@code PyTorch}. */
-  public String djlName() {
-    return djlName;
-  }
-
-  /** The manifest's {@code files[].format} this engine loads, for example {@code onnx}. */
-  public String fileFormat() {
-    return fileFormat;
-  }
-
-  /**
-   * Parses a configured engine name, ignoring case.
-   *
-   * @throws BundleException naming the valid values when {@code name} is none of them
-   */
-  public static Engine parse(String name) {
-    for (Engine engine : values()) {
-      if (engine.configName.equals(name == null ? null : name.trim().toLowerCase(Locale.ROOT))) {
-        return engine;
-      }
+    Engine(String configName, String djlName, String fileFormat) {
+        this.configName = configName;
+        this.djlName = djlName;
+        this.fileFormat = fileFormat;
     }
-    throw new BundleException("unknown engine '" + name + "': use one of " + validNames());
-  }
 
-  private static String validNames() {
-    return Arrays.stream(values()).map(Engine::configName).collect(Collectors.joining(", "));
-  }
+    /** The engine's name in configuration, for example {@code pytorch}. */
+    public String configName() {
+        return configName;
+    }
+
+    /** The engine's name in DJL's engine registry, for example {@code PyTorch}. */
+    public String djlName() {
+        return djlName;
+    }
+
+    /** The manifest's {@code files[].format} this engine loads, for example {@code onnx}. */
+    public String fileFormat() {
+        return fileFormat;
+    }
+
+    /**
+     * Parses a configured engine name, ignoring case.
+     *
+     * @throws BundleException naming the valid values when {@code name} is none of them
+     */
+    public static Engine parse(String name) {
+        for (Engine engine : values()) {
+            if (engine.configName.equals(name == null ? null : name.trim().toLowerCase(Locale.ROOT))) {
+                return engine;
+            }
+        }
+        throw new BundleException("unknown engine '" + name + "': use one of " + validNames());
+    }
+
+    private static String validNames() {
+        return Arrays.stream(values()).map(Engine::configName).collect(Collectors.joining(", "));
+    }
 }

@@ -15,11 +15,17 @@ import java.util.List;
  * @param mean per-channel mean, R, G, B, subtracted after rescaling
  * @param std per-channel standard deviation, R, G, B, divided by after subtracting the mean
  */
-public record ImageSpec(int sizePx, String resize, String interpolation, String crop,
-    double rescale, List<Double> mean, List<Double> std) {
+public record ImageSpec(
+        int sizePx,
+        String resize,
+        String interpolation,
+        String crop,
+        double rescale,
+        List<Double> mean,
+        List<Double> std) {
 
-  public ImageSpec {
-    mean = List.copyOf(mean);
-    std = List.copyOf(std);
-  }
+    public ImageSpec {
+        mean = List.copyOf(mean);
+        std = List.copyOf(std);
+    }
 }

@@ -25,60 +25,69 @@ import java.util.Optional;
  * @param text how texts are tokenised
  * @param files every file the manifest lists, verified
  */
-public record ModelBundle(Path dir, String modelId, String modelVersion, String description,
-    int embeddingDim, double logitScale, boolean embeddingsNormalized, ImageSpec image,
-    TextSpec text, List<BundleFile> files) {
+public record ModelBundle(
+        Path dir,
+        String modelId,
+        String modelVersion,
+        String description,
+        int embeddingDim,
+        double logitScale,
+        boolean embeddingsNormalized,
+        ImageSpec image,
+        TextSpec text,
+        List<BundleFile> files) {
 
-  public static final String MANIFEST = "manifest.json";
+    public static final String MANIFEST = "manifest.json";
 
-  public ModelBundle {
-    files = List.copyOf(files);
-  }
-
-  /**
-   * Loads and validates the bundle in {@code dir}.
-   *
-   * @throws BundleException naming the file and what to fix when anything is missing or wrong
-   */
-  public static ModelBundle load(Path dir) {
-    Path absolute = dir.toAbsolutePath().normalize();
-    if (!Files.isDirectory(absolute)) {
-      throw new BundleException(absolute + ": model bundle directory not found; set the model"
-          + " path to a directory that contains " + MANIFEST);
+    public ModelBundle {
+        files = List.copyOf(files);
     }
-    return new ManifestParser(absolute, ManifestReader.open(absolute.resolve(MANIFEST))).parse();
-  }
 
-  /** The first listed file with this role and format, if any. */
-  public Optional<Path> file(String role, String format) {
-    return files.stream()
-        .filter(f -> f.role().equals(role) && f.format().equals(format))
-        .map(BundleFile::path)
-        .findFirst();
-  }
+    /**
+     * Loads and validates the bundle in {@code dir}.
+     *
+     * @throws BundleException naming the file and what to fix when anything is missing or wrong
+     */
+    public static ModelBundle load(Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new BundleException(absolute + ": model bundle directory not found; set the model"
+                    + " path to a directory that contains " + MANIFEST);
+        }
+        return new ManifestParser(absolute, ManifestReader.open(absolute.resolve(MANIFEST))).parse();
+    }
 
-  /**
-   * The image encoder file that {@code engine} loads.
-   *
-   * @throws BundleException when the bundle has no image encoder in that engine's format
-   */
-  public Path imageEncoderFile(Engine engine) {
-    return require(BundleFile.IMAGE_ENCODER, engine.fileFormat(), "engine=" + engine.configName());
-  }
+    /** The first listed file with this role and format, if any. */
+    public Optional<Path> file(String role, String format) {
+        return files.stream()
+                .filter(f -> f.role().equals(role) && f.format().equals(format))
+                .map(BundleFile::path)
+                .findFirst();
+    }
 
-  /** The TorchScript text encoder; throws {@link BundleException} when the bundle has none. */
-  public Path textEncoderFile() {
-    return require(BundleFile.TEXT_ENCODER, Engine.PYTORCH.fileFormat(), "text encoding");
-  }
+    /**
+     * The image encoder file that {@code engine} loads.
+     *
+     * @throws BundleException when the bundle has no image encoder in that engine's format
+     */
+    public Path imageEncoderFile(Engine engine) {
+        return require(BundleFile.IMAGE_ENCODER, engine.fileFormat(), "engine=" + engine.configName());
+    }
 
-  /** The Hugging Face {@code tokenizer.json}; throws {@link BundleException} when absent. */
-  public Path tokenizerFile() {
-    return require(BundleFile.TOKENIZER, "huggingface", "text encoding");
-  }
+    /** The TorchScript text encoder; throws {@link BundleException} when the bundle has none. */
+    public Path textEncoderFile() {
+        return require(BundleFile.TEXT_ENCODER, Engine.PYTORCH.fileFormat(), "text encoding");
+    }
 
-  private Path require(String role, String format, String purpose) {
-    return file(role, format).orElseThrow(() -> new BundleException(dir.resolve(MANIFEST)
-        + ": no " + role + " file with format '" + format + "' for " + purpose
-        + "; add one to 'files' or choose an engine whose format the bundle has"));
-  }
+    /** The Hugging Face {@code tokenizer.json}; throws {@link BundleException} when absent. */
+    public Path tokenizerFile() {
+        return require(BundleFile.TOKENIZER, "huggingface", "text encoding");
+    }
+
+    private Path require(String role, String format, String purpose) {
+        return file(role, format)
+                .orElseThrow(() -> new BundleException(dir.resolve(MANIFEST)
+                        + ": no " + role + " file with format '" + format + "' for " + purpose
+                        + "; add one to 'files' or choose an engine whose format the bundle has"));
+    }
 }

@@ -9,6 +9,4 @@ package io.clipguard.model;
  * @param padTokenId id that fills the rest of the context
  * @param lowercase whether texts are lower-cased before tokenising
  */
-public record TextSpec(int contextLength, long bosTokenId, long eosTokenId, long padTokenId,
-    boolean lowercase) {
-}
+public record TextSpec(int contextLength, long bosTokenId, long eosTokenId, long padTokenId, boolean lowercase) {}

@@ -52,13 +52,24 @@ public final class AsyncModerator implements AutoCloseable {
      * @param cpuPool     threads that decode and pre-process
      * @param orphanGrace how long the uploads of a closed task keep going in case it is opened again
      */
-    public AsyncModerator(Moderator moderator, ExecutorService fetchPool, ExecutorService cpuPool,
-                          DynamicBatcher batcher, PipelineMetrics metrics, Duration orphanGrace) {
+    public AsyncModerator(
+            Moderator moderator,
+            ExecutorService fetchPool,
+            ExecutorService cpuPool,
+            DynamicBatcher batcher,
+            PipelineMetrics metrics,
+            Duration orphanGrace) {
         this(moderator, fetchPool, cpuPool, batcher, metrics, orphanGrace, System::nanoTime);
     }
 
-    AsyncModerator(Moderator moderator, ExecutorService fetchPool, ExecutorService cpuPool, DynamicBatcher batcher,
-                   PipelineMetrics metrics, Duration orphanGrace, LongSupplier nanoTime) {
+    AsyncModerator(
+            Moderator moderator,
+            ExecutorService fetchPool,
+            ExecutorService cpuPool,
+            DynamicBatcher batcher,
+            PipelineMetrics metrics,
+            Duration orphanGrace,
+            LongSupplier nanoTime) {
         this.moderator = moderator;
         this.fetchPool = fetchPool;
         this.cpuPool = cpuPool;
@@ -76,7 +87,8 @@ public final class AsyncModerator implements AutoCloseable {
      */
     public CompletableFuture<Outcome> moderate(String key, UploadedImage upload, SourceCoordinates from) {
         if (closed) {
-            return CompletableFuture.completedFuture(new Outcome.Retry(upload.getUploadId(), "the pipeline is closing"));
+            return CompletableFuture.completedFuture(
+                    new Outcome.Retry(upload.getUploadId(), "the pipeline is closing"));
         }
         boolean[] created = new boolean[1];
         Job job = jobs.compute(key, (k, running) -> {
@@ -110,10 +122,11 @@ public final class AsyncModerator implements AutoCloseable {
      * @return how many of them were still in progress at the timeout
      */
     public int awaitInProgress(Duration timeout) {
-        java.util.List<CompletableFuture<Outcome>> now = jobs.values().stream().map(job -> job.outcome).toList();
+        java.util.List<CompletableFuture<Outcome>> now =
+                jobs.values().stream().map(job -> job.outcome).toList();
         try {
-            CompletableFuture.allOf(now.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(now.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Thread.sleep(50); // the stream threads forward outcomes every few milliseconds
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
             // what is left stays in the in-flight store for the next owner
@@ -133,7 +146,8 @@ public final class AsyncModerator implements AutoCloseable {
         try {
             prepared = job.needsFetch()
                     ? CompletableFuture.supplyAsync(job.step(() -> moderator.image(job.upload)), fetchPool)
-                            .thenApplyAsync(image -> job.step(() -> prepare(job, image)).get(), cpuPool)
+                            .thenApplyAsync(
+                                    image -> job.step(() -> prepare(job, image)).get(), cpuPool)
                     : CompletableFuture.supplyAsync(job.step(() -> prepare(job, moderator.image(job.upload))), cpuPool);
         } catch (RejectedExecutionException e) {
             prepared = CompletableFuture.failedFuture(e);
@@ -173,7 +187,8 @@ public final class AsyncModerator implements AutoCloseable {
             return new Outcome.Retry(id, later.getMessage(), later.lastResort());
         }
         if (e instanceof EncodeFailedException encode) {
-            return encode.imageAtFault() ? moderator.failed(id, Reason.ENCODER_FAILED, encode.getMessage(), job.from)
+            return encode.imageAtFault()
+                    ? moderator.failed(id, Reason.ENCODER_FAILED, encode.getMessage(), job.from)
                     : new Outcome.Retry(id, encode.getMessage(), encode.suspect() ? Reason.ENCODER_FAILED : null);
         }
         if (e instanceof Abandoned || e instanceof RejectedExecutionException || e instanceof InterruptedException) {
@@ -189,8 +204,11 @@ public final class AsyncModerator implements AutoCloseable {
         job.outcome.complete(result);
         if (result instanceof Outcome.Scored scored) {
             try {
-                metrics.decided(Duration.between(scored.result().getUploadedAt(), scored.result().getDecidedAt())
-                        .toNanos() / 1e6);
+                metrics.decided(Duration.between(
+                                        scored.result().getUploadedAt(),
+                                        scored.result().getDecidedAt())
+                                .toNanos()
+                        / 1e6);
             } catch (RuntimeException metricsFailure) {
                 LOG.debug("metrics failed", metricsFailure);
             }

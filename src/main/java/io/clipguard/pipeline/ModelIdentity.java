@@ -1,5 +1,4 @@
 package io.clipguard.pipeline;
 
 /** Which model made a decision; stamped on every result. */
-public record ModelIdentity(String id, String version) {
-}
+public record ModelIdentity(String id, String version) {}

@@ -34,8 +34,14 @@ public final class Moderator {
     private final Scorer scorer = new Scorer();
     private final Clock clock;
 
-    public Moderator(Stages.ImageSource source, Stages.Decoder decoder, Stages.Preprocessor preprocessor,
-                     Stages.Embedder embedder, Supplier<EmbeddedPolicy> policy, ModelIdentity model, Clock clock) {
+    public Moderator(
+            Stages.ImageSource source,
+            Stages.Decoder decoder,
+            Stages.Preprocessor preprocessor,
+            Stages.Embedder embedder,
+            Supplier<EmbeddedPolicy> policy,
+            ModelIdentity model,
+            Clock clock) {
         this(source, decoder, preprocessor, embedder, policy, () -> null, model, clock);
     }
 
@@ -45,9 +51,15 @@ public final class Moderator {
      *
      * @param shadow the candidate policy, or a supplier of null while there is none
      */
-    public Moderator(Stages.ImageSource source, Stages.Decoder decoder, Stages.Preprocessor preprocessor,
-                     Stages.Embedder embedder, Supplier<EmbeddedPolicy> policy, Supplier<EmbeddedPolicy> shadow,
-                     ModelIdentity model, Clock clock) {
+    public Moderator(
+            Stages.ImageSource source,
+            Stages.Decoder decoder,
+            Stages.Preprocessor preprocessor,
+            Stages.Embedder embedder,
+            Supplier<EmbeddedPolicy> policy,
+            Supplier<EmbeddedPolicy> shadow,
+            ModelIdentity model,
+            Clock clock) {
         this.shadow = shadow;
         this.source = source;
         this.decoder = decoder;
@@ -59,9 +71,12 @@ public final class Moderator {
     }
 
     /** An upload made ready for the encoder, with the time its preparation took. */
-    public record Prepared(UploadedImage upload, SourceCoordinates from, float[] pixels, double decodeMillis,
-                           double preprocessMillis) {
-    }
+    public record Prepared(
+            UploadedImage upload,
+            SourceCoordinates from,
+            float[] pixels,
+            double decodeMillis,
+            double preprocessMillis) {}
 
     /**
      * Scores one upload end to end; never throws for bad input. Returns {@link Outcome.Retry} for a
@@ -108,8 +123,8 @@ public final class Moderator {
             float[] pixels = preprocess(decoded);
             return new Prepared(upload, from, pixels, decodeMillis, millisSince(start));
         } catch (OutOfMemoryError e) {
-            throw new RetryLaterException("ran out of memory decoding an image of " + image.length + " bytes", e,
-                    Reason.IMAGE_TOO_LARGE);
+            throw new RetryLaterException(
+                    "ran out of memory decoding an image of " + image.length + " bytes", e, Reason.IMAGE_TOO_LARGE);
         }
     }
 
@@ -136,8 +151,8 @@ public final class Moderator {
         return new Outcome.Scored(result, differs ? shadowResult : null);
     }
 
-    private ModerationResult result(Prepared prepared, EmbeddedPolicy current, float[] embedding,
-                                    double encodeMillis, long start) {
+    private ModerationResult result(
+            Prepared prepared, EmbeddedPolicy current, float[] embedding, double encodeMillis, long start) {
         Decision decision = scorer.score(current, embedding);
         UploadedImage upload = prepared.upload();
         return ModerationResult.newBuilder()
@@ -153,8 +168,8 @@ public final class Moderator {
                 .setPolicyVersion(current.policy().version())
                 .setUploadedAt(upload.getUploadedAt())
                 .setDecidedAt(clock.instant())
-                .setTimings(new Timings(prepared.decodeMillis(), prepared.preprocessMillis(), encodeMillis,
-                        millisSince(start)))
+                .setTimings(new Timings(
+                        prepared.decodeMillis(), prepared.preprocessMillis(), encodeMillis, millisSince(start)))
                 .setAttributes(Map.copyOf(upload.getAttributes()))
                 .build();
     }
@@ -175,7 +190,11 @@ public final class Moderator {
     }
 
     private static LabelScore toAvro(io.clipguard.score.LabelScore score) {
-        return new LabelScore(score.label().id(), score.score(), score.threshold(), score.fired(),
+        return new LabelScore(
+                score.label().id(),
+                score.score(),
+                score.threshold(),
+                score.fired(),
                 score.label().action().wireName());
     }
 

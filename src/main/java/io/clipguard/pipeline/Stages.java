@@ -7,8 +7,7 @@ import java.util.List;
 /** The stages an upload passes through, as seams: production wires the real ones, unit tests fakes. */
 public final class Stages {
 
-    private Stages() {
-    }
+    private Stages() {}
 
     /** Gets the encoded image of an upload: inline bytes, or fetched from its URI. */
     @FunctionalInterface

@@ -15,22 +15,30 @@ import java.util.List;
  * @param labelEmbeddings    one unit vector per label, in the policy's label order
  * @param exemplarEmbeddings per label, the unit vectors of its exemplar images (often none)
  */
-public record EmbeddedPolicy(Policy policy, String modelId, float logitScale, List<float[]> labelEmbeddings,
-                             List<List<float[]>> exemplarEmbeddings) {
+public record EmbeddedPolicy(
+        Policy policy,
+        String modelId,
+        float logitScale,
+        List<float[]> labelEmbeddings,
+        List<List<float[]>> exemplarEmbeddings) {
 
     public EmbeddedPolicy {
         labelEmbeddings = List.copyOf(labelEmbeddings);
         exemplarEmbeddings = exemplarEmbeddings.stream().map(List::copyOf).toList();
         int labels = policy.labels().size();
         if (labelEmbeddings.size() != labels || exemplarEmbeddings.size() != labels) {
-            throw new IllegalArgumentException("expected " + labels + " label embeddings, got "
-                    + labelEmbeddings.size() + " and " + exemplarEmbeddings.size() + " exemplar lists");
+            throw new IllegalArgumentException("expected " + labels + " label embeddings, got " + labelEmbeddings.size()
+                    + " and " + exemplarEmbeddings.size() + " exemplar lists");
         }
     }
 
     /** A policy whose labels have no exemplars. */
     public EmbeddedPolicy(Policy policy, String modelId, float logitScale, List<float[]> labelEmbeddings) {
-        this(policy, modelId, logitScale, labelEmbeddings,
+        this(
+                policy,
+                modelId,
+                logitScale,
+                labelEmbeddings,
                 java.util.Collections.nCopies(policy.labels().size(), List.of()));
     }
 

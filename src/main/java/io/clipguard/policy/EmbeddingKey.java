@@ -15,8 +15,7 @@ import java.util.HexFormat;
  */
 public final class EmbeddingKey {
 
-    private EmbeddingKey() {
-    }
+    private EmbeddingKey() {}
 
     /** The key of one label's embeddings under a model. */
     public static String of(String modelId, Label label) {

@@ -4,7 +4,7 @@ package io.clipguard.policy;
 @FunctionalInterface
 public interface EmbeddingProgress {
 
-    EmbeddingProgress SILENT = (done, total) -> { };
+    EmbeddingProgress SILENT = (done, total) -> {};
 
     /**
      * @param done  prompts and exemplar images embedded so far

@@ -19,8 +19,15 @@ import java.util.List;
  *                    largest of its similarity to the prompt ensemble and to each exemplar, so a
  *                    near-duplicate of a known image scores close to 1
  */
-public record Label(String id, String description, List<String> prompts, Action action, int severity,
-                    double threshold, String queue, List<Path> exemplars) {
+public record Label(
+        String id,
+        String description,
+        List<String> prompts,
+        Action action,
+        int severity,
+        double threshold,
+        String queue,
+        List<Path> exemplars) {
 
     public Label {
         prompts = List.copyOf(prompts);
@@ -31,8 +38,14 @@ public record Label(String id, String description, List<String> prompts, Action 
     }
 
     /** A label defined by prompts only. */
-    public Label(String id, String description, List<String> prompts, Action action, int severity,
-                 double threshold, String queue) {
+    public Label(
+            String id,
+            String description,
+            List<String> prompts,
+            Action action,
+            int severity,
+            double threshold,
+            String queue) {
         this(id, description, prompts, action, severity, threshold, queue, List.of());
     }
 

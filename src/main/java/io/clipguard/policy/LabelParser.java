@@ -81,8 +81,8 @@ final class LabelParser {
     }
 
     private List<String> expandPrompts(JsonNode node, String where) {
-        List<String> templates = node.has("templates")
-                ? stringList(node.get("templates"), where + "templates") : policyTemplates;
+        List<String> templates =
+                node.has("templates") ? stringList(node.get("templates"), where + "templates") : policyTemplates;
         Set<String> prompts = new LinkedHashSet<>(stringList(node.get("prompts"), where + "prompts"));
         for (String name : stringList(node.get("names"), where + "names")) {
             if (templates.isEmpty()) {

@@ -45,7 +45,9 @@ public final class PolicyEmbedder {
 
     /** The labels of a policy whose vectors are not known yet. */
     public List<Label> missing(Policy policy) {
-        return policy.labels().stream().filter(label -> !known.containsKey(EmbeddingKey.of(modelId, label))).toList();
+        return policy.labels().stream()
+                .filter(label -> !known.containsKey(EmbeddingKey.of(modelId, label)))
+                .toList();
     }
 
     /** Embeds a policy, computing only the labels not known yet. */
@@ -61,7 +63,9 @@ public final class PolicyEmbedder {
      */
     public synchronized EmbeddedPolicy embed(Policy policy, EmbeddingProgress progress) {
         List<Label> missing = missing(policy);
-        int total = missing.stream().mapToInt(label -> label.prompts().size() + label.exemplars().size()).sum();
+        int total = missing.stream()
+                .mapToInt(label -> label.prompts().size() + label.exemplars().size())
+                .sum();
         int done = 0;
         for (Label label : missing) {
             known.put(EmbeddingKey.of(modelId, label), compute(label));

@@ -26,8 +26,7 @@ public record PolicyEmbeddings(String modelId, String key, List<Entry> labels) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One label's vectors and the key they were computed for. */
-    public record Entry(String labelId, String key, LabelVectors vectors) {
-    }
+    public record Entry(String labelId, String key, LabelVectors vectors) {}
 
     public PolicyEmbeddings {
         labels = List.copyOf(labels);
@@ -50,10 +49,13 @@ public record PolicyEmbeddings(String modelId, String key, List<Entry> labels) {
             for (JsonNode label : root.path("labels")) {
                 List<float[]> exemplars = new ArrayList<>();
                 label.path("exemplars").forEach(vector -> exemplars.add(floats(vector)));
-                entries.add(new Entry(label.path("id").asText(), label.path("key").asText(),
+                entries.add(new Entry(
+                        label.path("id").asText(),
+                        label.path("key").asText(),
                         new LabelVectors(floats(label.path("reference")), exemplars)));
             }
-            return new PolicyEmbeddings(root.path("model_id").asText(), root.path("key").asText(), entries);
+            return new PolicyEmbeddings(
+                    root.path("model_id").asText(), root.path("key").asText(), entries);
         } catch (IOException e) {
             throw new PolicyException("cannot read policy embeddings " + file + ": " + e.getMessage(), e);
         }

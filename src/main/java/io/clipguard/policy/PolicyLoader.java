@@ -41,8 +41,7 @@ public final class PolicyLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private PolicyLoader() {
-    }
+    private PolicyLoader() {}
 
     /** Loads a policy file; exemplar paths are relative to its directory. */
     public static Policy load(Path file) {
@@ -104,7 +103,10 @@ public final class PolicyLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (IOException e) {
-            throw new PolicyException(source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new PolicyException(
+                    source + ": not valid YAML: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
         if (root == null || !root.isObject()) {
             throw new PolicyException(source + ": a policy must be a YAML mapping with id, version and labels");

@@ -6,8 +6,7 @@ package io.clipguard.policy;
  */
 public final class PromptEnsemble {
 
-    private PromptEnsemble() {
-    }
+    private PromptEnsemble() {}
 
     /** The re-normalised mean of {@code count} rows of {@code embeddings} starting at {@code from}. */
     public static float[] mean(float[][] embeddings, int from, int count) {

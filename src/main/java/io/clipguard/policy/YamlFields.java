@@ -7,12 +7,14 @@ import java.util.List;
 /** Typed reads of policy YAML fields; every error names where the field is. */
 final class YamlFields {
 
-    private YamlFields() {
-    }
+    private YamlFields() {}
 
     static String requiredText(JsonNode node, String field, String where) {
         JsonNode value = node.get(field);
-        if (value == null || value.isNull() || !value.isValueNode() || value.asText().isBlank()) {
+        if (value == null
+                || value.isNull()
+                || !value.isValueNode()
+                || value.asText().isBlank()) {
             throw new PolicyException(where + "'" + field + "' is required");
         }
         return value.asText().trim();

@@ -39,8 +39,8 @@ public final class PolicyFileWatcher implements AutoCloseable {
     /** Starts checking {@code files} (each with the holder its policy belongs to) every {@code interval}. */
     public static PolicyFileWatcher start(Duration interval, Map<Path, PolicyHolder> files) {
         PolicyFileWatcher watcher = new PolicyFileWatcher(files);
-        watcher.timer.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        watcher.timer.scheduleWithFixedDelay(
+                watcher::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("watching policy files {} every {} ms", files.keySet(), interval.toMillis());
         return watcher;
     }

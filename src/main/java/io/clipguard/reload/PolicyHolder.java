@@ -24,7 +24,11 @@ public final class PolicyHolder implements Supplier<EmbeddedPolicy> {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyHolder.class);
 
     /** What became of an offered policy. */
-    public enum Update { ACCEPTED, UNCHANGED, REJECTED }
+    public enum Update {
+        ACCEPTED,
+        UNCHANGED,
+        REJECTED
+    }
 
     private final AtomicReference<EmbeddedPolicy> current;
     private final PolicyEmbedder embedder;
@@ -86,12 +90,22 @@ public final class PolicyHolder implements Supplier<EmbeddedPolicy> {
             int toEmbed = embedder.missing(offered).size();
             current.set(embedder.embed(offered));
             applied.incrementAndGet();
-            LOG.info("policy {} v{} -> v{} in force ({} of {} labels embedded anew) from {}", live.id(),
-                    live.version(), offered.version(), toEmbed, offered.labels().size(), source);
+            LOG.info(
+                    "policy {} v{} -> v{} in force ({} of {} labels embedded anew) from {}",
+                    live.id(),
+                    live.version(),
+                    offered.version(),
+                    toEmbed,
+                    offered.labels().size(),
+                    source);
             return Update.ACCEPTED;
         } catch (RuntimeException e) {
             rejected.incrementAndGet();
-            LOG.error("rejected policy from {}; {} v{} stays in force: {}", source, live.id(), live.version(),
+            LOG.error(
+                    "rejected policy from {}; {} v{} stays in force: {}",
+                    source,
+                    live.id(),
+                    live.version(),
                     e.getMessage());
             return Update.REJECTED;
         }

@@ -64,7 +64,8 @@ public final class PolicyTopicWatcher implements AutoCloseable {
     }
 
     /** Starts watching with the given consumer; the watcher owns and closes it. */
-    static PolicyTopicWatcher start(String topic, Map<String, PolicyHolder> holders, Consumer<String, String> consumer) {
+    static PolicyTopicWatcher start(
+            String topic, Map<String, PolicyHolder> holders, Consumer<String, String> consumer) {
         PolicyTopicWatcher watcher = new PolicyTopicWatcher(topic, holders, consumer);
         watcher.thread.start();
         return watcher;
@@ -103,8 +104,8 @@ public final class PolicyTopicWatcher implements AutoCloseable {
         for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
             offer(record);
         }
-        if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
-                .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+        if (caughtUp.getCount() > 0
+                && endAtStart.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
             caughtUp.countDown();
         }
     }
@@ -114,11 +115,15 @@ public final class PolicyTopicWatcher implements AutoCloseable {
         while (running) {
             try {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                        .map(info -> new TopicPartition(topic, info.partition())).toList();
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
                 if (!partitions.isEmpty()) {
                     consumer.assign(partitions);
                     consumer.seekToBeginning(partitions);
-                    LOG.info("watching policy topic {} ({} partitions) for {}", topic, partitions.size(),
+                    LOG.info(
+                            "watching policy topic {} ({} partitions) for {}",
+                            topic,
+                            partitions.size(),
                             holders.keySet());
                     return new HashMap<>(consumer.endOffsets(partitions));
                 }
@@ -144,7 +149,8 @@ public final class PolicyTopicWatcher implements AutoCloseable {
         if (holder == null) {
             LOG.debug("ignoring {}: key {} is not a policy this instance runs", source, record.key());
         } else if (record.value() == null) {
-            LOG.warn("ignoring tombstone for policy {} at {}: a running policy cannot be deleted", record.key(), source);
+            LOG.warn(
+                    "ignoring tombstone for policy {} at {}: a running policy cannot be deleted", record.key(), source);
         } else {
             holder.offer(record.value(), source);
         }

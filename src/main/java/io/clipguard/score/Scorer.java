@@ -21,8 +21,8 @@ import java.util.Optional;
  */
 public final class Scorer {
 
-    private static final Comparator<LabelScore> MOST_SEVERE = Comparator
-            .comparing((LabelScore s) -> s.label().action())
+    private static final Comparator<LabelScore> MOST_SEVERE = Comparator.comparing(
+                    (LabelScore s) -> s.label().action())
             .thenComparingInt(s -> s.label().severity())
             .thenComparingDouble(LabelScore::margin);
 
@@ -30,7 +30,8 @@ public final class Scorer {
     public Decision score(EmbeddedPolicy policy, float[] imageEmbedding) {
         double[] similarities = similarities(policy, imageEmbedding);
         double[] scores = policy.policy().rule() == DecisionRule.SOFTMAX
-                ? Similarity.softmax(similarities, policy.logitScale() / policy.policy().temperature())
+                ? Similarity.softmax(
+                        similarities, policy.logitScale() / policy.policy().temperature())
                 : similarities;
         List<LabelScore> labelScores = new ArrayList<>();
         List<Label> labels = policy.policy().labels();
@@ -38,7 +39,8 @@ public final class Scorer {
             Label label = labels.get(i);
             labelScores.add(new LabelScore(label, scores[i], label.threshold(), scores[i] >= label.threshold()));
         }
-        Optional<LabelScore> deciding = labelScores.stream().filter(LabelScore::fired).max(MOST_SEVERE);
+        Optional<LabelScore> deciding =
+                labelScores.stream().filter(LabelScore::fired).max(MOST_SEVERE);
         Action action = deciding.map(s -> s.label().action()).orElse(Action.ALLOW);
         return new Decision(labelScores, action, deciding.map(LabelScore::label));
     }
@@ -47,7 +49,8 @@ public final class Scorer {
     static double[] similarities(EmbeddedPolicy policy, float[] imageEmbedding) {
         double[] similarities = Similarity.cosines(imageEmbedding, policy.labelEmbeddings());
         for (int i = 0; i < similarities.length; i++) {
-            for (double exemplar : Similarity.cosines(imageEmbedding, policy.exemplarEmbeddings().get(i))) {
+            for (double exemplar : Similarity.cosines(
+                    imageEmbedding, policy.exemplarEmbeddings().get(i))) {
                 similarities[i] = Math.max(similarities[i], exemplar);
             }
         }

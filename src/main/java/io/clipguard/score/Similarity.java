@@ -5,8 +5,7 @@ import java.util.List;
 /** Vector arithmetic for zero-shot scoring: cosine similarities and a scaled softmax. */
 public final class Similarity {
 
-    private Similarity() {
-    }
+    private Similarity() {}
 
     /** Dot products of a unit vector with each unit vector in {@code others}: their cosines. */
     public static double[] cosines(float[] unit, List<float[]> others) {
@@ -14,8 +13,8 @@ public final class Similarity {
         for (int row = 0; row < cosines.length; row++) {
             float[] other = others.get(row);
             if (other.length != unit.length) {
-                throw new IllegalArgumentException("embedding dimension " + unit.length + " does not match "
-                        + other.length);
+                throw new IllegalArgumentException(
+                        "embedding dimension " + unit.length + " does not match " + other.length);
             }
             double dot = 0;
             for (int i = 0; i < unit.length; i++) {

@@ -27,99 +27,105 @@ import org.apache.kafka.common.config.ConfigException;
  * @param requestTimeout {@value #REQUEST_TIMEOUT_MS} (default 30 s); ours, Confluent ignores it
  */
 public record AvroSerdeConfig(
-    URI registryUrl,
-    boolean autoRegisterSchemas,
-    boolean useLatestVersion,
-    SubjectNaming subjectNaming,
-    boolean specificAvroReader,
-    Duration connectTimeout,
-    Duration requestTimeout) {
+        URI registryUrl,
+        boolean autoRegisterSchemas,
+        boolean useLatestVersion,
+        SubjectNaming subjectNaming,
+        boolean specificAvroReader,
+        Duration connectTimeout,
+        Duration requestTimeout) {
 
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
-  public static final String USE_LATEST_VERSION = "use.latest.version";
-  public static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
-  public static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
-  public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
-  public static final String CONNECT_TIMEOUT_MS = "schema.registry.connect.timeout.ms";
-  public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+    public static final String USE_LATEST_VERSION = "use.latest.version";
+    public static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
+    public static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
+    public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
+    public static final String CONNECT_TIMEOUT_MS = "schema.registry.connect.timeout.ms";
+    public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
 
-  /**
-   * Parses and validates {@code configs}.
-   *
-   * @throws ConfigException naming the key, the bad value and what would be valid
-   */
-  public static AvroSerdeConfig parse(Map<String, ?> configs, boolean isKey) {
-    String strategyKey = isKey ? KEY_SUBJECT_NAME_STRATEGY : VALUE_SUBJECT_NAME_STRATEGY;
-    Object strategy = configs.get(strategyKey);
-    return new AvroSerdeConfig(
-        url(configs.get(SCHEMA_REGISTRY_URL)),
-        bool(configs, AUTO_REGISTER_SCHEMAS, true),
-        bool(configs, USE_LATEST_VERSION, false),
-        strategy == null ? SubjectNaming.TOPIC_NAME : SubjectNaming.fromConfig(strategyKey, strategy),
-        bool(configs, SPECIFIC_AVRO_READER, false),
-        millis(configs, CONNECT_TIMEOUT_MS, HttpSchemaRegistryClient.DEFAULT_CONNECT_TIMEOUT),
-        millis(configs, REQUEST_TIMEOUT_MS, HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT));
-  }
+    /**
+     * Parses and validates {@code configs}.
+     *
+     * @throws ConfigException naming the key, the bad value and what would be valid
+     */
+    public static AvroSerdeConfig parse(Map<String, ?> configs, boolean isKey) {
+        String strategyKey = isKey ? KEY_SUBJECT_NAME_STRATEGY : VALUE_SUBJECT_NAME_STRATEGY;
+        Object strategy = configs.get(strategyKey);
+        return new AvroSerdeConfig(
+                url(configs.get(SCHEMA_REGISTRY_URL)),
+                bool(configs, AUTO_REGISTER_SCHEMAS, true),
+                bool(configs, USE_LATEST_VERSION, false),
+                strategy == null ? SubjectNaming.TOPIC_NAME : SubjectNaming.fromConfig(strategyKey, strategy),
+                bool(configs, SPECIFIC_AVRO_READER, false),
+                millis(configs, CONNECT_TIMEOUT_MS, HttpSchemaRegistryClient.DEFAULT_CONNECT_TIMEOUT),
+                millis(configs, REQUEST_TIMEOUT_MS, HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT));
+    }
 
-  /**
-   * A registry client for these settings.
-   *
-   * @throws ConfigException when {@value #SCHEMA_REGISTRY_URL} is missing
-   */
-  public SchemaRegistryClient newClient() {
-    if (registryUrl == null) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, null,
-          "required: the schema registry's base URL, for example http://localhost:8081");
+    /**
+     * A registry client for these settings.
+     *
+     * @throws ConfigException when {@value #SCHEMA_REGISTRY_URL} is missing
+     */
+    public SchemaRegistryClient newClient() {
+        if (registryUrl == null) {
+            throw new ConfigException(
+                    SCHEMA_REGISTRY_URL,
+                    null,
+                    "required: the schema registry's base URL, for example http://localhost:8081");
+        }
+        return new HttpSchemaRegistryClient(registryUrl, connectTimeout, requestTimeout);
     }
-    return new HttpSchemaRegistryClient(registryUrl, connectTimeout, requestTimeout);
-  }
 
-  private static URI url(Object value) {
-    if (value == null) {
-      return null;
+    private static URI url(Object value) {
+        if (value == null) {
+            return null;
+        }
+        String first = (value instanceof List<?> list && !list.isEmpty()
+                        ? String.valueOf(list.get(0))
+                        : String.valueOf(value))
+                .split(",")[0].trim();
+        try {
+            URI uri = new URI(first);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new ConfigException(SCHEMA_REGISTRY_URL, value, "expected an http:// or https:// URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, value, "not a URL: " + e.getMessage());
+        }
     }
-    String first = (value instanceof List<?> list && !list.isEmpty()
-        ? String.valueOf(list.get(0)) : String.valueOf(value)).split(",")[0].trim();
-    try {
-      URI uri = new URI(first);
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-        throw new ConfigException(SCHEMA_REGISTRY_URL, value, "expected an http:// or https:// URL");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, value, "not a URL: " + e.getMessage());
-    }
-  }
 
-  private static boolean bool(Map<String, ?> configs, String key, boolean defaultValue) {
-    Object value = configs.get(key);
-    if (value == null) {
-      return defaultValue;
+    private static boolean bool(Map<String, ?> configs, String key, boolean defaultValue) {
+        Object value = configs.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String text = value.toString().trim().toLowerCase(Locale.ROOT);
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new ConfigException(key, value, "expected true or false");
     }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    String text = value.toString().trim().toLowerCase(Locale.ROOT);
-    if (text.equals("true") || text.equals("false")) {
-      return Boolean.parseBoolean(text);
-    }
-    throw new ConfigException(key, value, "expected true or false");
-  }
 
-  private static Duration millis(Map<String, ?> configs, String key, Duration defaultValue) {
-    Object value = configs.get(key);
-    if (value == null) {
-      return defaultValue;
+    private static Duration millis(Map<String, ?> configs, String key, Duration defaultValue) {
+        Object value = configs.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            long ms = value instanceof Number n
+                    ? n.longValue()
+                    : Long.parseLong(value.toString().trim());
+            if (ms > 0) {
+                return Duration.ofMillis(ms);
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the accepted values
+        }
+        throw new ConfigException(key, value, "expected a positive number of milliseconds");
     }
-    try {
-      long ms = value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
-      if (ms > 0) {
-        return Duration.ofMillis(ms);
-      }
-    } catch (NumberFormatException e) {
-      // reported below, with the accepted values
-    }
-    throw new ConfigException(key, value, "expected a positive number of milliseconds");
-  }
 }

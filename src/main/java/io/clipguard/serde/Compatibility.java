@@ -6,11 +6,11 @@ package io.clipguard.serde;
  * #NONE}.
  */
 public enum Compatibility {
-  NONE,
-  BACKWARD,
-  BACKWARD_TRANSITIVE,
-  FORWARD,
-  FORWARD_TRANSITIVE,
-  FULL,
-  FULL_TRANSITIVE
+    NONE,
+    BACKWARD,
+    BACKWARD_TRANSITIVE,
+    FORWARD,
+    FORWARD_TRANSITIVE,
+    FULL,
+    FULL_TRANSITIVE
 }

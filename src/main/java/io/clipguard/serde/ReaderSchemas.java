@@ -13,35 +13,35 @@ import org.apache.avro.specific.SpecificDatumReader;
  * specific.avro.reader} is on and such a class is on the classpath; else generic records.
  */
 final class ReaderSchemas {
-  private final Class<?> targetType;
-  private final boolean specificAvroReader;
+    private final Class<?> targetType;
+    private final boolean specificAvroReader;
 
-  ReaderSchemas(Class<?> targetType, boolean specificAvroReader) {
-    this.targetType = targetType;
-    this.specificAvroReader = specificAvroReader;
-  }
-
-  Schema readerSchema(Schema writer) {
-    Class<?> type = specificType(writer);
-    return type == null ? writer : SpecificData.getForClass(type).getSchema(type);
-  }
-
-  <T> DatumReader<T> datumReader(Schema writer, Schema reader) {
-    Class<?> type = specificType(writer);
-    if (type == null) {
-      return new GenericDatumReader<>(writer, reader, GenericData.get());
+    ReaderSchemas(Class<?> targetType, boolean specificAvroReader) {
+        this.targetType = targetType;
+        this.specificAvroReader = specificAvroReader;
     }
-    // The generated class's model carries its logical-type conversions (Instant, BigDecimal).
-    return new SpecificDatumReader<>(writer, reader, SpecificData.getForClass(type));
-  }
 
-  private Class<?> specificType(Schema writer) {
-    if (targetType != null) {
-      return targetType;
+    Schema readerSchema(Schema writer) {
+        Class<?> type = specificType(writer);
+        return type == null ? writer : SpecificData.getForClass(type).getSchema(type);
     }
-    if (!specificAvroReader || writer.getType() != Schema.Type.RECORD) {
-      return null;
+
+    <T> DatumReader<T> datumReader(Schema writer, Schema reader) {
+        Class<?> type = specificType(writer);
+        if (type == null) {
+            return new GenericDatumReader<>(writer, reader, GenericData.get());
+        }
+        // The generated class's model carries its logical-type conversions (Instant, BigDecimal).
+        return new SpecificDatumReader<>(writer, reader, SpecificData.getForClass(type));
     }
-    return SpecificData.get().getClass(writer);
-  }
+
+    private Class<?> specificType(Schema writer) {
+        if (targetType != null) {
+            return targetType;
+        }
+        if (!specificAvroReader || writer.getType() != Schema.Type.RECORD) {
+            return null;
+        }
+        return SpecificData.get().getClass(writer);
+    }
 }

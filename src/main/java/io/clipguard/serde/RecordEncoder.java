@@ -24,48 +24,47 @@ import org.apache.avro.specific.SpecificRecord;
  * their defaults. Thread-safe: datum writers are stateless and cached per schema pair.
  */
 final class RecordEncoder {
-  private record SchemaPair(Schema record, Schema writer) {}
+    private record SchemaPair(Schema record, Schema writer) {}
 
-  private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
-  private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
-  private final Map<SchemaPair, GenericDatumReader<Object>> converters = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
+    private final Map<SchemaPair, GenericDatumReader<Object>> converters = new ConcurrentHashMap<>();
 
-  /**
-   * @throws IOException or a runtime exception from Avro when the record does not fit the schema
-   */
-  byte[] encode(IndexedRecord record, Schema writerSchema) throws IOException {
-    Schema recordSchema = record.getSchema();
-    if (recordSchema.equals(writerSchema)) {
-      return write(record, writerFor(record));
+    /**
+     * @throws IOException or a runtime exception from Avro when the record does not fit the schema
+     */
+    byte[] encode(IndexedRecord record, Schema writerSchema) throws IOException {
+        Schema recordSchema = record.getSchema();
+        if (recordSchema.equals(writerSchema)) {
+            return write(record, writerFor(record));
+        }
+        byte[] asRecordSchema = write(record, writerFor(record));
+        GenericDatumReader<Object> converter = converters.computeIfAbsent(
+                new SchemaPair(recordSchema, writerSchema),
+                pair -> new GenericDatumReader<>(pair.record(), pair.writer(), GenericData.get()));
+        Object converted = converter.read(null, DecoderFactory.get().binaryDecoder(asRecordSchema, null));
+        return write(converted, genericWriter(writerSchema));
     }
-    byte[] asRecordSchema = write(record, writerFor(record));
-    GenericDatumReader<Object> converter = converters.computeIfAbsent(
-        new SchemaPair(recordSchema, writerSchema),
-        pair -> new GenericDatumReader<>(pair.record(), pair.writer(), GenericData.get()));
-    Object converted = converter.read(null,
-        DecoderFactory.get().binaryDecoder(asRecordSchema, null));
-    return write(converted, genericWriter(writerSchema));
-  }
 
-  private DatumWriter<Object> writerFor(IndexedRecord record) {
-    Schema schema = record.getSchema();
-    if (record instanceof SpecificRecord) {
-      // The generated class's model carries its logical-type conversions (Instant, BigDecimal).
-      return specificWriters.computeIfAbsent(schema,
-          s -> new SpecificDatumWriter<>(s, SpecificData.getForClass(record.getClass())));
+    private DatumWriter<Object> writerFor(IndexedRecord record) {
+        Schema schema = record.getSchema();
+        if (record instanceof SpecificRecord) {
+            // The generated class's model carries its logical-type conversions (Instant, BigDecimal).
+            return specificWriters.computeIfAbsent(
+                    schema, s -> new SpecificDatumWriter<>(s, SpecificData.getForClass(record.getClass())));
+        }
+        return genericWriter(schema);
     }
-    return genericWriter(schema);
-  }
 
-  private DatumWriter<Object> genericWriter(Schema schema) {
-    return genericWriters.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
-  }
+    private DatumWriter<Object> genericWriter(Schema schema) {
+        return genericWriters.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
+    }
 
-  private static byte[] write(Object datum, DatumWriter<Object> writer) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    writer.write(datum, encoder);
-    encoder.flush();
-    return out.toByteArray();
-  }
+    private static byte[] write(Object datum, DatumWriter<Object> writer) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        writer.write(datum, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
 }

@@ -12,9 +12,9 @@ import org.apache.avro.Schema;
  * @param schema the parsed Avro schema
  */
 public record RegisteredSchema(String subject, int version, int id, Schema schema) {
-  /** Validates that subject and schema are present. */
-  public RegisteredSchema {
-    Objects.requireNonNull(subject, "subject");
-    Objects.requireNonNull(schema, "schema");
-  }
+    /** Validates that subject and schema are present. */
+    public RegisteredSchema {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(schema, "schema");
+    }
 }

@@ -17,125 +17,125 @@ import org.apache.kafka.common.errors.InterruptException;
  * exception types. Thread-safe (stateless apart from the thread-safe {@link HttpClient}).
  */
 final class RegistryTransport {
-  static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final String ACCEPT =
-      "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
-  // Statuses that say "not now" rather than "no": the caller should retry, not dead-letter. Every
-  // 5xx is one: a Confluent registry answers 500 with error codes 50001-50003 during a leader
-  // fail-over, which says nothing about the schema asked for.
-  private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429);
-  private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT =
+            "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
+    // Statuses that say "not now" rather than "no": the caller should retry, not dead-letter. Every
+    // 5xx is one: a Confluent registry answers 500 with error codes 50001-50003 during a leader
+    // fail-over, which says nothing about the schema asked for.
+    private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final URI baseUrl;
-  private final Duration requestTimeout;
-  private final HttpClient http;
+    private final URI baseUrl;
+    private final Duration requestTimeout;
+    private final HttpClient http;
 
-  RegistryTransport(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
-    String base = baseUrl.toString();
-    this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
-    this.requestTimeout = requestTimeout;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .build();
-  }
-
-  URI baseUrl() {
-    return baseUrl;
-  }
-
-  JsonNode get(String path, String action) {
-    return send("GET", path, null, action);
-  }
-
-  JsonNode post(String path, JsonNode body, String action) {
-    return send("POST", path, body, action);
-  }
-
-  JsonNode put(String path, JsonNode body, String action) {
-    return send("PUT", path, body, action);
-  }
-
-  static ObjectMapper json() {
-    return JSON;
-  }
-
-  private JsonNode send(String method, String path, JsonNode body, String action) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .timeout(requestTimeout)
-            .header("Accept", ACCEPT)
-            .header("Content-Type", CONTENT_TYPE)
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : publisher(body))
-            .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new SchemaRegistryUnavailableException(
-          "schema registry at " + baseUrl + " is unreachable (" + action + "): " + describe(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptException("interrupted while " + action, e);
+    RegistryTransport(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+        String base = baseUrl.toString();
+        this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
     }
-    return interpret(response, action);
-  }
 
-  private JsonNode interpret(HttpResponse<String> response, String action) {
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      return parse(response.body(), status, action);
+    URI baseUrl() {
+        return baseUrl;
     }
-    if (TRANSIENT_STATUSES.contains(status) || status >= 500) {
-      throw new SchemaRegistryUnavailableException(
-          "schema registry at " + baseUrl + " answered HTTP " + status + " (" + action
-              + "), try again later", null);
-    }
-    JsonNode error = parseQuietly(response.body());
-    int errorCode = error.path("error_code").asInt(status);
-    String message = error.path("message").asText(response.body());
-    String text = action + " failed at " + baseUrl + ": HTTP " + status + ", error_code "
-        + errorCode + ": " + message;
-    if (status == 404) {
-      throw new SchemaNotFoundException(text, errorCode);
-    }
-    throw new SchemaRegistryException(text, status, errorCode);
-  }
 
-  private JsonNode parse(String body, int status, String action) {
-    try {
-      return JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new SchemaRegistryException(
-          action + " at " + baseUrl + ": HTTP " + status + " with a body that is not JSON: "
-              + abbreviate(body), status, status);
+    JsonNode get(String path, String action) {
+        return send("GET", path, null, action);
     }
-  }
 
-  private static JsonNode parseQuietly(String body) {
-    try {
-      JsonNode node = JSON.readTree(body);
-      return node == null ? JSON.createObjectNode() : node;
-    } catch (JsonProcessingException e) {
-      return JSON.createObjectNode();
+    JsonNode post(String path, JsonNode body, String action) {
+        return send("POST", path, body, action);
     }
-  }
 
-  private static HttpRequest.BodyPublisher publisher(JsonNode body) {
-    try {
-      return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON request body", e);
+    JsonNode put(String path, JsonNode body, String action) {
+        return send("PUT", path, body, action);
     }
-  }
 
-  private static String describe(IOException e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : " " + message);
-  }
+    static ObjectMapper json() {
+        return JSON;
+    }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
-  }
+    private JsonNode send(String method, String path, JsonNode body, String action) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(requestTimeout)
+                .header("Accept", ACCEPT)
+                .header("Content-Type", CONTENT_TYPE)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : publisher(body))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new SchemaRegistryUnavailableException(
+                    "schema registry at " + baseUrl + " is unreachable (" + action + "): " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException("interrupted while " + action, e);
+        }
+        return interpret(response, action);
+    }
+
+    private JsonNode interpret(HttpResponse<String> response, String action) {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return parse(response.body(), status, action);
+        }
+        if (TRANSIENT_STATUSES.contains(status) || status >= 500) {
+            throw new SchemaRegistryUnavailableException(
+                    "schema registry at " + baseUrl + " answered HTTP " + status + " (" + action + "), try again later",
+                    null);
+        }
+        JsonNode error = parseQuietly(response.body());
+        int errorCode = error.path("error_code").asInt(status);
+        String message = error.path("message").asText(response.body());
+        String text =
+                action + " failed at " + baseUrl + ": HTTP " + status + ", error_code " + errorCode + ": " + message;
+        if (status == 404) {
+            throw new SchemaNotFoundException(text, errorCode);
+        }
+        throw new SchemaRegistryException(text, status, errorCode);
+    }
+
+    private JsonNode parse(String body, int status, String action) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new SchemaRegistryException(
+                    action + " at " + baseUrl + ": HTTP " + status + " with a body that is not JSON: "
+                            + abbreviate(body),
+                    status,
+                    status);
+        }
+    }
+
+    private static JsonNode parseQuietly(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node == null ? JSON.createObjectNode() : node;
+        } catch (JsonProcessingException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static HttpRequest.BodyPublisher publisher(JsonNode body) {
+        try {
+            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON request body", e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : " " + message);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
 }

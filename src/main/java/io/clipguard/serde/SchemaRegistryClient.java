@@ -15,32 +15,32 @@ import org.apache.avro.Schema;
  */
 public interface SchemaRegistryClient {
 
-  /**
-   * Registers {@code schema} under {@code subject}, or finds it if it is already registered there.
-   *
-   * @return the registry-wide schema id
-   * @throws SchemaRegistryException with status 409 when the schema is incompatible with the
-   *     subject's earlier versions, 422 when it is invalid
-   */
-  int register(String subject, Schema schema);
+    /**
+     * Registers {@code schema} under {@code subject}, or finds it if it is already registered there.
+     *
+     * @return the registry-wide schema id
+     * @throws SchemaRegistryException with status 409 when the schema is incompatible with the
+     *     subject's earlier versions, 422 when it is invalid
+     */
+    int register(String subject, Schema schema);
 
-  /**
-   * Finds the id of {@code schema} among the versions of {@code subject}, registering nothing.
-   *
-   * @throws SchemaNotFoundException when the subject does not exist or lacks that schema
-   */
-  int lookup(String subject, Schema schema);
+    /**
+     * Finds the id of {@code schema} among the versions of {@code subject}, registering nothing.
+     *
+     * @throws SchemaNotFoundException when the subject does not exist or lacks that schema
+     */
+    int lookup(String subject, Schema schema);
 
-  /**
-   * The schema with the given registry-wide id.
-   *
-   * @throws SchemaNotFoundException when no schema has that id
-   */
-  Schema schemaById(int id);
+    /**
+     * The schema with the given registry-wide id.
+     *
+     * @throws SchemaNotFoundException when no schema has that id
+     */
+    Schema schemaById(int id);
 
-  /** The newest version of {@code subject}, or empty when the subject does not exist. */
-  Optional<RegisteredSchema> latest(String subject);
+    /** The newest version of {@code subject}, or empty when the subject does not exist. */
+    Optional<RegisteredSchema> latest(String subject);
 
-  /** Sets the registry-wide default compatibility level ({@code PUT /config}). */
-  void updateGlobalCompatibility(Compatibility level);
+    /** Sets the registry-wide default compatibility level ({@code PUT /config}). */
+    void updateGlobalCompatibility(Compatibility level);
 }

@@ -13,29 +13,29 @@ import org.apache.kafka.common.KafkaException;
  * are (see {@link AvroSerdeException}).
  */
 public class SchemaRegistryException extends KafkaException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int httpStatus;
-  private final int errorCode;
+    private final int httpStatus;
+    private final int errorCode;
 
-  /**
-   * @param message what was attempted and what the registry said
-   * @param httpStatus the HTTP status of the registry's answer
-   * @param errorCode the registry's {@code error_code}, or the HTTP status when it sent none
-   */
-  public SchemaRegistryException(String message, int httpStatus, int errorCode) {
-    super(message);
-    this.httpStatus = httpStatus;
-    this.errorCode = errorCode;
-  }
+    /**
+     * @param message what was attempted and what the registry said
+     * @param httpStatus the HTTP status of the registry's answer
+     * @param errorCode the registry's {@code error_code}, or the HTTP status when it sent none
+     */
+    public SchemaRegistryException(String message, int httpStatus, int errorCode) {
+        super(message);
+        this.httpStatus = httpStatus;
+        this.errorCode = errorCode;
+    }
 
-  /** The HTTP status of the registry's answer, for example 409. */
-  public int httpStatus() {
-    return httpStatus;
-  }
+    /** The HTTP status of the registry's answer, for example 409. */
+    public int httpStatus() {
+        return httpStatus;
+    }
 
-  /** The registry's {@code error_code}, for example 40403; the HTTP status when it sent none. */
-  public int errorCode() {
-    return errorCode;
-  }
+    /** The registry's {@code error_code}, for example 40403; the HTTP status when it sent none. */
+    public int errorCode() {
+        return errorCode;
+    }
 }

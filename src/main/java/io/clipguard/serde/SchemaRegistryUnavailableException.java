@@ -12,13 +12,13 @@ import org.apache.kafka.common.errors.RetriableException;
  * dead-letters bad records can tell the two apart by type alone.
  */
 public class SchemaRegistryUnavailableException extends RetriableException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * @param message which registry, what was attempted and why it failed
-   * @param cause the I/O failure, or null for an HTTP status
-   */
-  public SchemaRegistryUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * @param message which registry, what was attempted and why it failed
+     * @param cause the I/O failure, or null for an HTTP status
+     */
+    public SchemaRegistryUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -21,62 +21,63 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param <T> the generated record class
  */
 public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
-  private final Class<T> type;
-  private final SchemaRegistryClient injectedClient;
-  private volatile AvroSerializer<T> serializer;
-  private volatile AvroDeserializer<T> deserializer;
+    private final Class<T> type;
+    private final SchemaRegistryClient injectedClient;
+    private volatile AvroSerializer<T> serializer;
+    private volatile AvroDeserializer<T> deserializer;
 
-  /** A serde that creates its registry client from {@code schema.registry.url}. */
-  public SpecificAvroSerde(Class<T> type) {
-    this(type, null);
-  }
-
-  /** A serde that uses {@code client} instead of creating one (null: create one). */
-  public SpecificAvroSerde(Class<T> type, SchemaRegistryClient client) {
-    this.type = Objects.requireNonNull(type, "type");
-    this.injectedClient = client;
-  }
-
-  /** Configures a new serde for {@code type} and returns it. */
-  public static <T extends SpecificRecord> SpecificAvroSerde<T> configured(
-      Class<T> type, Map<String, ?> configs, boolean isKey) {
-    SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
-    serde.configure(configs, isKey);
-    return serde;
-  }
-
-  /** The generated class this serde reads and writes. */
-  public Class<T> type() {
-    return type;
-  }
-
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    SchemaRegistryClient client = injectedClient != null
-        ? injectedClient : AvroSerdeConfig.parse(configs, isKey).newClient();
-    AvroSerializer<T> newSerializer = new AvroSerializer<>(client);
-    newSerializer.configure(configs, isKey);
-    AvroDeserializer<T> newDeserializer = new AvroDeserializer<>(type, client);
-    newDeserializer.configure(configs, isKey);
-    this.serializer = newSerializer;
-    this.deserializer = newDeserializer;
-  }
-
-  @Override
-  public Serializer<T> serializer() {
-    return requireConfigured(serializer);
-  }
-
-  @Override
-  public Deserializer<T> deserializer() {
-    return requireConfigured(deserializer);
-  }
-
-  private <S> S requireConfigured(S part) {
-    if (part == null) {
-      throw new IllegalStateException("SpecificAvroSerde for " + type.getName()
-          + " is not configured: call configure(configs, isKey) first");
+    /** A serde that creates its registry client from {@code schema.registry.url}. */
+    public SpecificAvroSerde(Class<T> type) {
+        this(type, null);
     }
-    return part;
-  }
+
+    /** A serde that uses {@code client} instead of creating one (null: create one). */
+    public SpecificAvroSerde(Class<T> type, SchemaRegistryClient client) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.injectedClient = client;
+    }
+
+    /** Configures a new serde for {@code type} and returns it. */
+    public static <T extends SpecificRecord> SpecificAvroSerde<T> configured(
+            Class<T> type, Map<String, ?> configs, boolean isKey) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+        serde.configure(configs, isKey);
+        return serde;
+    }
+
+    /** The generated class this serde reads and writes. */
+    public Class<T> type() {
+        return type;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        SchemaRegistryClient client = injectedClient != null
+                ? injectedClient
+                : AvroSerdeConfig.parse(configs, isKey).newClient();
+        AvroSerializer<T> newSerializer = new AvroSerializer<>(client);
+        newSerializer.configure(configs, isKey);
+        AvroDeserializer<T> newDeserializer = new AvroDeserializer<>(type, client);
+        newDeserializer.configure(configs, isKey);
+        this.serializer = newSerializer;
+        this.deserializer = newDeserializer;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return requireConfigured(serializer);
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return requireConfigured(deserializer);
+    }
+
+    private <S> S requireConfigured(S part) {
+        if (part == null) {
+            throw new IllegalStateException("SpecificAvroSerde for " + type.getName()
+                    + " is not configured: call configure(configs, isKey) first");
+        }
+        return part;
+    }
 }

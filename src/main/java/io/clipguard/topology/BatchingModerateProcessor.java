@@ -1,11 +1,11 @@
 package io.clipguard.topology;
 
+import io.clipguard.avro.UploadedImage;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
-import io.clipguard.avro.UploadedImage;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -69,8 +69,12 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private KeyValueStore<String, InFlightUpload> inFlight;
     private Run run;
 
-    BatchingModerateProcessor(Deserializer<UploadedImage> reader, Moderator moderator, AsyncModerator async,
-                              Predicate<RuntimeException> isTransient, Admission admission) {
+    BatchingModerateProcessor(
+            Deserializer<UploadedImage> reader,
+            Moderator moderator,
+            AsyncModerator async,
+            Predicate<RuntimeException> isTransient,
+            Admission admission) {
         this.reader = new UploadEventReader(reader, moderator, isTransient);
         this.moderator = moderator;
         this.async = async;
@@ -92,8 +96,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         }
     }
 
-    private record Done(Pending pending, Outcome outcome) {
-    }
+    private record Done(Pending pending, Outcome outcome) {}
 
     /** One run of this task, from {@code init} to {@code close}. */
     private static final class Run {
@@ -137,9 +140,14 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
             return; // already resubmitted from the store
         }
         if (value.length > admission.largestStorableEvent()) {
-            forward(moderator.failed(null, Reason.IMAGE_TOO_LARGE, "the upload event has " + value.length
-                    + " bytes, over the limit of " + admission.largestStorableEvent() + " for an event in flight",
-                    from), event.timestamp());
+            forward(
+                    moderator.failed(
+                            null,
+                            Reason.IMAGE_TOO_LARGE,
+                            "the upload event has " + value.length + " bytes, over the limit of "
+                                    + admission.largestStorableEvent() + " for an event in flight",
+                            from),
+                    event.timestamp());
             return;
         }
         long charge = Admission.charge(value.length);
@@ -162,14 +170,25 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private void admit(long chargeBytes) {
         long start = System.nanoTime();
         try {
-            while (!admission.budget().tryAcquire(chargeBytes, Duration.ofNanos(
-                    Math.max(0, Math.min(WAIT_SLICE_NANOS, admission.waitLeftNanos() - (System.nanoTime() - start)))))) {
+            while (!admission
+                    .budget()
+                    .tryAcquire(
+                            chargeBytes,
+                            Duration.ofNanos(Math.max(
+                                    0,
+                                    Math.min(
+                                            WAIT_SLICE_NANOS,
+                                            admission.waitLeftNanos() - (System.nanoTime() - start)))))) {
                 forwardDone();
                 if (admission.waitLeftNanos() - (System.nanoTime() - start) <= 0) {
                     admission.budget().acquireOver(chargeBytes);
-                    LOG.warn("task {}: no room for an upload within {} ms; letting it in over the in-flight budget"
-                            + " ({} of {} bytes held)", context().taskId(), admission.maxBlock().toMillis(),
-                            admission.budget().usedBytes(), admission.budget().capacityBytes());
+                    LOG.warn(
+                            "task {}: no room for an upload within {} ms; letting it in over the in-flight budget"
+                                    + " ({} of {} bytes held)",
+                            context().taskId(),
+                            admission.maxBlock().toMillis(),
+                            admission.budget().usedBytes(),
+                            admission.budget().capacityBytes());
                     break;
                 }
             }
@@ -199,8 +218,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
             read = reader.read(new RecordHeaders(), pending.upload.event(), pending.upload.from());
         } catch (RuntimeException transientFailure) { // the reader rethrows only failures that are not the event's
             current.readsPausedUntilNanos = System.nanoTime() + FIRST_BACKOFF_NANOS;
-            current.done.add(new Done(pending, new Outcome.Retry(null, "cannot read the event now: "
-                    + transientFailure)));
+            current.done.add(
+                    new Done(pending, new Outcome.Retry(null, "cannot read the event now: " + transientFailure)));
             return;
         }
         if (read.failure() != null) {
@@ -244,8 +263,11 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
                     scheduleRetry(pending, retry);
                     continue;
                 }
-                outcome = moderator.failed(retry.uploadId(), retry.lastResort(), retry.cause() + " (after "
-                        + pending.attempts + " attempts)", pending.upload.from());
+                outcome = moderator.failed(
+                        retry.uploadId(),
+                        retry.lastResort(),
+                        retry.cause() + " (after " + pending.attempts + " attempts)",
+                        pending.upload.from());
             }
             forward(outcome, pending.upload.timestamp());
             inFlight.delete(pending.upload.key());
@@ -259,8 +281,14 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         pending.retryAtNanos = System.nanoTime() + backoff;
         run.retries.add(pending);
         if (pending.attempts == 1 || pending.attempts % 10 == 0) { // once, then now and then: an outage is long
-            LOG.warn("task {}: upload {} at {} will be tried again in {} ms (attempt {}): {}", context().taskId(),
-                    retry.uploadId(), pending.upload.key(), backoff / 1_000_000, pending.attempts, retry.cause());
+            LOG.warn(
+                    "task {}: upload {} at {} will be tried again in {} ms (attempt {}): {}",
+                    context().taskId(),
+                    retry.uploadId(),
+                    pending.upload.key(),
+                    backoff / 1_000_000,
+                    pending.attempts,
+                    retry.cause());
         }
     }
 

@@ -38,7 +38,8 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
     }
 
     private static byte[] write(InFlightUpload upload) {
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(upload.from().topic());
             out.writeInt(upload.from().partition());
             out.writeLong(upload.from().offset());

@@ -23,8 +23,8 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
     private final UploadEventReader reader;
     private final Moderator moderator;
 
-    ModerateProcessor(Deserializer<UploadedImage> deserializer, Moderator moderator,
-                      Predicate<RuntimeException> isTransient) {
+    ModerateProcessor(
+            Deserializer<UploadedImage> deserializer, Moderator moderator, Predicate<RuntimeException> isTransient) {
         this.reader = new UploadEventReader(deserializer, moderator, isTransient);
         this.moderator = moderator;
     }
@@ -36,8 +36,8 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
         Outcome outcome = read.failure() != null ? read.failure() : moderator.moderate(read.upload(), from);
         if (outcome instanceof Outcome.Retry retry) {
             // not the upload's fault: the task restarts from its last commit and reads the event again
-            throw new PipelineUnavailableException("upload " + retry.uploadId() + " at " + from + " cannot be"
-                    + " moderated now: " + retry.cause());
+            throw new PipelineUnavailableException(
+                    "upload " + retry.uploadId() + " at " + from + " cannot be" + " moderated now: " + retry.cause());
         }
         context().forward(event.withKey(outcome.uploadId()).withValue(outcome));
     }

@@ -16,17 +16,24 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param dlq     one dead-letter record per upload that could not be scored, keyed by upload id
  * @param shadow  the shadow policy's result where it differs from the live one, keyed by upload id
  */
-public record ModerationTopics(String uploads, Serde<UploadedImage> uploadSerde,
-                               Topic<String, ModerationResult> scored,
-                               Topic<String, ModerationResult> flagged,
-                               Topic<String, ModerationError> dlq,
-                               Topic<String, ModerationResult> shadow) {
+public record ModerationTopics(
+        String uploads,
+        Serde<UploadedImage> uploadSerde,
+        Topic<String, ModerationResult> scored,
+        Topic<String, ModerationResult> flagged,
+        Topic<String, ModerationError> dlq,
+        Topic<String, ModerationResult> shadow) {
 
     /** The default topic names with the given value serdes. */
-    public static ModerationTopics of(TopicNames names, Serde<UploadedImage> uploads,
-                                      Serde<ModerationResult> results, Serde<ModerationError> errors) {
+    public static ModerationTopics of(
+            TopicNames names,
+            Serde<UploadedImage> uploads,
+            Serde<ModerationResult> results,
+            Serde<ModerationError> errors) {
         Serde<String> keys = Serdes.String();
-        return new ModerationTopics(names.uploads(), uploads,
+        return new ModerationTopics(
+                names.uploads(),
+                uploads,
                 new Topic<>(names.scored(), keys, results),
                 new Topic<>(names.flagged(), keys, results),
                 new Topic<>(names.dlq(), keys, errors),

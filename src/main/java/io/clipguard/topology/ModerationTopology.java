@@ -31,8 +31,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ModerationTopology {
 
-    private ModerationTopology() {
-    }
+    private ModerationTopology() {}
 
     /**
      * The naive peer: each stream thread moderates one upload at a time, start to finish.
@@ -42,11 +41,15 @@ public final class ModerationTopology {
      * @param isTransient failures to retry by restarting the task rather than dead-letter
      * @param metrics     counts decisions and dead letters
      */
-    public static Topology perRecord(ModerationTopics topics, Moderator moderator,
-                                     Predicate<RuntimeException> isTransient, PipelineMetrics metrics) {
+    public static Topology perRecord(
+            ModerationTopics topics,
+            Moderator moderator,
+            Predicate<RuntimeException> isTransient,
+            PipelineMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, Outcome> outcomes = uploads(builder, topics)
-                .process(() -> new ModerateProcessor(topics.uploadSerde().deserializer(), moderator, isTransient),
+                .process(
+                        () -> new ModerateProcessor(topics.uploadSerde().deserializer(), moderator, isTransient),
                         Named.as("moderate"));
         route(outcomes, topics, metrics);
         return builder.build();
@@ -60,24 +63,34 @@ public final class ModerationTopology {
      * @param admission the instance's byte budget and the largest event kept in flight; the in-flight
      *                  store's changelog keeps whole events, so its topic takes messages that large
      */
-    public static Topology batched(ModerationTopics topics, Moderator moderator, AsyncModerator async,
-                                   Predicate<RuntimeException> isTransient, Admission admission,
-                                   PipelineMetrics metrics) {
+    public static Topology batched(
+            ModerationTopics topics,
+            Moderator moderator,
+            AsyncModerator async,
+            Predicate<RuntimeException> isTransient,
+            Admission admission,
+            PipelineMetrics metrics) {
         int maxEventBytes = admission.maxEventBytes();
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE), Serdes.String(),
+                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
+                        Serdes.String(),
                         InFlightUpload.serde())
                 .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxEventBytes))));
         KStream<String, Outcome> outcomes = uploads(builder, topics)
-                .process(() -> new BatchingModerateProcessor(topics.uploadSerde().deserializer(), moderator, async,
-                        isTransient, admission), Named.as("moderate"), BatchingModerateProcessor.STORE);
+                .process(
+                        () -> new BatchingModerateProcessor(
+                                topics.uploadSerde().deserializer(), moderator, async, isTransient, admission),
+                        Named.as("moderate"),
+                        BatchingModerateProcessor.STORE);
         route(outcomes, topics, metrics);
         return builder.build();
     }
 
     private static KStream<byte[], byte[]> uploads(StreamsBuilder builder, ModerationTopics topics) {
-        return builder.stream(topics.uploads(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("uploads"));
+        return builder.stream(
+                topics.uploads(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("uploads"));
     }
 
     private static void route(KStream<String, Outcome> outcomes, ModerationTopics topics, PipelineMetrics metrics) {
@@ -87,14 +100,15 @@ public final class ModerationTopology {
                 .mapValues(outcome -> ((Outcome.Failed) outcome).error(), Named.as("dead-letter"))
                 .to(topics.dlq().name(), produced(topics.dlq(), "dlq"));
 
-        KStream<String, ModerationResult> scored = outcomes
-                .filter((id, outcome) -> outcome instanceof Outcome.Scored, Named.as("scored"))
+        KStream<String, ModerationResult> scored = outcomes.filter(
+                        (id, outcome) -> outcome instanceof Outcome.Scored, Named.as("scored"))
                 .mapValues(outcome -> ((Outcome.Scored) outcome).result(), Named.as("result"));
         scored.to(topics.scored().name(), produced(topics.scored(), "scored-sink"));
         scored.filter((id, result) -> result.getFlagged(), Named.as("flagged"))
                 .selectKey((id, result) -> result.getReviewQueue(), Named.as("by-review-queue"))
                 .to(topics.flagged().name(), produced(topics.flagged(), "flagged-sink"));
-        outcomes.filter((id, outcome) -> outcome instanceof Outcome.Scored s && s.shadow() != null,
+        outcomes.filter(
+                        (id, outcome) -> outcome instanceof Outcome.Scored s && s.shadow() != null,
                         Named.as("shadow-differs"))
                 .mapValues(outcome -> ((Outcome.Scored) outcome).shadow(), Named.as("shadow-result"))
                 .to(topics.shadow().name(), produced(topics.shadow(), "shadow-sink"));

@@ -25,13 +25,21 @@ final class OutcomeRecorder {
     void record(Outcome outcome) {
         if (outcome instanceof Outcome.Scored scored) {
             ModerationResult result = scored.result();
-            metrics.scored(result.getPolicyId(), result.getDecidingLabel() == null ? "none" : result.getDecidingLabel(),
+            metrics.scored(
+                    result.getPolicyId(),
+                    result.getDecidingLabel() == null ? "none" : result.getDecidingLabel(),
                     result.getAction());
         } else if (outcome instanceof Outcome.Failed failed) {
             ModerationError error = failed.error();
             metrics.deadLettered(error.getReason());
-            LOG.warn("dead letter {} for upload {} from {}[{}]@{}: {}", error.getReason(), error.getUploadId(),
-                    error.getSourceTopic(), error.getSourcePartition(), error.getSourceOffset(), error.getMessage());
+            LOG.warn(
+                    "dead letter {} for upload {} from {}[{}]@{}: {}",
+                    error.getReason(),
+                    error.getUploadId(),
+                    error.getSourceTopic(),
+                    error.getSourcePartition(),
+                    error.getSourceOffset(),
+                    error.getMessage());
         }
     }
 }

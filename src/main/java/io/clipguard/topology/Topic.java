@@ -9,5 +9,4 @@ import org.apache.kafka.common.serialization.Serde;
  * @param keySerde   how keys are (de)serialised
  * @param valueSerde how values are (de)serialised
  */
-public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
-}
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {}

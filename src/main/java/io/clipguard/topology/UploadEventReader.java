@@ -21,15 +21,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class UploadEventReader {
 
     /** Exactly one of an upload or the dead-letter outcome of an event that could not be read. */
-    record Read(UploadedImage upload, Outcome failure) {
-    }
+    record Read(UploadedImage upload, Outcome failure) {}
 
     private final Deserializer<UploadedImage> deserializer;
     private final Moderator moderator;
     private final Predicate<RuntimeException> isTransient;
 
-    UploadEventReader(Deserializer<UploadedImage> deserializer, Moderator moderator,
-                      Predicate<RuntimeException> isTransient) {
+    UploadEventReader(
+            Deserializer<UploadedImage> deserializer, Moderator moderator, Predicate<RuntimeException> isTransient) {
         this.deserializer = deserializer;
         this.moderator = moderator;
         this.isTransient = isTransient;
@@ -45,24 +44,30 @@ final class UploadEventReader {
             if (isTransient.test(e)) {
                 throw e;
             }
-            return new Read(null, moderator.failed(null, reasonFor(e),
-                    "cannot read the upload event: " + e.getMessage(), from));
+            return new Read(
+                    null,
+                    moderator.failed(null, reasonFor(e), "cannot read the upload event: " + e.getMessage(), from));
         } catch (OutOfMemoryError | StackOverflowError e) {
             // a hostile event (a length or nesting no real event has) must not take the thread down
-            return new Read(null, moderator.failed(null, Reason.MALFORMED_EVENT,
-                    "cannot read the upload event of " + event.length + " bytes: " + e, from));
+            return new Read(
+                    null,
+                    moderator.failed(
+                            null,
+                            Reason.MALFORMED_EVENT,
+                            "cannot read the upload event of " + event.length + " bytes: " + e,
+                            from));
         }
     }
 
     /** Where the record being processed came from. */
     static SourceCoordinates coordinates(Optional<RecordMetadata> metadata) {
-        return metadata
-                .map(m -> new SourceCoordinates(m.topic(), m.partition(), m.offset()))
+        return metadata.map(m -> new SourceCoordinates(m.topic(), m.partition(), m.offset()))
                 .orElse(new SourceCoordinates("unknown", -1, -1));
     }
 
     private static Reason reasonFor(RuntimeException e) {
         return e instanceof AvroSerdeException avro && avro.problem() == AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID
-                ? Reason.UNKNOWN_SCHEMA : Reason.MALFORMED_EVENT;
+                ? Reason.UNKNOWN_SCHEMA
+                : Reason.MALFORMED_EVENT;
     }
 }

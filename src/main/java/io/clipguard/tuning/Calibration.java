@@ -37,8 +37,7 @@ public final class Calibration {
     }
 
     /** A reviewed (probability, applies) pair. */
-    public record Pair(double probability, boolean applies) {
-    }
+    public record Pair(double probability, boolean applies) {}
 
     /** The upload's scores recalibrated at temperature {@code t}, by label. */
     public Map<String, Double> calibrated(ScoredUpload upload, double t) {
@@ -53,8 +52,9 @@ public final class Calibration {
             double total = sum;
             out.replaceAll((label, value) -> value / total);
         } else {
-            upload.scores().forEach((label, score) ->
-                    out.put(label, 1 / (1 + Math.exp(-(score - thresholds.getOrDefault(label, 0.0)) / t))));
+            upload.scores()
+                    .forEach((label, score) ->
+                            out.put(label, 1 / (1 + Math.exp(-(score - thresholds.getOrDefault(label, 0.0)) / t))));
         }
         return out;
     }
@@ -63,7 +63,8 @@ public final class Calibration {
     public List<Pair> pairs(List<ReviewedUpload> reviewed, double t) {
         List<Pair> pairs = new ArrayList<>();
         for (ReviewedUpload upload : reviewed) {
-            Map<String, Double> scores = t > 0 ? calibrated(upload.scored(), t) : upload.scored().scores();
+            Map<String, Double> scores =
+                    t > 0 ? calibrated(upload.scored(), t) : upload.scored().scores();
             upload.verdicts().forEach((label, applies) -> {
                 Double score = scores.get(label);
                 if (score != null) {

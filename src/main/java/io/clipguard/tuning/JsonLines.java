@@ -26,15 +26,18 @@ public final class JsonLines {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JsonLines() {
-    }
+    private JsonLines() {}
 
     public static List<ScoredUpload> readScored(Path file) throws IOException {
         List<ScoredUpload> scored = new ArrayList<>();
         for (JsonNode line : lines(file)) {
             Map<String, Double> scores = new LinkedHashMap<>();
-            line.path("labels").forEach(label -> scores.put(label.path("label").asText(), label.path("score").asDouble()));
-            String id = line.hasNonNull("upload_id") ? line.get("upload_id").asText() : line.path("image").asText();
+            line.path("labels")
+                    .forEach(label -> scores.put(
+                            label.path("label").asText(), label.path("score").asDouble()));
+            String id = line.hasNonNull("upload_id")
+                    ? line.get("upload_id").asText()
+                    : line.path("image").asText();
             scored.add(new ScoredUpload(id, line.path("policy_version").asText(""), scores));
         }
         return scored;
@@ -44,12 +47,18 @@ public final class JsonLines {
         List<Review> reviews = new ArrayList<>();
         for (JsonNode line : lines(file)) {
             Map<String, Boolean> verdicts = new LinkedHashMap<>();
-            line.path("verdicts").forEach(v -> verdicts.put(v.path("label").asText(), v.path("applies").asBoolean()));
+            line.path("verdicts")
+                    .forEach(v -> verdicts.put(
+                            v.path("label").asText(), v.path("applies").asBoolean()));
             JsonNode at = line.path("decided_at");
-            Instant decidedAt = at.isNumber() ? Instant.ofEpochMilli(at.asLong())
+            Instant decidedAt = at.isNumber()
+                    ? Instant.ofEpochMilli(at.asLong())
                     : at.isTextual() ? Instant.parse(at.asText()) : Instant.EPOCH;
-            reviews.add(new Review(line.path("upload_id").asText(), verdicts,
-                    line.hasNonNull("reviewer") ? line.get("reviewer").asText() : null, decidedAt));
+            reviews.add(new Review(
+                    line.path("upload_id").asText(),
+                    verdicts,
+                    line.hasNonNull("reviewer") ? line.get("reviewer").asText() : null,
+                    decidedAt));
         }
         return reviews;
     }
@@ -65,7 +74,10 @@ public final class JsonLines {
             try {
                 nodes.add(JSON.readTree(line));
             } catch (IOException e) {
-                throw new IOException(file + ":" + number + ": not a JSON object: " + e.getMessage().lines().findFirst().orElse(""), e);
+                throw new IOException(
+                        file + ":" + number + ": not a JSON object: "
+                                + e.getMessage().lines().findFirst().orElse(""),
+                        e);
             }
         }
         return nodes;

@@ -18,8 +18,7 @@ final class PlotFrame {
     static final int HEIGHT_PX = 480;
     private static final int MARGIN_PX = 60;
 
-    private PlotFrame() {
-    }
+    private PlotFrame() {}
 
     /** Draws the frame, lets {@code content} draw inside it, and writes the PNG. */
     static void write(Path file, String title, String xLabel, String yLabel, Consumer<Graphics2D> content)

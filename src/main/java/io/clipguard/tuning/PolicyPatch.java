@@ -22,19 +22,30 @@ public final class PolicyPatch {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
-    private PolicyPatch() {
-    }
+    private PolicyPatch() {}
 
     /** The patch: thresholds (and temperature for softmax policies) with their evidence. */
     public static String patch(Policy policy, Tuner.Result result, Target target) {
         StringBuilder yaml = new StringBuilder()
-                .append(String.format(Locale.ROOT, "# clipguard tune: %d reviewed uploads, target %s %.3f"
-                                + " (lower confidence bound, z=%.3f)%n", result.reviewedUploads(),
-                        target.metric().name().toLowerCase(Locale.ROOT), target.value(), target.z()))
-                .append(String.format(Locale.ROOT, "# expected calibration error %.4f before, %.4f at temperature"
-                        + " x%.4f%n", result.eceBefore(), result.eceAfter(), result.temperatureFactor()))
-                .append("policy: ").append(policy.id()).append('\n')
-                .append("base_version: \"").append(policy.version()).append("\"\n");
+                .append(String.format(
+                        Locale.ROOT,
+                        "# clipguard tune: %d reviewed uploads, target %s %.3f" + " (lower confidence bound, z=%.3f)%n",
+                        result.reviewedUploads(),
+                        target.metric().name().toLowerCase(Locale.ROOT),
+                        target.value(),
+                        target.z()))
+                .append(String.format(
+                        Locale.ROOT,
+                        "# expected calibration error %.4f before, %.4f at temperature" + " x%.4f%n",
+                        result.eceBefore(),
+                        result.eceAfter(),
+                        result.temperatureFactor()))
+                .append("policy: ")
+                .append(policy.id())
+                .append('\n')
+                .append("base_version: \"")
+                .append(policy.version())
+                .append("\"\n");
         if (policy.rule() == DecisionRule.SOFTMAX) {
             yaml.append(String.format(Locale.ROOT, "temperature: %.4f%n", result.temperature()));
         }
@@ -43,14 +54,23 @@ public final class PolicyPatch {
             yaml.append("  ").append(label.label().id()).append(":\n");
             if (label.recommended().isPresent()) {
                 PrCurve.Point point = label.recommended().get();
-                yaml.append(String.format(Locale.ROOT, "    threshold: %.6f   # was %.4f; precision %.3f, recall %.3f,"
-                                + " F1 %.3f on %d reviews (%d apply)%n", threshold(point), label.label().threshold(),
-                        point.precision(), point.recall(), point.f1(), label.curve().positives()
-                                + label.curve().negatives(), label.curve().positives()));
+                yaml.append(String.format(
+                        Locale.ROOT,
+                        "    threshold: %.6f   # was %.4f; precision %.3f, recall %.3f,"
+                                + " F1 %.3f on %d reviews (%d apply)%n",
+                        threshold(point),
+                        label.label().threshold(),
+                        point.precision(),
+                        point.recall(),
+                        point.f1(),
+                        label.curve().positives() + label.curve().negatives(),
+                        label.curve().positives()));
             } else {
-                yaml.append(String.format(Locale.ROOT, "    threshold: %.4f   # unchanged: no threshold reaches the"
-                        + " target on %d reviews%n", label.label().threshold(), label.curve().positives()
-                        + label.curve().negatives()));
+                yaml.append(String.format(
+                        Locale.ROOT,
+                        "    threshold: %.4f   # unchanged: no threshold reaches the" + " target on %d reviews%n",
+                        label.label().threshold(),
+                        label.curve().positives() + label.curve().negatives()));
             }
         }
         return yaml.toString();
@@ -66,9 +86,11 @@ public final class PolicyPatch {
         for (JsonNode label : root.path("labels")) {
             String id = label.path("id").asText();
             result.labels().stream()
-                    .filter(tuning -> tuning.label().id().equals(id) && tuning.recommended().isPresent())
+                    .filter(tuning -> tuning.label().id().equals(id)
+                            && tuning.recommended().isPresent())
                     .findFirst()
-                    .ifPresent(tuning -> ((ObjectNode) label).put("threshold", threshold(tuning.recommended().get())));
+                    .ifPresent(tuning -> ((ObjectNode) label)
+                            .put("threshold", threshold(tuning.recommended().get())));
         }
         return YAML.writeValueAsString(root);
     }

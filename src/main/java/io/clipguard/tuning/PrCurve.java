@@ -12,8 +12,7 @@ import java.util.List;
 public final class PrCurve {
 
     /** A reviewed score: the label's score and whether the reviewer said the label applies. */
-    public record Sample(double score, boolean applies) {
-    }
+    public record Sample(double score, boolean applies) {}
 
     /** The counts at one threshold. */
     public record Point(double threshold, int truePositives, int falsePositives, int falseNegatives) {

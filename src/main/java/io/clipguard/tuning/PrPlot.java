@@ -18,14 +18,17 @@ import java.util.Optional;
  */
 public final class PrPlot {
 
-    private PrPlot() {
-    }
+    private PrPlot() {}
 
     /** Writes the plot of {@code curve} for {@code label} to {@code file}. */
-    public static void write(Path file, String label, PrCurve curve, Target target,
-                             Optional<PrCurve.Point> recommended) throws IOException {
-        String title = String.format(Locale.ROOT, "%s: precision vs recall (%d apply, %d do not)", label,
-                curve.positives(), curve.negatives());
+    public static void write(Path file, String label, PrCurve curve, Target target, Optional<PrCurve.Point> recommended)
+            throws IOException {
+        String title = String.format(
+                Locale.ROOT,
+                "%s: precision vs recall (%d apply, %d do not)",
+                label,
+                curve.positives(),
+                curve.negatives());
         PlotFrame.write(file, title, "recall", "precision", g -> {
             target(g, target);
             curve(g, curve);
@@ -41,8 +44,10 @@ public final class PrPlot {
         } else {
             g.drawLine(x(target.value()), y(0), x(target.value()), y(1));
         }
-        g.drawString("target " + target.metric().name().toLowerCase(Locale.ROOT) + " " + target.value(),
-                x(0) + 6, y(1) + 16);
+        g.drawString(
+                "target " + target.metric().name().toLowerCase(Locale.ROOT) + " " + target.value(),
+                x(0) + 6,
+                y(1) + 16);
         g.setStroke(new BasicStroke(1));
     }
 
@@ -64,7 +69,14 @@ public final class PrPlot {
         g.setColor(new Color(20, 140, 60));
         g.fillOval(px - 6, py - 6, 12, 12);
         g.setColor(Color.BLACK);
-        g.drawString(String.format(Locale.ROOT, "threshold %.3f: precision %.2f, recall %.2f", point.threshold(),
-                point.precision(), point.recall()), Math.min(px + 10, PlotFrame.WIDTH_PX - 300), py - 12);
+        g.drawString(
+                String.format(
+                        Locale.ROOT,
+                        "threshold %.3f: precision %.2f, recall %.2f",
+                        point.threshold(),
+                        point.precision(),
+                        point.recall()),
+                Math.min(px + 10, PlotFrame.WIDTH_PX - 300),
+                py - 12);
     }
 }

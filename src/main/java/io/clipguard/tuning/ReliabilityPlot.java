@@ -21,13 +21,13 @@ public final class ReliabilityPlot {
     private static final Color BEFORE = new Color(200, 90, 60);
     private static final Color AFTER = new Color(30, 90, 200);
 
-    private ReliabilityPlot() {
-    }
+    private ReliabilityPlot() {}
 
-    public static void write(Path file, List<Calibration.Pair> before, List<Calibration.Pair> after, double eceBefore,
-                             double eceAfter) throws IOException {
-        String title = String.format(Locale.ROOT, "calibration: expected error %.3f before, %.3f after", eceBefore,
-                eceAfter);
+    public static void write(
+            Path file, List<Calibration.Pair> before, List<Calibration.Pair> after, double eceBefore, double eceAfter)
+            throws IOException {
+        String title =
+                String.format(Locale.ROOT, "calibration: expected error %.3f before, %.3f after", eceBefore, eceAfter);
         PlotFrame.write(file, title, "score (confidence)", "fraction that applies", g -> {
             g.setColor(Color.GRAY);
             g.drawLine(x(0), y(0), x(1), y(1));

@@ -24,8 +24,7 @@ public record ReviewedUpload(ScoredUpload scored, Map<String, Boolean> verdicts)
     public static List<ReviewedUpload> join(List<ScoredUpload> scored, List<Review> reviews) {
         Map<String, Review> latest = new LinkedHashMap<>();
         for (Review review : reviews) {
-            latest.merge(review.uploadId(), review,
-                    (a, b) -> b.decidedAt().isBefore(a.decidedAt()) ? a : b);
+            latest.merge(review.uploadId(), review, (a, b) -> b.decidedAt().isBefore(a.decidedAt()) ? a : b);
         }
         Map<String, ScoredUpload> lastScore = new LinkedHashMap<>();
         scored.forEach(upload -> lastScore.put(upload.uploadId(), upload));

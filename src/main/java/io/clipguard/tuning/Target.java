@@ -12,12 +12,15 @@ package io.clipguard.tuning;
 public record Target(Metric metric, double value, double z) {
 
     /** The rate a target holds. */
-    public enum Metric { PRECISION, RECALL }
+    public enum Metric {
+        PRECISION,
+        RECALL
+    }
 
     public Target {
         if (!(value > 0 && value < 1)) {
-            throw new IllegalArgumentException("target " + metric.name().toLowerCase() + " must be in (0, 1), got "
-                    + value);
+            throw new IllegalArgumentException(
+                    "target " + metric.name().toLowerCase() + " must be in (0, 1), got " + value);
         }
         if (z < 0) {
             throw new IllegalArgumentException("confidence z must not be negative, got " + z);

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 final class ThresholdRecommender {
 
-    private ThresholdRecommender() {
-    }
+    private ThresholdRecommender() {}
 
     static Optional<PrCurve.Point> recommend(PrCurve curve, Target target) {
         List<PrCurve.Point> points = curve.points();

@@ -27,8 +27,7 @@ public final class TopicSnapshot {
 
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private TopicSnapshot() {
-    }
+    private TopicSnapshot() {}
 
     public static List<ScoredUpload> scored(String topic, Properties client, Deserializer<ModerationResult> values) {
         return read(topic, client, values, result -> {
@@ -50,15 +49,17 @@ public final class TopicSnapshot {
         });
     }
 
-    private static <V, T> List<T> read(String topic, Properties client, Deserializer<V> values, Function<V, T> convert) {
+    private static <V, T> List<T> read(
+            String topic, Properties client, Deserializer<V> values, Function<V, T> convert) {
         Properties settings = KafkaConnection.settings(client);
         settings.setProperty("enable.auto.commit", "false");
         settings.setProperty("isolation.level", "read_committed");
         List<T> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             if (partitions.isEmpty()) {
                 throw new IllegalArgumentException("topic " + topic + " does not exist");
             }

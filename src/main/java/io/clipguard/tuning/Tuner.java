@@ -20,12 +20,10 @@ public final class Tuner {
 
     private static final int ECE_BINS = 10;
 
-    private Tuner() {
-    }
+    private Tuner() {}
 
     /** One label's curve and recommendation. */
-    public record LabelTuning(Label label, PrCurve curve, Optional<PrCurve.Point> recommended) {
-    }
+    public record LabelTuning(Label label, PrCurve curve, Optional<PrCurve.Point> recommended) {}
 
     /**
      * The outcome of tuning.
@@ -39,10 +37,15 @@ public final class Tuner {
      * @param pairsBefore      the reviewed (score, applies) pairs as scored, for a reliability diagram
      * @param pairsAfter       the same at the fitted temperature
      */
-    public record Result(int reviewedUploads, double temperatureFactor, double temperature, double eceBefore,
-                         double eceAfter, List<LabelTuning> labels, List<Calibration.Pair> pairsBefore,
-                         List<Calibration.Pair> pairsAfter) {
-    }
+    public record Result(
+            int reviewedUploads,
+            double temperatureFactor,
+            double temperature,
+            double eceBefore,
+            double eceAfter,
+            List<LabelTuning> labels,
+            List<Calibration.Pair> pairsBefore,
+            List<Calibration.Pair> pairsAfter) {}
 
     public static Result tune(Policy policy, List<ReviewedUpload> reviewed, Target target) {
         boolean softmax = policy.rule() == DecisionRule.SOFTMAX;
@@ -66,8 +69,8 @@ public final class Tuner {
         return new Result(reviewed.size(), factor, temperature, before, after, labels, pairsBefore, pairsAfter);
     }
 
-    private static List<PrCurve.Sample> samples(Calibration calibration, List<ReviewedUpload> reviewed, String label,
-                                                double temperature) {
+    private static List<PrCurve.Sample> samples(
+            Calibration calibration, List<ReviewedUpload> reviewed, String label, double temperature) {
         List<PrCurve.Sample> samples = new ArrayList<>();
         for (ReviewedUpload upload : reviewed) {
             Boolean applies = upload.verdicts().get(label);
@@ -75,7 +78,8 @@ public final class Tuner {
                 continue;
             }
             Map<String, Double> scores = temperature > 0
-                    ? calibration.calibrated(upload.scored(), temperature) : upload.scored().scores();
+                    ? calibration.calibrated(upload.scored(), temperature)
+                    : upload.scored().scores();
             Double score = scores.get(label);
             if (score != null) {
                 samples.add(new PrCurve.Sample(score, applies));

@@ -45,19 +45,21 @@ class PolicyEmbeddingsWithTinyModelTest {
     @Test
     void requirePrecomputedRefusesUntilEmbedPolicyWroteMatchingEmbeddings() throws Exception {
         Path file = copyOfDemoPolicy();
-        PolicyException missing = assertThrows(PolicyException.class,
+        PolicyException missing = assertThrows(
+                PolicyException.class,
                 () -> ModelRuntime.open(MODEL, requiringPrecomputed(file), MAX_BYTES, EmbeddingProgress.SILENT));
         assertTrue(missing.getMessage().contains("embed-policy"), missing.getMessage());
 
         Policy policy = PolicyLoader.load(file);
         float[] computed;
-        try (ModelRuntime runtime = ModelRuntime.open(MODEL, PolicyConfig.of(file), MAX_BYTES, EmbeddingProgress.SILENT)) {
+        try (ModelRuntime runtime =
+                ModelRuntime.open(MODEL, PolicyConfig.of(file), MAX_BYTES, EmbeddingProgress.SILENT)) {
             runtime.policies().embedder().export(policy).write(PolicyEmbeddings.fileFor(file), policy);
             computed = runtime.policy().labelEmbeddings().get(0);
         }
         assertTrue(Files.exists(dir.resolve("tiny-shapes.embeddings.json")));
-        try (ModelRuntime runtime = ModelRuntime.open(MODEL, requiringPrecomputed(file), MAX_BYTES,
-                EmbeddingProgress.SILENT)) {
+        try (ModelRuntime runtime =
+                ModelRuntime.open(MODEL, requiringPrecomputed(file), MAX_BYTES, EmbeddingProgress.SILENT)) {
             assertEquals(computed.length, runtime.policy().labelEmbeddings().get(0).length);
             for (int i = 0; i < computed.length; i++) {
                 assertEquals(computed[i], runtime.policy().labelEmbeddings().get(0)[i], 1e-6f);
@@ -65,7 +67,8 @@ class PolicyEmbeddingsWithTinyModelTest {
         }
 
         Files.writeString(file, Files.readString(file).replace("names: [cross]", "names: [cross, plus sign]"));
-        PolicyException stale = assertThrows(PolicyException.class,
+        PolicyException stale = assertThrows(
+                PolicyException.class,
                 () -> ModelRuntime.open(MODEL, requiringPrecomputed(file), MAX_BYTES, EmbeddingProgress.SILENT));
         assertTrue(stale.getMessage().contains("[cross]"), "only the edited label is missing: " + stale.getMessage());
     }
@@ -75,7 +78,9 @@ class PolicyEmbeddingsWithTinyModelTest {
         Path sample = MODEL_DIR.resolve("samples/sample_000.png");
         Files.copy(sample, dir.resolve("known-bad.png"));
         Path file = dir.resolve("exemplars.yaml");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 id: known-bad
                 version: 1
                 rule: cosine_margin
@@ -83,9 +88,12 @@ class PolicyEmbeddingsWithTinyModelTest {
                   - {id: known_bad, exemplars: [known-bad.png], action: block, threshold: 0.98, queue: hashes}
                   - {id: circle, prompts: [a circle], action: review, threshold: 0.99}
                 """);
-        try (ModelRuntime runtime = ModelRuntime.open(MODEL, PolicyConfig.of(file), MAX_BYTES, EmbeddingProgress.SILENT)) {
-            Outcome outcome = runtime.moderator().moderate(
-                    UploadProducer.inline("dup", Files.readAllBytes(sample), "image/png"), new SourceCoordinates("t", 0, 0));
+        try (ModelRuntime runtime =
+                ModelRuntime.open(MODEL, PolicyConfig.of(file), MAX_BYTES, EmbeddingProgress.SILENT)) {
+            Outcome outcome = runtime.moderator()
+                    .moderate(
+                            UploadProducer.inline("dup", Files.readAllBytes(sample), "image/png"),
+                            new SourceCoordinates("t", 0, 0));
             ModerationResult result = ((Outcome.Scored) outcome).result();
             assertEquals(1.0, result.getLabels().get(0).getScore(), 1e-4);
             assertEquals("block", result.getAction());

@@ -14,15 +14,18 @@ class ArgumentsTest {
 
     @Test
     void misspeltOptionIsRefusedAndNamedWithTheLikelyOne() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Arguments.parse(new String[] {"--policy", "p.yaml", "--target-precison", "0.8"}, TUNE));
-        assertTrue(e.getMessage().startsWith("unknown option --target-precison (did you mean --target-precision?)"),
+        assertTrue(
+                e.getMessage().startsWith("unknown option --target-precison (did you mean --target-precision?)"),
                 e.getMessage());
     }
 
     @Test
     void optionWithoutItsValueIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Arguments.parse(new String[] {"--policy", "--confidence", "0.9"}, TUNE));
         assertEquals("option --policy needs a value", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Arguments.parse(new String[] {"--policy"}, TUNE));
@@ -32,14 +35,15 @@ class ArgumentsTest {
     @Test
     void badNumberNamesItsOption() {
         Arguments arguments = Arguments.parse(new String[] {"--confidence", "high"}, TUNE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> arguments.decimal("confidence", 0.95));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> arguments.decimal("confidence", 0.95));
         assertEquals("--confidence high is not a number", e.getMessage());
     }
 
     @Test
     void optionGivenTwiceIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Arguments.parse(new String[] {"--policy", "a", "--policy=b"}, TUNE));
         assertEquals("option --policy is given twice", e.getMessage());
     }

@@ -90,8 +90,11 @@ class ConfigLoaderTest {
         Properties properties = minimal();
         properties.setProperty("processing.guarantee", "at_least_once");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
-        assertTrue(e.getMessage().startsWith("processing.guarantee=at_least_once is not valid with"
-                + " clipguard.pipeline.mode=batched"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("processing.guarantee=at_least_once is not valid with"
+                                + " clipguard.pipeline.mode=batched"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("per-record"), e.getMessage());
     }
 

@@ -44,25 +44,60 @@ class InputConfigTest {
 
     @Test
     void readsEveryInputKey() {
-        InputConfig input = load("clipguard.input.max-image-bytes", "1000", "clipguard.input.max-pixels", "2000",
-                "clipguard.input.reduce-jpeg", "false", "clipguard.input.fetch.schemes", "https, http,file",
-                "clipguard.input.fetch.allowed-hosts", "img.example.com,*.cdn.example.com",
-                "clipguard.input.fetch.allowed-networks", "10.20.0.0/16", "clipguard.input.fetch.allowed-ports", "*",
-                "clipguard.input.fetch.connect-timeout-ms", "100", "clipguard.input.fetch.read-timeout-ms", "200",
-                "clipguard.input.fetch.timeout-ms", "300", "clipguard.input.fetch.max-redirects", "0",
-                "clipguard.input.fetch.max-attempts", "5", "clipguard.input.fetch.retry-backoff-ms", "50",
-                "clipguard.input.fetch.file-base-dir", dir.toString()).input();
+        InputConfig input = load(
+                        "clipguard.input.max-image-bytes",
+                        "1000",
+                        "clipguard.input.max-pixels",
+                        "2000",
+                        "clipguard.input.reduce-jpeg",
+                        "false",
+                        "clipguard.input.fetch.schemes",
+                        "https, http,file",
+                        "clipguard.input.fetch.allowed-hosts",
+                        "img.example.com,*.cdn.example.com",
+                        "clipguard.input.fetch.allowed-networks",
+                        "10.20.0.0/16",
+                        "clipguard.input.fetch.allowed-ports",
+                        "*",
+                        "clipguard.input.fetch.connect-timeout-ms",
+                        "100",
+                        "clipguard.input.fetch.read-timeout-ms",
+                        "200",
+                        "clipguard.input.fetch.timeout-ms",
+                        "300",
+                        "clipguard.input.fetch.max-redirects",
+                        "0",
+                        "clipguard.input.fetch.max-attempts",
+                        "5",
+                        "clipguard.input.fetch.retry-backoff-ms",
+                        "50",
+                        "clipguard.input.fetch.file-base-dir",
+                        dir.toString())
+                .input();
 
         assertEquals(new DecodeLimits(1000, 2000), input.limits());
         assertFalse(input.reduceJpeg());
-        assertEquals(new FetchSettings(Set.of("https", "http", "file"), List.of("img.example.com", "*.cdn.example.com"),
-                List.of("10.20.0.0/16"), Set.of(), Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(300),
-                0, 5, Duration.ofMillis(50), Optional.of(dir)), input.fetch());
+        assertEquals(
+                new FetchSettings(
+                        Set.of("https", "http", "file"),
+                        List.of("img.example.com", "*.cdn.example.com"),
+                        List.of("10.20.0.0/16"),
+                        Set.of(),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(300),
+                        0,
+                        5,
+                        Duration.ofMillis(50),
+                        Optional.of(dir)),
+                input.fetch());
     }
 
     @Test
     void schemes_noneTurnsFetchingOff() {
-        assertEquals(Set.of(), load("clipguard.input.fetch.schemes", "none").input().fetch().schemes());
+        assertEquals(
+                Set.of(),
+                load("clipguard.input.fetch.schemes", "none").input().fetch().schemes());
     }
 
     @Test
@@ -74,7 +109,10 @@ class InputConfigTest {
         assertMessage("clipguard.input.fetch.allowed-ports=https", "clipguard.input.fetch.allowed-ports", "https");
         assertMessage("clipguard.input.fetch.max-redirects=-1", "clipguard.input.fetch.max-redirects", "-1");
         assertMessage("not an IP address", "clipguard.input.fetch.allowed-networks", "example.com/8");
-        assertMessage("is not a directory", "clipguard.input.fetch.file-base-dir", dir.resolve("nope").toString());
+        assertMessage(
+                "is not a directory",
+                "clipguard.input.fetch.file-base-dir",
+                dir.resolve("nope").toString());
     }
 
     private static void assertMessage(String expected, String key, String value) {

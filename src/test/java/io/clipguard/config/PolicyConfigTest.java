@@ -62,6 +62,7 @@ class PolicyConfigTest {
         Properties properties = minimal();
         properties.setProperty("clipguard.policy.file-check-interval-ms", "-1");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
-        assertTrue(e.getMessage().startsWith("clipguard.policy.file-check-interval-ms=-1 is not valid"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("clipguard.policy.file-check-interval-ms=-1 is not valid"), e.getMessage());
     }
 }

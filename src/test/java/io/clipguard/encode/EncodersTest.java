@@ -18,60 +18,61 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EncodersTest {
 
-  @Test
-  void rejectsABundleWhoseModelDisagreesWithItsEmbeddingDim(@TempDir Path dir) throws IOException {
-    copyBundle(TinyClip.bundle().dir(), dir);
-    String manifest = Files.readString(dir.resolve("manifest.json"));
-    Files.writeString(dir.resolve("manifest.json"), manifest
-        .replaceAll("\"embedding_dim\"\\s*:\\s*64", "\"embedding_dim\": 32")
-        .replaceAll("(\"shape\"\\s*:\\s*\\[\\s*-1,\\s*)64(\\s*\\])", "$132$2"));
-    ModelBundle wrong = ModelBundle.load(dir);
+    @Test
+    void rejectsABundleWhoseModelDisagreesWithItsEmbeddingDim(@TempDir Path dir) throws IOException {
+        copyBundle(TinyClip.bundle().dir(), dir);
+        String manifest = Files.readString(dir.resolve("manifest.json"));
+        Files.writeString(
+                dir.resolve("manifest.json"),
+                manifest.replaceAll("\"embedding_dim\"\\s*:\\s*64", "\"embedding_dim\": 32")
+                        .replaceAll("(\"shape\"\\s*:\\s*\\[\\s*-1,\\s*)64(\\s*\\])", "$132$2"));
+        ModelBundle wrong = ModelBundle.load(dir);
 
-    BundleException e = assertThrows(BundleException.class, () -> Encoders.image(wrong));
-    assertTrue(e.getMessage().contains("returns embeddings of length 64 but"), e.getMessage());
-    assertTrue(e.getMessage().contains("embedding_dim=32"), e.getMessage());
-  }
-
-  @Test
-  void rejectsPixelsOfTheWrongLength() {
-    try (ImageEncoder encoder = Encoders.image(TinyClip.bundle())) {
-      assertThrows(IllegalArgumentException.class, () -> encoder.encode(List.of(new float[10])));
+        BundleException e = assertThrows(BundleException.class, () -> Encoders.image(wrong));
+        assertTrue(e.getMessage().contains("returns embeddings of length 64 but"), e.getMessage());
+        assertTrue(e.getMessage().contains("embedding_dim=32"), e.getMessage());
     }
-  }
 
-  @Test
-  void encodesAnEmptyBatchToNothing() {
-    try (ImageEncoder encoder = Encoders.image(TinyClip.bundle(), Engine.ONNXRUNTIME, 1, 1)) {
-      assertEquals(0, encoder.encode(List.of()).length);
-      assertEquals(64, encoder.embeddingDim());
+    @Test
+    void rejectsPixelsOfTheWrongLength() {
+        try (ImageEncoder encoder = Encoders.image(TinyClip.bundle())) {
+            assertThrows(IllegalArgumentException.class, () -> encoder.encode(List.of(new float[10])));
+        }
     }
-  }
 
-  @Test
-  void refusesWorkAfterClose() {
-    ImageEncoder images = Encoders.image(TinyClip.bundle());
-    TextEncoder texts = Encoders.text(TinyClip.bundle());
-    images.close();
-    texts.close();
-
-    assertThrows(IllegalStateException.class, () -> images.encode(List.of(new float[3 * 224 * 224])));
-    assertThrows(IllegalStateException.class, () -> texts.encode(List.of("a red star")));
-    images.close();
-  }
-
-  @Test
-  void setsDjlOfflineAndOptsOutOfTracking() {
-    Encoders.text(TinyClip.bundle()).close();
-
-    assertEquals("true", System.getProperty("ai.djl.offline"));
-    assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
-  }
-
-  private static void copyBundle(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.list(from)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      }
+    @Test
+    void encodesAnEmptyBatchToNothing() {
+        try (ImageEncoder encoder = Encoders.image(TinyClip.bundle(), Engine.ONNXRUNTIME, 1, 1)) {
+            assertEquals(0, encoder.encode(List.of()).length);
+            assertEquals(64, encoder.embeddingDim());
+        }
     }
-  }
+
+    @Test
+    void refusesWorkAfterClose() {
+        ImageEncoder images = Encoders.image(TinyClip.bundle());
+        TextEncoder texts = Encoders.text(TinyClip.bundle());
+        images.close();
+        texts.close();
+
+        assertThrows(IllegalStateException.class, () -> images.encode(List.of(new float[3 * 224 * 224])));
+        assertThrows(IllegalStateException.class, () -> texts.encode(List.of("a red star")));
+        images.close();
+    }
+
+    @Test
+    void setsDjlOfflineAndOptsOutOfTracking() {
+        Encoders.text(TinyClip.bundle()).close();
+
+        assertEquals("true", System.getProperty("ai.djl.offline"));
+        assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
+    }
+
+    private static void copyBundle(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
 }

@@ -11,20 +11,19 @@ package io.clipguard.image;
  */
 public record CorpusEntry(String name, byte[] bytes, String contentType, RejectReason rejected, Probe decoded) {
 
-  /** The decoded image is {@code widthPx} x {@code heightPx} and (x, y) reads as {@code rgb} (+-12). */
-  public record Probe(int widthPx, int heightPx, int x, int y, int rgb) {
-  }
+    /** The decoded image is {@code widthPx} x {@code heightPx} and (x, y) reads as {@code rgb} (+-12). */
+    public record Probe(int widthPx, int heightPx, int x, int y, int rgb) {}
 
-  static CorpusEntry rejected(String name, byte[] bytes, String contentType, RejectReason reason) {
-    return new CorpusEntry(name, bytes, contentType, reason, null);
-  }
+    static CorpusEntry rejected(String name, byte[] bytes, String contentType, RejectReason reason) {
+        return new CorpusEntry(name, bytes, contentType, reason, null);
+    }
 
-  static CorpusEntry decodes(String name, byte[] bytes, String contentType, Probe probe) {
-    return new CorpusEntry(name, bytes, contentType, null, probe);
-  }
+    static CorpusEntry decodes(String name, byte[] bytes, String contentType, Probe probe) {
+        return new CorpusEntry(name, bytes, contentType, null, probe);
+    }
 
-  /** The reason code in a dead-letter record, or null for an upload that must be scored. */
-  public String expectedReason() {
-    return rejected == null ? null : rejected.name();
-  }
+    /** The reason code in a dead-letter record, or null for an upload that must be scored. */
+    public String expectedReason() {
+        return rejected == null ? null : rejected.name();
+    }
 }

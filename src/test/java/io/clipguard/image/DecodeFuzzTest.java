@@ -25,19 +25,20 @@ import java.awt.image.BufferedImage;
  */
 class DecodeFuzzTest {
 
-  /** Small limits keep the fuzzer's heap bounded; the checks are the same at any size. */
-  private static final DecodeLimits LIMITS = new DecodeLimits(1 << 20, 4_000_000);
-  private static final RoutingImageDecoder DECODER = RoutingImageDecoder.forModelInput(LIMITS, 224);
+    /** Small limits keep the fuzzer's heap bounded; the checks are the same at any size. */
+    private static final DecodeLimits LIMITS = new DecodeLimits(1 << 20, 4_000_000);
 
-  @FuzzTest(maxDuration = "30s")
-  void decodesOrRejectsAnyBytes(byte[] bytes) {
-    BufferedImage image;
-    try {
-      image = DECODER.decode(bytes);
-    } catch (ImageRejectedException expected) {
-      return;
+    private static final RoutingImageDecoder DECODER = RoutingImageDecoder.forModelInput(LIMITS, 224);
+
+    @FuzzTest(maxDuration = "30s")
+    void decodesOrRejectsAnyBytes(byte[] bytes) {
+        BufferedImage image;
+        try {
+            image = DECODER.decode(bytes);
+        } catch (ImageRejectedException expected) {
+            return;
+        }
+        long pixels = (long) image.getWidth() * image.getHeight();
+        assertTrue(pixels > 0 && pixels <= LIMITS.maxPixels(), image.getWidth() + "x" + image.getHeight());
     }
-    long pixels = (long) image.getWidth() * image.getHeight();
-    assertTrue(pixels > 0 && pixels <= LIMITS.maxPixels(), image.getWidth() + "x" + image.getHeight());
-  }
 }

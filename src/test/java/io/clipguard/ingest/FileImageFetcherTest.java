@@ -15,6 +15,7 @@ class FileImageFetcherTest {
 
     @TempDir
     Path root;
+
     private Path base;
     private FileImageFetcher fetcher;
 
@@ -31,8 +32,11 @@ class FileImageFetcherTest {
     void readsFilesInsideTheBaseDirectory() throws Exception {
         Files.createSymbolicLink(base.resolve("sub/alias.jpg"), base.resolve("cat.jpg"));
 
-        assertArrayEquals(new byte[] {1, 2, 3}, fetcher.fetch(base.resolve("cat.jpg").toUri(), 10));
-        assertArrayEquals(new byte[] {1, 2, 3}, fetcher.fetch(base.resolve("sub/alias.jpg").toUri(), 10));
+        assertArrayEquals(
+                new byte[] {1, 2, 3}, fetcher.fetch(base.resolve("cat.jpg").toUri(), 10));
+        assertArrayEquals(
+                new byte[] {1, 2, 3},
+                fetcher.fetch(base.resolve("sub/alias.jpg").toUri(), 10));
     }
 
     @Test
@@ -43,7 +47,8 @@ class FileImageFetcherTest {
         assertFailure(Failure.REFUSED, fetcher, URI.create(base.toUri() + "../secret.txt"), 10);
         assertFailure(Failure.REFUSED, fetcher, URI.create(base.toUri() + "sub/%2e%2e/%2e%2e/secret.txt"), 10);
         assertFailure(Failure.REFUSED, fetcher, base.resolve("link.jpg").toUri(), 10);
-        assertFailure(Failure.REFUSED, fetcher, base.resolve("sub/dir/secret.txt").toUri(), 10);
+        assertFailure(
+                Failure.REFUSED, fetcher, base.resolve("sub/dir/secret.txt").toUri(), 10);
         assertFailure(Failure.REFUSED, fetcher, URI.create("file:///etc/passwd"), 10);
     }
 

@@ -29,8 +29,7 @@ class HttpImageFetcherTest {
 
     private final LocalImageServer server = new LocalImageServer();
 
-    HttpImageFetcherTest() throws IOException {
-    }
+    HttpImageFetcherTest() throws IOException {}
 
     @AfterEach
     void stop() {
@@ -38,13 +37,23 @@ class HttpImageFetcherTest {
     }
 
     static FetchSettings loopbackAllowed(Duration readTimeout, Duration fetchTimeout, int maxRedirects) {
-        return new FetchSettings(Set.of("http"), List.of(), List.of("127.0.0.1/32"), Set.of(), Duration.ofSeconds(1),
-                readTimeout, fetchTimeout, maxRedirects, 3, Duration.ofMillis(10), java.util.Optional.empty());
+        return new FetchSettings(
+                Set.of("http"),
+                List.of(),
+                List.of("127.0.0.1/32"),
+                Set.of(),
+                Duration.ofSeconds(1),
+                readTimeout,
+                fetchTimeout,
+                maxRedirects,
+                3,
+                Duration.ofMillis(10),
+                java.util.Optional.empty());
     }
 
     private static HttpImageFetcher fetcher(FetchSettings settings) {
-        return new HttpImageFetcher(new SsrfGuard(settings), settings, (SSLSocketFactory) SSLSocketFactory.getDefault(),
-                Clock.systemUTC());
+        return new HttpImageFetcher(
+                new SsrfGuard(settings), settings, (SSLSocketFactory) SSLSocketFactory.getDefault(), Clock.systemUTC());
     }
 
     private final HttpImageFetcher fetcher = fetcher(loopbackAllowed(Duration.ofSeconds(2), Duration.ofSeconds(5), 2));
@@ -69,9 +78,11 @@ class HttpImageFetcherTest {
     void sendsTheHostNameWhileConnectingToThePinnedAddress() throws Exception {
         server.serve("/a.jpg", IMAGE);
         FetchSettings settings = loopbackAllowed(Duration.ofSeconds(2), Duration.ofSeconds(5), 2);
-        HttpImageFetcher named = new HttpImageFetcher(new SsrfGuard(settings,
-                host -> new InetAddress[] {InetAddress.getLoopbackAddress()}), settings,
-                (SSLSocketFactory) SSLSocketFactory.getDefault(), Clock.systemUTC());
+        HttpImageFetcher named = new HttpImageFetcher(
+                new SsrfGuard(settings, host -> new InetAddress[] {InetAddress.getLoopbackAddress()}),
+                settings,
+                (SSLSocketFactory) SSLSocketFactory.getDefault(),
+                Clock.systemUTC());
 
         assertArrayEquals(IMAGE, named.fetch(URI.create("http://images.test:" + server.port() + "/a.jpg"), 1000));
         assertEquals(List.of("images.test:" + server.port()), server.hostHeaders());
@@ -81,8 +92,18 @@ class HttpImageFetcherTest {
     void refusesLoopbackUnlessAllowed() {
         server.serve("/a.jpg", IMAGE);
         FetchSettings d = FetchSettings.DEFAULTS;
-        FetchSettings strict = new FetchSettings(Set.of("http"), List.of(), List.of(), Set.of(), d.connectTimeout(),
-                d.readTimeout(), d.fetchTimeout(), 2, 1, d.retryBackoff(), d.fileBaseDir());
+        FetchSettings strict = new FetchSettings(
+                Set.of("http"),
+                List.of(),
+                List.of(),
+                Set.of(),
+                d.connectTimeout(),
+                d.readTimeout(),
+                d.fetchTimeout(),
+                2,
+                1,
+                d.retryBackoff(),
+                d.fileBaseDir());
 
         assertFailure(Failure.REFUSED, fetcher(strict), server.uri("/a.jpg"), 1000);
         assertTrue(server.hostHeaders().isEmpty(), "never connected");
@@ -103,7 +124,8 @@ class HttpImageFetcherTest {
         });
 
         assertFailure(Failure.TOO_LARGE, fetcher, server.uri("/big.jpg"), 9_999);
-        assertTimeoutPreemptively(Duration.ofSeconds(5),
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(5),
                 () -> assertFailure(Failure.TOO_LARGE, fetcher, server.uri("/endless.jpg"), 1_000_000));
     }
 
@@ -175,7 +197,8 @@ class HttpImageFetcherTest {
             });
             drip.start();
             URI uri = URI.create("http://127.0.0.1:" + slowloris.getLocalPort() + "/");
-            assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertFailure(Failure.TRANSIENT, impatient, uri, 1000));
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(2), () -> assertFailure(Failure.TRANSIENT, impatient, uri, 1000));
             drip.join();
         }
     }
@@ -197,8 +220,8 @@ class HttpImageFetcherTest {
                 }
             });
             answer.start();
-            assertFailure(Failure.PERMANENT, fetcher, URI.create("http://127.0.0.1:" + garbage.getLocalPort() + "/"),
-                    1000);
+            assertFailure(
+                    Failure.PERMANENT, fetcher, URI.create("http://127.0.0.1:" + garbage.getLocalPort() + "/"), 1000);
             answer.join();
         }
     }

@@ -40,16 +40,37 @@ class HttpsPinningTest {
 
     @TempDir
     Path dir;
+
     private HttpsServer server;
     private SSLContext tls;
 
     @BeforeEach
     void start() throws Exception {
         Path keystore = dir.resolve("images.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "images", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=images.test",
-                "-ext", "SAN=dns:images.test", "-validity", "2", "-keystore", keystore.toString(), "-storetype",
-                "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "images",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=images.test",
+                        "-ext",
+                        "SAN=dns:images.test",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         keytool.getInputStream().readAllBytes();
         assertEquals(0, keytool.waitFor(), "keytool");
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -90,8 +111,17 @@ class HttpsPinningTest {
 
     /** Every host name resolves to 127.0.0.1, which the guard is told to allow. */
     private HttpImageFetcher fetcher() {
-        FetchSettings settings = new FetchSettings(Set.of("https"), List.of(), List.of("127.0.0.1/32"), Set.of(),
-                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), 0, 1, Duration.ofMillis(10),
+        FetchSettings settings = new FetchSettings(
+                Set.of("https"),
+                List.of(),
+                List.of("127.0.0.1/32"),
+                Set.of(),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                0,
+                1,
+                Duration.ofMillis(10),
                 Optional.empty());
         SsrfGuard guard = new SsrfGuard(settings, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
         return new HttpImageFetcher(guard, settings, tls.getSocketFactory(), Clock.systemUTC());

@@ -42,7 +42,8 @@ class RetryingFetcherTest {
             throw new FetchException(Failure.TRANSIENT, "connection refused");
         };
 
-        FetchException e = assertThrows(FetchException.class, () -> retrying(down, 3).fetch(URI_, 10));
+        FetchException e =
+                assertThrows(FetchException.class, () -> retrying(down, 3).fetch(URI_, 10));
         assertEquals(3, calls.get());
         assertEquals(Failure.TRANSIENT, e.failure());
         assertEquals("connection refused (after 3 attempts)", e.getMessage());
@@ -56,7 +57,8 @@ class RetryingFetcherTest {
                 calls.incrementAndGet();
                 throw new FetchException(failure, "no");
             };
-            FetchException e = assertThrows(FetchException.class, () -> retrying(fails, 3).fetch(URI_, 10));
+            FetchException e =
+                    assertThrows(FetchException.class, () -> retrying(fails, 3).fetch(URI_, 10));
             assertEquals(failure, e.failure());
             assertEquals(1, calls.get(), failure + " tried once");
         }

@@ -45,7 +45,9 @@ class SsrfGuardTest {
 
     @Test
     void refusesHostsResolvingToNonPublicAddresses() {
-        assertRefused(defaults, "https://metadata.example.com/latest/meta-data/",
+        assertRefused(
+                defaults,
+                "https://metadata.example.com/latest/meta-data/",
                 "resolves to 169.254.169.254, a link-local address");
         assertRefused(defaults, "https://mixed.example.com/a.jpg", "resolves to 10.0.0.5, a private address");
         assertRefused(defaults, "https://127.0.0.1/a.jpg", "a loopback address");
@@ -59,8 +61,11 @@ class SsrfGuardTest {
     void allowsListedNetworksAndHostsOnly() throws Exception {
         FetchSettings internal = settings(List.of("store.internal", "*.example.com"), List.of("10.20.0.0/16"));
 
-        assertEquals(InetAddress.getByName("10.20.1.7"),
-                guard(internal).check(URI.create("https://store.internal/a.jpg")).getAddress());
+        assertEquals(
+                InetAddress.getByName("10.20.1.7"),
+                guard(internal)
+                        .check(URI.create("https://store.internal/a.jpg"))
+                        .getAddress());
         guard(internal).check(URI.create("https://cdn.example.com/a.jpg"));
         assertRefused(internal, "https://example.com/a.jpg", "host example.com is not allowed");
         assertRefused(internal, "https://images.example.org/a.jpg", "not allowed");
@@ -70,30 +75,41 @@ class SsrfGuardTest {
     @Test
     void resolvesOncePerCheckSoARebindingHostCannotSwapTheAddress() throws Exception {
         AtomicInteger lookups = new AtomicInteger();
-        SsrfGuard rebinding = new SsrfGuard(defaults, host -> new InetAddress[] {InetAddress.getByName(
-                lookups.getAndIncrement() == 0 ? "93.184.216.34" : "127.0.0.1")});
+        SsrfGuard rebinding =
+                new SsrfGuard(defaults, host -> new InetAddress[] {
+                    InetAddress.getByName(lookups.getAndIncrement() == 0 ? "93.184.216.34" : "127.0.0.1")
+                });
 
         InetSocketAddress first = rebinding.check(URI.create("https://evil.example.com/a.jpg"));
 
         assertEquals(1, lookups.get());
         assertEquals("93.184.216.34", first.getAddress().getHostAddress());
-        FetchException second = assertThrows(FetchException.class,
-                () -> rebinding.check(URI.create("https://evil.example.com/a.jpg")));
+        FetchException second =
+                assertThrows(FetchException.class, () -> rebinding.check(URI.create("https://evil.example.com/a.jpg")));
         assertEquals(Failure.REFUSED, second.failure());
     }
 
     @Test
     void treatsAHostThatDoesNotResolveAsTransient() {
-        FetchException e = assertThrows(FetchException.class,
-                () -> guard(defaults).check(URI.create("https://nowhere.example.com/a.jpg")));
+        FetchException e = assertThrows(
+                FetchException.class, () -> guard(defaults).check(URI.create("https://nowhere.example.com/a.jpg")));
 
         assertEquals(Failure.TRANSIENT, e.failure());
     }
 
     private static FetchSettings settings(List<String> hosts, List<String> networks) {
         FetchSettings d = FetchSettings.DEFAULTS;
-        return new FetchSettings(Set.of("https"), hosts, networks, d.allowedPorts(), d.connectTimeout(),
-                d.readTimeout(), d.fetchTimeout(), d.maxRedirects(), d.maxAttempts(), d.retryBackoff(),
+        return new FetchSettings(
+                Set.of("https"),
+                hosts,
+                networks,
+                d.allowedPorts(),
+                d.connectTimeout(),
+                d.readTimeout(),
+                d.fetchTimeout(),
+                d.maxRedirects(),
+                d.maxAttempts(),
+                d.retryBackoff(),
                 d.fileBaseDir());
     }
 
@@ -118,7 +134,8 @@ class SsrfGuardTest {
     }
 
     private static void assertRefused(FetchSettings settings, String uri, String why) {
-        FetchException e = assertThrows(FetchException.class, () -> guard(settings).check(URI.create(uri)));
+        FetchException e =
+                assertThrows(FetchException.class, () -> guard(settings).check(URI.create(uri)));
         assertEquals(Failure.REFUSED, e.failure(), e.getMessage());
         assertTrue(e.getMessage().contains(why), e.getMessage());
     }

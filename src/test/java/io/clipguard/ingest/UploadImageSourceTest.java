@@ -12,10 +12,8 @@ import io.clipguard.pipeline.RejectedUploadException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -60,16 +58,21 @@ class UploadImageSourceTest {
         try (LocalImageServer server = new LocalImageServer()) {
             AtomicInteger recovering = server.flaky("/recovers.jpg", 2, 503, new byte[] {7});
             AtomicInteger down = server.flaky("/down.jpg", 1000, 502, new byte[] {7});
-            FetchSettings loopback = HttpImageFetcherTest.loopbackAllowed(Duration.ofSeconds(2), Duration.ofSeconds(5), 2);
+            FetchSettings loopback =
+                    HttpImageFetcherTest.loopbackAllowed(Duration.ofSeconds(2), Duration.ofSeconds(5), 2);
             UploadImageSource source = UploadImageSource.from(loopback, 100);
 
-            assertArrayEquals(new byte[] {7}, source.bytes(upload(null, server.uri("/recovers.jpg").toString())));
+            assertArrayEquals(
+                    new byte[] {7},
+                    source.bytes(upload(null, server.uri("/recovers.jpg").toString())));
             assertEquals(3, recovering.get());
-            RejectedUploadException e = assertReason(Reason.FETCH_FAILED, source,
+            RejectedUploadException e = assertReason(
+                    Reason.FETCH_FAILED,
+                    source,
                     upload(null, server.uri("/down.jpg").toString()));
             assertEquals(3, down.get());
-            assertTrue(e.getMessage().contains("HTTP 502") && e.getMessage().contains("after 3 attempts"),
-                    e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("HTTP 502") && e.getMessage().contains("after 3 attempts"), e.getMessage());
         }
     }
 
@@ -91,8 +94,10 @@ class UploadImageSourceTest {
             }
             throw (RuntimeException) failure;
         }));
-        return assertThrows(RejectedUploadException.class,
-                () -> source.bytes(upload(null, "https://images.example.com/a.jpg"))).reason();
+        return assertThrows(
+                        RejectedUploadException.class,
+                        () -> source.bytes(upload(null, "https://images.example.com/a.jpg")))
+                .reason();
     }
 
     private static RejectedUploadException assertReason(Reason reason, UploadImageSource source, UploadedImage upload) {
@@ -102,8 +107,13 @@ class UploadImageSourceTest {
     }
 
     static UploadedImage upload(byte[] bytes, String uri) {
-        return UploadedImage.newBuilder().setUploadId("u-1").setUploadedAt(Instant.EPOCH)
-                .setContentType("image/jpeg").setImageBytes(bytes == null ? null : ByteBuffer.wrap(bytes))
-                .setImageUri(uri).setAttributes(Map.of()).build();
+        return UploadedImage.newBuilder()
+                .setUploadId("u-1")
+                .setUploadedAt(Instant.EPOCH)
+                .setContentType("image/jpeg")
+                .setImageBytes(bytes == null ? null : ByteBuffer.wrap(bytes))
+                .setImageUri(uri)
+                .setAttributes(Map.of())
+                .build();
     }
 }

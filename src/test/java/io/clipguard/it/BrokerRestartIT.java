@@ -35,14 +35,20 @@ class BrokerRestartIT {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            try (FaultRun run = new FaultRun("brokers", cluster.bootstrapServers(),
-                    LocalSchemaRegistry.shared().url().toString(), work, 3, (short) 3)) {
+            try (FaultRun run = new FaultRun(
+                    "brokers",
+                    cluster.bootstrapServers(),
+                    LocalSchemaRegistry.shared().url().toString(),
+                    work,
+                    3,
+                    (short) 3)) {
                 Properties settings = run.settings();
                 settings.setProperty("replication.factor", "3");
                 FaultRun.Job job = run.start("job", settings);
                 run.warmUp("job");
                 Thread uploads = run.sendGoodInBackground("good", 900, 30);
-                try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
+                try (Admin admin =
+                        Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
                     for (BrokerServer broker : cluster.brokers().values()) {
                         Thread.sleep(3_000);
                         broker.shutdown();
@@ -55,7 +61,10 @@ class BrokerRestartIT {
                 uploads.join();
                 OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(180));
                 run.assertExactlyOnce(outcomes, Duration.ofSeconds(45));
-                assertEquals(0, outcomes.deadLetters().size(), FaultRun.deadLetterReasons(outcomes).toString());
+                assertEquals(
+                        0,
+                        outcomes.deadLetters().size(),
+                        FaultRun.deadLetterReasons(outcomes).toString());
                 assertTrue(job.alive());
             }
         }
@@ -64,7 +73,9 @@ class BrokerRestartIT {
     private static void awaitFullIsr(Admin admin, String topic) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            TopicDescription description = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get()
+            TopicDescription description = admin.describeTopics(java.util.List.of(topic))
+                    .allTopicNames()
+                    .get()
                     .get(topic);
             if (description.partitions().stream().allMatch(p -> p.isr().size() == 3)) {
                 return;

@@ -48,8 +48,15 @@ class CrashRecoveryIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = SharedKafka.get().bootstrapServers();
         String registry = LocalSchemaRegistry.shared().url().toString();
-        Map<String, String> topics = Map.of("uploads", "crash-uploads-" + run, "scored", "crash-scored-" + run,
-                "flagged", "crash-flagged-" + run, "dlq", "crash-dlq-" + run);
+        Map<String, String> topics = Map.of(
+                "uploads",
+                "crash-uploads-" + run,
+                "scored",
+                "crash-scored-" + run,
+                "flagged",
+                "crash-flagged-" + run,
+                "dlq",
+                "crash-dlq-" + run);
         createTopics(bootstrap, topics);
         Path config = writeConfig(run, guarantee, mode, bootstrap, registry, topics);
         List<byte[]> images = new ArrayList<>();
@@ -57,14 +64,15 @@ class CrashRecoveryIT {
             images.add(Files.readAllBytes(sample.file()));
         }
 
-        try (OutcomeReader reader = new OutcomeReader(bootstrap, registry, topics.get("scored"),
-                topics.get("flagged"), topics.get("dlq"));
-             UploadProducer producer = new UploadProducer(bootstrap, registry, topics.get("uploads"))) {
+        try (OutcomeReader reader = new OutcomeReader(
+                        bootstrap, registry, topics.get("scored"), topics.get("flagged"), topics.get("dlq"));
+                UploadProducer producer = new UploadProducer(bootstrap, registry, topics.get("uploads"))) {
             Process first = startJob(config, "first");
             Thread uploads = new Thread(() -> produce(producer, images));
             uploads.start();
-            int beforeKill = reader.awaitDecided(UPLOADS / 4, Duration.ofSeconds(120)).decided();
-            first.destroyForcibly().waitFor();   // SIGKILL: no clean shutdown, no final commit
+            int beforeKill =
+                    reader.awaitDecided(UPLOADS / 4, Duration.ofSeconds(120)).decided();
+            first.destroyForcibly().waitFor(); // SIGKILL: no clean shutdown, no final commit
             assertTrue(beforeKill > 0 && beforeKill < UPLOADS, "killed in the middle, after " + beforeKill);
 
             Process second = startJob(config, "second");
@@ -88,8 +96,8 @@ class CrashRecoveryIT {
         }
     }
 
-    private static <V> Stream<String> ids(Collection<ConsumerRecord<String, V>> records,
-                                          Function<ConsumerRecord<String, V>, String> id) {
+    private static <V> Stream<String> ids(
+            Collection<ConsumerRecord<String, V>> records, Function<ConsumerRecord<String, V>, String> id) {
         return records.stream().map(id);
     }
 
@@ -107,18 +115,24 @@ class CrashRecoveryIT {
     private Process startJob(Path config, String name) throws IOException {
         Path log = Path.of("target", "crash-test-" + name + ".log");
         ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"),
-                "io.clipguard.cli.Main", "run", "--config", config.toString())
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dai.djl.offline=true",
+                        "-Xmx1g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.clipguard.cli.Main",
+                        "run",
+                        "--config",
+                        config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");
         return builder.start();
     }
 
-    private Path writeConfig(String run, String guarantee, String mode, String bootstrap, String registry,
-                             Map<String, String> topics) throws IOException {
+    private Path writeConfig(
+            String run, String guarantee, String mode, String bootstrap, String registry, Map<String, String> topics)
+            throws IOException {
         Properties settings = new Properties();
         settings.setProperty("application.id", "crash-" + run);
         settings.setProperty("bootstrap.servers", bootstrap);
@@ -144,8 +158,10 @@ class CrashRecoveryIT {
     private static void createTopics(String bootstrap, Map<String, String> topics) throws Exception {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             admin.createTopics(topics.entrySet().stream()
-                    .map(t -> new NewTopic(t.getValue(), t.getKey().equals("uploads") ? 3 : 1, (short) 1))
-                    .toList()).all().get();
+                            .map(t -> new NewTopic(t.getValue(), t.getKey().equals("uploads") ? 3 : 1, (short) 1))
+                            .toList())
+                    .all()
+                    .get();
         }
     }
 }

@@ -23,18 +23,31 @@ class EncoderFaultIT {
 
     @Test
     void anEncoderThatFailsOnceAndThenStallsLosesAndDeadLettersNothing() throws Exception {
-        try (FaultRun run = new FaultRun("encoder", SharedKafka.get().bootstrapServers(),
-                LocalSchemaRegistry.shared().url().toString(), work, 2, (short) 1)) {
-            FaultRun.Job job = run.start("job", run.settings(), FaultInjectingMain.class.getName(),
-                    "-Dfault.encoder.error-at-batch=20", "-Dfault.encoder.slow-ms=1500",
-                    "-Dfault.encoder.slow-from-batch=60", "-Dfault.encoder.slow-batches=6");
+        try (FaultRun run = new FaultRun(
+                "encoder",
+                SharedKafka.get().bootstrapServers(),
+                LocalSchemaRegistry.shared().url().toString(),
+                work,
+                2,
+                (short) 1)) {
+            FaultRun.Job job = run.start(
+                    "job",
+                    run.settings(),
+                    FaultInjectingMain.class.getName(),
+                    "-Dfault.encoder.error-at-batch=20",
+                    "-Dfault.encoder.slow-ms=1500",
+                    "-Dfault.encoder.slow-from-batch=60",
+                    "-Dfault.encoder.slow-batches=6");
             run.warmUp("job");
             run.sendGood("good", 200, 25);
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(120));
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(20));
-            assertEquals(0, outcomes.deadLetters().size(), "an engine failure is never the upload's fault: "
-                    + FaultRun.deadLetterReasons(outcomes));
-            assertTrue(Files.readString(job.log).contains("fault injected: Error from encoder batch 20"),
+            assertEquals(
+                    0,
+                    outcomes.deadLetters().size(),
+                    "an engine failure is never the upload's fault: " + FaultRun.deadLetterReasons(outcomes));
+            assertTrue(
+                    Files.readString(job.log).contains("fault injected: Error from encoder batch 20"),
                     "the fault was injected");
             assertTrue(job.alive());
         }

@@ -16,17 +16,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultInjectingMain {
 
-    private FaultInjectingMain() {
-    }
+    private FaultInjectingMain() {}
 
     public static void main(String[] args) throws Exception {
         ModerationApp app = ModerationApp.start(ConfigLoader.load(Path.of(args[2])), FaultyEncoder::new);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-            org.apache.logging.log4j.LogManager.shutdown();
-        }, "clipguard-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            stopped.countDown();
+                            org.apache.logging.log4j.LogManager.shutdown();
+                        },
+                        "clipguard-shutdown"));
         stopped.await();
     }
 

@@ -58,12 +58,22 @@ final class FaultRun implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.registry = registry;
         this.work = work;
-        this.topics = Map.of("uploads", scenario + "-uploads-" + id, "scored", scenario + "-scored-" + id,
-                "flagged", scenario + "-flagged-" + id, "dlq", scenario + "-dlq-" + id);
+        this.topics = Map.of(
+                "uploads",
+                scenario + "-uploads-" + id,
+                "scored",
+                scenario + "-scored-" + id,
+                "flagged",
+                scenario + "-flagged-" + id,
+                "dlq",
+                scenario + "-dlq-" + id);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             admin.createTopics(topics.entrySet().stream()
-                    .map(t -> new NewTopic(t.getValue(), t.getKey().equals("uploads") ? partitions : 1, replication))
-                    .toList()).all().get();
+                            .map(t -> new NewTopic(
+                                    t.getValue(), t.getKey().equals("uploads") ? partitions : 1, replication))
+                            .toList())
+                    .all()
+                    .get();
         }
         for (SampleImages.Sample sample : SampleImages.load(Path.of("models/tiny-clip/samples"))) {
             images.add(Files.readAllBytes(sample.file()));
@@ -146,14 +156,16 @@ final class FaultRun implements AutoCloseable {
         Path gcLog = Path.of("target", "fault-" + scenario + "-" + name + ".gc.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Xlog:gc:file=" + gcLog));
+                "-Dai.djl.offline=true",
+                "-Xlog:gc:file=" + gcLog));
         command.addAll(List.of(jvmArgs));
         if (command.stream().noneMatch(arg -> arg.startsWith("-Xmx"))) {
             command.add("-Xmx512m");
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main, "run", "--config",
-                config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        command.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), main, "run", "--config", config.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");
         builder.environment().putAll(env);
         Job job = new Job(name, builder.start(), log, gcLog);
@@ -174,8 +186,8 @@ final class FaultRun implements AutoCloseable {
 
     OutcomeReader reader() {
         if (reader == null) {
-            reader = new OutcomeReader(bootstrap, registry, topics.get("scored"), topics.get("flagged"),
-                    topics.get("dlq"));
+            reader = new OutcomeReader(
+                    bootstrap, registry, topics.get("scored"), topics.get("flagged"), topics.get("dlq"));
         }
         return reader;
     }
@@ -197,7 +209,10 @@ final class FaultRun implements AutoCloseable {
         int before = reader().awaitDistinct(0, Duration.ZERO).perUpload().size();
         send(UploadProducer.inline("warmup-" + name, images.get(0), "image/png"));
         producer().flush();
-        if (reader().awaitDistinct(before + 1, Duration.ofSeconds(120)).perUpload().size() <= before) {
+        if (reader().awaitDistinct(before + 1, Duration.ofSeconds(120))
+                        .perUpload()
+                        .size()
+                <= before) {
             throw new AssertionError("the job did not decide a first upload within 120 s");
         }
     }
@@ -245,10 +260,12 @@ final class FaultRun implements AutoCloseable {
     static Duration slowest(OutcomeReader.Outcomes outcomes, Map<String, Instant> sentAt) {
         long worst = 0;
         for (ConsumerRecord<String, ?> record : all(outcomes)) {
-            String id = record.value() instanceof io.clipguard.avro.ModerationResult r ? r.getUploadId()
+            String id = record.value() instanceof io.clipguard.avro.ModerationResult r
+                    ? r.getUploadId()
                     : ((io.clipguard.avro.ModerationError) record.value()).getUploadId();
             Instant sent = id == null || id.startsWith("warmup") ? null : sentAt.get(id);
-            Instant decided = record.value() instanceof io.clipguard.avro.ModerationResult r ? r.getDecidedAt()
+            Instant decided = record.value() instanceof io.clipguard.avro.ModerationResult r
+                    ? r.getDecidedAt()
                     : ((io.clipguard.avro.ModerationError) record.value()).getFailedAt();
             if (sent != null) {
                 worst = Math.max(worst, Duration.between(sent, decided).toMillis());
@@ -271,27 +288,41 @@ final class FaultRun implements AutoCloseable {
     OutcomeReader.Outcomes assertExactlyOnce(OutcomeReader.Outcomes outcomes, Duration bound) throws IOException {
         Map<String, Integer> perUpload = new java.util.HashMap<>(outcomes.perUpload());
         perUpload.remove("null"); // dead letters of events that could not be read carry no upload id
-        long duplicates = perUpload.values().stream().mapToLong(count -> count - 1).sum();
-        long lost = sentAt.keySet().stream().filter(id -> !perUpload.containsKey(id)).count();
+        long duplicates =
+                perUpload.values().stream().mapToLong(count -> count - 1).sum();
+        long lost = sentAt.keySet().stream()
+                .filter(id -> !perUpload.containsKey(id))
+                .count();
         Duration slowest = slowest(outcomes, sentAt);
         report(outcomes.decided(), duplicates, lost, slowest);
-        assertEquals(0, lost, "uploads with no outcome: " + sentAt.keySet().stream()
-                .filter(id -> !perUpload.containsKey(id)).limit(10).toList());
+        assertEquals(
+                0,
+                lost,
+                "uploads with no outcome: "
+                        + sentAt.keySet().stream()
+                                .filter(id -> !perUpload.containsKey(id))
+                                .limit(10)
+                                .toList());
         assertEquals(0, duplicates, "uploads decided twice");
         assertEquals(sentAt.keySet(), perUpload.keySet(), "outcomes only for uploads that were sent");
-        assertTrue(slowest.compareTo(bound) <= 0, "slowest outcome " + slowest.toMillis() + " ms, bound "
-                + bound.toMillis() + " ms");
+        assertTrue(
+                slowest.compareTo(bound) <= 0,
+                "slowest outcome " + slowest.toMillis() + " ms, bound " + bound.toMillis() + " ms");
         return outcomes;
     }
 
     private void report(int outcomes, long duplicates, long lost, Duration slowest) throws IOException {
         long peakHeap = jobs.stream().mapToLong(Job::peakHeapMb).max().orElse(-1);
-        String line = String.format("| %s | %d | %d | %d | %d | %.1f s | %d MB |%n", scenario, sentAt.size(), outcomes,
-                duplicates, lost, slowest.toMillis() / 1000.0, peakHeap);
+        String line = String.format(
+                "| %s | %d | %d | %d | %d | %.1f s | %d MB |%n",
+                scenario, sentAt.size(), outcomes, duplicates, lost, slowest.toMillis() / 1000.0, peakHeap);
         System.out.print("fault scenario: " + line);
         if (!Files.exists(REPORT)) {
-            Files.writeString(REPORT, "| scenario | uploads sent | outcomes | duplicates | lost | slowest outcome"
-                    + " | peak heap (job) |\n|---|---|---|---|---|---|---|\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    REPORT,
+                    "| scenario | uploads sent | outcomes | duplicates | lost | slowest outcome"
+                            + " | peak heap (job) |\n|---|---|---|---|---|---|---|\n",
+                    StandardCharsets.UTF_8);
         }
         Files.writeString(REPORT, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
@@ -299,8 +330,9 @@ final class FaultRun implements AutoCloseable {
     /** The dead letters with their reasons, by upload id (null ids as "null"). */
     static Map<String, String> deadLetterReasons(OutcomeReader.Outcomes outcomes) {
         Map<String, String> reasons = new java.util.HashMap<>();
-        outcomes.deadLetters().forEach(r -> reasons.put(String.valueOf(r.value().getUploadId()),
-                r.value().getReason()));
+        outcomes.deadLetters()
+                .forEach(r -> reasons.put(
+                        String.valueOf(r.value().getUploadId()), r.value().getReason()));
         return reasons;
     }
 

@@ -22,10 +22,19 @@ class GracefulShutdownIT {
 
     @Test
     void shutdownWithAFullPipelineDeadLettersNothing() throws Exception {
-        try (FaultRun run = new FaultRun("shutdown", SharedKafka.get().bootstrapServers(),
-                LocalSchemaRegistry.shared().url().toString(), work, 2, (short) 1)) {
-            FaultRun.Job first = run.start("first", run.settings(), FaultInjectingMain.class.getName(),
-                    "-Dfault.encoder.slow-ms=100", "-Dfault.encoder.slow-from-batch=1",
+        try (FaultRun run = new FaultRun(
+                "shutdown",
+                SharedKafka.get().bootstrapServers(),
+                LocalSchemaRegistry.shared().url().toString(),
+                work,
+                2,
+                (short) 1)) {
+            FaultRun.Job first = run.start(
+                    "first",
+                    run.settings(),
+                    FaultInjectingMain.class.getName(),
+                    "-Dfault.encoder.slow-ms=100",
+                    "-Dfault.encoder.slow-from-batch=1",
                     "-Dfault.encoder.slow-batches=1000000");
             run.warmUp("first");
             run.sendGood("good", 300, 300);
@@ -34,13 +43,18 @@ class GracefulShutdownIT {
             before = run.reader().drain(Duration.ofSeconds(2));
             int decidedBefore = before.decided();
             assertTrue(decidedBefore < 301, "stopped with uploads still in the pipeline: " + decidedBefore);
-            assertEquals(0, before.deadLetters().size(), "nothing dead-lettered by the shutdown: "
-                    + FaultRun.deadLetterReasons(before));
+            assertEquals(
+                    0,
+                    before.deadLetters().size(),
+                    "nothing dead-lettered by the shutdown: " + FaultRun.deadLetterReasons(before));
 
             FaultRun.Job second = run.start("second", run.settings());
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(120));
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(90));
-            assertEquals(0, outcomes.deadLetters().size(), FaultRun.deadLetterReasons(outcomes).toString());
+            assertEquals(
+                    0,
+                    outcomes.deadLetters().size(),
+                    FaultRun.deadLetterReasons(outcomes).toString());
             assertTrue(second.alive());
             System.out.println("shutdown: " + decidedBefore + " decided before SIGTERM and the close, the rest after");
         }

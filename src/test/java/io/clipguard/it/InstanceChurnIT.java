@@ -22,8 +22,13 @@ class InstanceChurnIT {
 
     @Test
     void killAddAndStopInstancesWhileUploadsFlow() throws Exception {
-        try (FaultRun run = new FaultRun("churn", SharedKafka.get().bootstrapServers(),
-                LocalSchemaRegistry.shared().url().toString(), work, 6, (short) 1)) {
+        try (FaultRun run = new FaultRun(
+                "churn",
+                SharedKafka.get().bootstrapServers(),
+                LocalSchemaRegistry.shared().url().toString(),
+                work,
+                6,
+                (short) 1)) {
             FaultRun.Job a = run.start("a", run.settings());
             FaultRun.Job b = run.start("b", run.settings());
             run.warmUp("ab");
@@ -38,7 +43,10 @@ class InstanceChurnIT {
             uploads.join();
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(180));
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(45));
-            assertEquals(0, outcomes.deadLetters().size(), FaultRun.deadLetterReasons(outcomes).toString());
+            assertEquals(
+                    0,
+                    outcomes.deadLetters().size(),
+                    FaultRun.deadLetterReasons(outcomes).toString());
             assertTrue(c.alive(), "the instance that joined is running at the end");
         }
     }

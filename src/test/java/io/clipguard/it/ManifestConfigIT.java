@@ -47,7 +47,8 @@ class ManifestConfigIT {
     void theManifestsConfigurationStartsTheJobAndAnswersTheirProbes() throws Exception {
         JsonNode configMap = documents(K8S.resolve("configmap.yaml")).get(0);
         Properties manifest = new Properties();
-        manifest.load(new StringReader(configMap.path("data").path("clipguard.properties").asText()));
+        manifest.load(new StringReader(
+                configMap.path("data").path("clipguard.properties").asText()));
         Path policy = work.resolve("policy.yaml");
         Files.writeString(policy, configMap.path("data").path("policy.yaml").asText());
         PolicyLoader.load(policy); // the ConfigMap's policy is a valid policy
@@ -59,20 +60,30 @@ class ManifestConfigIT {
         int port = container.at("/ports/0/containerPort").asInt();
         assertEquals(asDeployed.management().port(), port, "the container port is the management port");
         assertEquals("0.0.0.0", asDeployed.management().host(), "reachable from the kubelet");
-        assertEquals(String.valueOf(port), workload.get(0).at("/spec/template/metadata/annotations")
-                .path("prometheus.io/port").asText());
-        long grace = workload.get(0).at("/spec/template/spec/terminationGracePeriodSeconds").asLong();
-        assertTrue(grace * 1000 > asDeployed.management().drain().toMillis() + 30_000,
+        assertEquals(
+                String.valueOf(port),
+                workload.get(0)
+                        .at("/spec/template/metadata/annotations")
+                        .path("prometheus.io/port")
+                        .asText());
+        long grace = workload.get(0)
+                .at("/spec/template/spec/terminationGracePeriodSeconds")
+                .asLong();
+        assertTrue(
+                grace * 1000 > asDeployed.management().drain().toMillis() + 30_000,
                 "the grace period outlasts the drain and the close");
         JsonNode keda = documents(K8S.resolve("keda-scaledobject.yaml")).get(0).at("/spec/triggers/0/metadata");
-        assertEquals(asDeployed.streams().getProperty("application.id"), keda.path("consumerGroup").asText());
+        assertEquals(
+                asDeployed.streams().getProperty("application.id"),
+                keda.path("consumerGroup").asText());
         assertEquals(asDeployed.topics().uploads(), keda.path("topic").asText());
 
         // the same settings, pointed at this machine's broker, registry and files
         String run = UUID.randomUUID().toString().substring(0, 8);
         manifest.setProperty("application.id", "manifest-" + run);
         manifest.setProperty("bootstrap.servers", SharedKafka.get().bootstrapServers());
-        manifest.setProperty("schema.registry.url", LocalSchemaRegistry.shared().url().toString());
+        manifest.setProperty(
+                "schema.registry.url", LocalSchemaRegistry.shared().url().toString());
         manifest.setProperty("replication.factor", "1");
         manifest.setProperty("state.dir", work.resolve("state").toString());
         manifest.setProperty("clipguard.model.dir", "models/tiny-clip");
@@ -81,18 +92,29 @@ class ManifestConfigIT {
             manifest.setProperty("clipguard.topic." + role, "manifest-" + role + "-" + run);
         }
         manifest.setProperty("clipguard.topic.policy", "manifest-policies-" + run);
-        SharedKafka.get().createTopics(2, List.of("manifest-uploads-" + run, "manifest-scored-" + run,
-                "manifest-flagged-" + run, "manifest-dlq-" + run));
-        try (ModerationApp app = ModerationApp.start(ConfigLoader.from(manifest,
-                name -> name.equals("POD_NAME") ? "clipguard-0" : null))) {
+        SharedKafka.get()
+                .createTopics(
+                        2,
+                        List.of(
+                                "manifest-uploads-" + run,
+                                "manifest-scored-" + run,
+                                "manifest-flagged-" + run,
+                                "manifest-dlq-" + run));
+        try (ModerationApp app = ModerationApp.start(
+                ConfigLoader.from(manifest, name -> name.equals("POD_NAME") ? "clipguard-0" : null))) {
             app.awaitRunning(Duration.ofSeconds(60));
             for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
                 JsonNode httpGet = container.path(probe).path("httpGet");
                 assertEquals("management", httpGet.path("port").asText(), probe + " uses the named port");
                 awaitOk(port, httpGet.path("path").asText());
             }
-            String metrics = get(port, workload.get(0).at("/spec/template/metadata/annotations")
-                    .path("prometheus.io/path").asText()).body();
+            String metrics = get(
+                            port,
+                            workload.get(0)
+                                    .at("/spec/template/metadata/annotations")
+                                    .path("prometheus.io/path")
+                                    .asText())
+                    .body();
             for (String name : dashboardMetrics()) {
                 assertTrue(metrics.contains(name), "the dashboard's " + name + " is exposed");
             }
@@ -132,7 +154,11 @@ class ManifestConfigIT {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -62,10 +62,10 @@ abstract class ModerationPipelineContract {
 
         List<Sample> samples = SampleImages.load(MODEL.resolve("samples"));
         Map<String, String> expectedReasons = new HashMap<>();
-        try (ModerationApp app = ModerationApp.start(ConfigLoader.from(settings(run, registry, uploads, scored,
-                flagged, dlq)));
-             UploadProducer producer = new UploadProducer(bootstrapServers(), registry, uploads);
-             OutcomeReader reader = new OutcomeReader(bootstrapServers(), registry, scored, flagged, dlq)) {
+        try (ModerationApp app =
+                        ModerationApp.start(ConfigLoader.from(settings(run, registry, uploads, scored, flagged, dlq)));
+                UploadProducer producer = new UploadProducer(bootstrapServers(), registry, uploads);
+                OutcomeReader reader = new OutcomeReader(bootstrapServers(), registry, scored, flagged, dlq)) {
             app.awaitRunning(Duration.ofSeconds(60));
             for (int i = 0; i < samples.size(); i++) {
                 byte[] image = Files.readAllBytes(samples.get(i).file());
@@ -95,8 +95,8 @@ abstract class ModerationPipelineContract {
         }
     }
 
-    private static void sendBroken(UploadProducer producer, int i, Path file, byte[] image,
-                                   Map<String, String> reasons) {
+    private static void sendBroken(
+            UploadProducer producer, int i, Path file, byte[] image, Map<String, String> reasons) {
         if (file.toString().endsWith(".png")) {
             // a PNG cut in half loses its image data; a cut JPEG still decodes, greyed out at the bottom
             String truncated = "truncated-" + i;
@@ -116,15 +116,20 @@ abstract class ModerationPipelineContract {
         reasons.put(empty, "IMAGE_EMPTY");
     }
 
-    private static void assertDeadLetters(List<ConsumerRecord<String, ModerationError>> deadLetters,
-                                          Map<String, String> expectedReasons, String uploads) {
+    private static void assertDeadLetters(
+            List<ConsumerRecord<String, ModerationError>> deadLetters,
+            Map<String, String> expectedReasons,
+            String uploads) {
         Map<String, String> reasons = deadLetters.stream()
                 .filter(record -> record.value().getUploadId() != null)
-                .collect(Collectors.toMap(record -> record.value().getUploadId(), record -> record.value().getReason()));
+                .collect(Collectors.toMap(record -> record.value().getUploadId(), record -> record.value()
+                        .getReason()));
         assertEquals(expectedReasons, reasons);
         List<String> unidentified = deadLetters.stream()
                 .filter(record -> record.value().getUploadId() == null)
-                .map(record -> record.value().getReason()).sorted().toList();
+                .map(record -> record.value().getReason())
+                .sorted()
+                .toList();
         assertEquals(List.of("MALFORMED_EVENT", "UNKNOWN_SCHEMA"), unidentified);
         for (ConsumerRecord<String, ModerationError> record : deadLetters) {
             assertEquals(uploads, record.value().getSourceTopic());
@@ -139,7 +144,8 @@ abstract class ModerationPipelineContract {
             ModerationResult result = record.value();
             boolean crosses = false;
             for (LabelScore label : result.getLabels()) {
-                assertEquals(label.getScore() >= label.getThreshold(), label.getFired(), "fired iff score >= threshold");
+                assertEquals(
+                        label.getScore() >= label.getThreshold(), label.getFired(), "fired iff score >= threshold");
                 crosses |= label.getFired() && !label.getAction().equals("allow");
             }
             assertEquals(crosses, result.getFlagged(), "flagged iff a non-allow label fired: " + result);
@@ -147,22 +153,26 @@ abstract class ModerationPipelineContract {
                 shouldBeFlagged.add(result.getUploadId());
             }
         }
-        Set<String> flagged = outcomes.flagged().stream().map(r -> r.value().getUploadId()).collect(Collectors.toSet());
+        Set<String> flagged =
+                outcomes.flagged().stream().map(r -> r.value().getUploadId()).collect(Collectors.toSet());
         assertEquals(shouldBeFlagged, flagged);
         assertEquals(shouldBeFlagged.size(), outcomes.flagged().size(), "each flagged upload written once");
         outcomes.flagged().forEach(record -> assertEquals(record.value().getReviewQueue(), record.key()));
     }
 
-    private static void assertSameScoresAsOutsideKafka(ModerationApp app, List<Sample> samples,
-                                                       Map<String, ModerationResult> results) throws Exception {
+    private static void assertSameScoresAsOutsideKafka(
+            ModerationApp app, List<Sample> samples, Map<String, ModerationResult> results) throws Exception {
         for (int i = 0; i < samples.size(); i += 7) {
-            UploadedImage upload = UploadProducer.inline("direct-" + i, Files.readAllBytes(samples.get(i).file()),
-                    "image/png");
+            UploadedImage upload = UploadProducer.inline(
+                    "direct-" + i, Files.readAllBytes(samples.get(i).file()), "image/png");
             Outcome direct = app.runtime().moderator().moderate(upload, new SourceCoordinates("direct", 0, i));
             ModerationResult viaKafka = results.get("good-" + i);
             List<LabelScore> expected = ((Outcome.Scored) direct).result().getLabels();
             for (int label = 0; label < expected.size(); label++) {
-                assertEquals(expected.get(label).getScore(), viaKafka.getLabels().get(label).getScore(), 1e-6);
+                assertEquals(
+                        expected.get(label).getScore(),
+                        viaKafka.getLabels().get(label).getScore(),
+                        1e-6);
             }
         }
     }
@@ -195,8 +205,8 @@ abstract class ModerationPipelineContract {
         }
     }
 
-    private Properties settings(String run, String registry, String uploads, String scored, String flagged,
-                                String dlq) throws Exception {
+    private Properties settings(String run, String registry, String uploads, String scored, String flagged, String dlq)
+            throws Exception {
         Properties settings = new Properties();
         settings.setProperty("application.id", "it-" + run);
         settings.setProperty("bootstrap.servers", bootstrapServers());
@@ -212,5 +222,4 @@ abstract class ModerationPipelineContract {
         settings.setProperty("clipguard.policy.file", POLICY.toString());
         return settings;
     }
-
 }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OperatingIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     Path work;
@@ -45,7 +46,8 @@ class OperatingIT {
         LocalKafka kafka = LocalKafka.start();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String registry = LocalSchemaRegistry.shared().url().toString();
-        List<String> topics = List.of("ops-uploads-" + run, "ops-scored-" + run, "ops-flagged-" + run, "ops-dlq-" + run);
+        List<String> topics =
+                List.of("ops-uploads-" + run, "ops-scored-" + run, "ops-flagged-" + run, "ops-dlq-" + run);
         kafka.createTopics(1, topics);
         int port = freePort();
         Properties settings = new Properties();
@@ -70,25 +72,38 @@ class OperatingIT {
         ModerationApp app = started.get();
         try {
             try (UploadProducer producer = new UploadProducer(kafka.bootstrapServers(), registry, topics.get(0));
-                 OutcomeReader reader = new OutcomeReader(kafka.bootstrapServers(), registry, topics.get(1),
-                         topics.get(2), topics.get(3))) {
+                    OutcomeReader reader = new OutcomeReader(
+                            kafka.bootstrapServers(), registry, topics.get(1), topics.get(2), topics.get(3))) {
                 List<SampleImages.Sample> samples = SampleImages.load(Path.of("models/tiny-clip/samples"));
                 for (int i = 0; i < 6; i++) {
-                    producer.send(UploadProducer.inline("ops-" + i, Files.readAllBytes(samples.get(i).file()),
-                            "image/png"), true);
+                    producer.send(
+                            UploadProducer.inline(
+                                    "ops-" + i,
+                                    Files.readAllBytes(samples.get(i).file()),
+                                    "image/png"),
+                            true);
                 }
                 producer.sendRaw("broken", new byte[] {0, 0, 0});
                 producer.flush();
                 assertEquals(7, reader.awaitDecided(7, Duration.ofSeconds(60)).decided());
             }
             String metrics = get(port, "/metrics").body();
-            for (String family : List.of("clipguard_batch_size_bucket", "clipguard_queue_wait_seconds_bucket",
-                    "clipguard_encode_seconds_bucket", "clipguard_end_to_end_latency_seconds_bucket",
-                    "clipguard_decisions_total", "clipguard_dead_letters_total", "clipguard_fetch_attempts_total",
-                    "clipguard_fetch_failures_total", "clipguard_policy_versions_applied_total",
-                    "clipguard_policy_versions_rejected_total", "clipguard_policy_in_force",
-                    "clipguard_in_flight_bytes", "kafka_stream_thread_process_rate",
-                    "kafka_stream_thread_commit_rate", "kafka_stream_alive_stream_threads",
+            for (String family : List.of(
+                    "clipguard_batch_size_bucket",
+                    "clipguard_queue_wait_seconds_bucket",
+                    "clipguard_encode_seconds_bucket",
+                    "clipguard_end_to_end_latency_seconds_bucket",
+                    "clipguard_decisions_total",
+                    "clipguard_dead_letters_total",
+                    "clipguard_fetch_attempts_total",
+                    "clipguard_fetch_failures_total",
+                    "clipguard_policy_versions_applied_total",
+                    "clipguard_policy_versions_rejected_total",
+                    "clipguard_policy_in_force",
+                    "clipguard_in_flight_bytes",
+                    "kafka_stream_thread_process_rate",
+                    "kafka_stream_thread_commit_rate",
+                    "kafka_stream_alive_stream_threads",
                     "kafka_consumer_fetch_manager_records_lag")) {
                 assertTrue(metrics.contains(family), "/metrics has " + family);
             }
@@ -96,7 +111,9 @@ class OperatingIT {
             assertEquals(1, sum(metrics, "clipguard_dead_letters_total\\{reason=\"MALFORMED_EVENT\"[^}]*}"), 0.1);
             assertTrue(sum(metrics, "clipguard_batch_size_count") >= 1);
             assertEquals(6, sum(metrics, "clipguard_end_to_end_latency_seconds_count"), 0.1);
-            assertTrue(metrics.contains("clipguard_policy_in_force{policy=\"tiny-shapes\",role=\"live\",version=\"1\"} 1.0"),
+            assertTrue(
+                    metrics.contains(
+                            "clipguard_policy_in_force{policy=\"tiny-shapes\",role=\"live\",version=\"1\"} 1.0"),
                     "the version in force");
 
             kafka.close(); // the broker goes away
@@ -141,8 +158,11 @@ class OperatingIT {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static int freePort() throws Exception {

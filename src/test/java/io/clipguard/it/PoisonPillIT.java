@@ -43,27 +43,32 @@ class PoisonPillIT {
     @Test
     void poisonPillsBecomeDeadLettersAndTheJobKeepsGoing() throws Exception {
         String registry = LocalSchemaRegistry.shared().url().toString();
-        try (FaultRun run = new FaultRun("poison", SharedKafka.get().bootstrapServers(), registry, work, 2,
-                (short) 1)) {
+        try (FaultRun run =
+                new FaultRun("poison", SharedKafka.get().bootstrapServers(), registry, work, 2, (short) 1)) {
             Properties settings = run.settings();
             settings.setProperty("clipguard.input.max-image-bytes", String.valueOf(1024 * 1024));
             FaultRun.Job job = run.start("job", settings, "io.clipguard.cli.Main", "-Xmx256m");
             run.warmUp("job");
             int schemaId = schemaId(registry, run.topics.get("uploads"));
-            List<byte[]> poisons = List.of(mapBomb(schemaId), stringBomb(schemaId), new byte[] {0, 0, 0},
-                    junk(schemaId), oversized(registry, run.topics.get("uploads")));
+            List<byte[]> poisons = List.of(
+                    mapBomb(schemaId),
+                    stringBomb(schemaId),
+                    new byte[] {0, 0, 0},
+                    junk(schemaId),
+                    oversized(registry, run.topics.get("uploads")));
 
             Thread good = run.sendGoodInBackground("good", 100, 40);
             for (byte[] poison : poisons) {
                 run.producer().sendRaw("poison", poison);
                 Thread.sleep(300);
             }
-            sendCompressed(run.bootstrap, run.topics.get("uploads"), compressedOversized(registry,
-                    run.topics.get("uploads")));
+            sendCompressed(
+                    run.bootstrap, run.topics.get("uploads"), compressedOversized(registry, run.topics.get("uploads")));
             good.join();
             run.producer().flush();
 
-            OutcomeReader.Outcomes outcomes = run.reader().awaitDistinct(run.sentAt.size() + 1, Duration.ofSeconds(120));
+            OutcomeReader.Outcomes outcomes =
+                    run.reader().awaitDistinct(run.sentAt.size() + 1, Duration.ofSeconds(120));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (unidentified(outcomes).size() < 6 && System.nanoTime() < deadline) {
                 outcomes = run.reader().drain(Duration.ofMillis(500));
@@ -72,7 +77,9 @@ class PoisonPillIT {
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(10));
             Map<String, Long> reasons = unidentified(outcomes).stream()
                     .collect(Collectors.groupingBy(ModerationError::getReason, Collectors.counting()));
-            assertEquals(Map.of("MALFORMED_EVENT", 4L, "IMAGE_TOO_LARGE", 2L), reasons,
+            assertEquals(
+                    Map.of("MALFORMED_EVENT", 4L, "IMAGE_TOO_LARGE", 2L),
+                    reasons,
                     "one dead letter per poison pill, with its reason");
             assertTrue(unidentified(outcomes).stream().allMatch(e -> e.getSourceOffset() >= 0));
             assertTrue(job.alive(), "the job survived every poison pill");
@@ -80,12 +87,16 @@ class PoisonPillIT {
     }
 
     private static List<ModerationError> unidentified(OutcomeReader.Outcomes outcomes) {
-        return outcomes.deadLetters().stream().map(r -> r.value()).filter(e -> e.getUploadId() == null).toList();
+        return outcomes.deadLetters().stream()
+                .map(r -> r.value())
+                .filter(e -> e.getUploadId() == null)
+                .toList();
     }
 
     private static int schemaId(String registry, String topic) {
         byte[] framed = AvroSerdes.forClass(UploadedImage.class, Map.of("schema.registry.url", registry), null)
-                .serializer().serialize(topic, UploadProducer.inline("x", new byte[] {1}, "image/png"));
+                .serializer()
+                .serialize(topic, UploadProducer.inline("x", new byte[] {1}, "image/png"));
         return ByteBuffer.wrap(framed, 1, 4).getInt();
     }
 
@@ -137,13 +148,15 @@ class PoisonPillIT {
     private static byte[] oversized(String registry, String topic) {
         byte[] image = new byte[3 * 1024 * 1024];
         new Random(1).nextBytes(image);
-        return AvroSerdes.forClass(UploadedImage.class, Map.of("schema.registry.url", registry), null).serializer()
+        return AvroSerdes.forClass(UploadedImage.class, Map.of("schema.registry.url", registry), null)
+                .serializer()
                 .serialize(topic, UploadProducer.inline("oversized", image, "image/png"));
     }
 
     /** 15 MB of zeros inline: a few kB on the wire with gzip, 15 MB once read. */
     private static byte[] compressedOversized(String registry, String topic) {
-        return AvroSerdes.forClass(UploadedImage.class, Map.of("schema.registry.url", registry), null).serializer()
+        return AvroSerdes.forClass(UploadedImage.class, Map.of("schema.registry.url", registry), null)
+                .serializer()
                 .serialize(topic, UploadProducer.inline("compressed", new byte[15 * 1024 * 1024], "image/png"));
     }
 
@@ -152,8 +165,8 @@ class PoisonPillIT {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LocalKafka.MAX_MESSAGE_BYTES);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, "compressed", event)).get();
         }
     }

@@ -53,31 +53,46 @@ class PolicyHotReloadIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = SharedKafka.get().bootstrapServers();
         String registry = LocalSchemaRegistry.shared().url().toString();
-        Map<String, String> topics = Map.of("uploads", "uploads-" + run, "scored", "scored-" + run,
-                "flagged", "flagged-" + run, "dlq", "dlq-" + run, "shadow", "shadow-" + run, "policy", "policies-" + run);
+        Map<String, String> topics = Map.of(
+                "uploads",
+                "uploads-" + run,
+                "scored",
+                "scored-" + run,
+                "flagged",
+                "flagged-" + run,
+                "dlq",
+                "dlq-" + run,
+                "shadow",
+                "shadow-" + run,
+                "policy",
+                "policies-" + run);
         createTopics(bootstrap, topics);
         String v1 = Files.readString(POLICY);
         Path shadow = dir.resolve("candidate.yaml");
-        Files.writeString(shadow, v1.replace("id: tiny-shapes", "id: tiny-shapes-candidate")
-                .replace(CROSS_AT_HALF, CROSS_ALWAYS));
+        Files.writeString(
+                shadow,
+                v1.replace("id: tiny-shapes", "id: tiny-shapes-candidate").replace(CROSS_AT_HALF, CROSS_ALWAYS));
         List<Sample> samples = SampleImages.load(MODEL.resolve("samples")).subList(0, 8);
 
-        try (ModerationApp app = ModerationApp.start(ConfigLoader.from(settings(run, bootstrap, registry, topics, shadow)));
-             UploadProducer uploads = new UploadProducer(bootstrap, registry, topics.get("uploads"));
-             OutcomeReader reader = new OutcomeReader(bootstrap, registry, topics.get("scored"), topics.get("shadow"),
-                     topics.get("dlq"));
-             KafkaProducer<String, String> policies = new KafkaProducer<>(
-                     Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+        try (ModerationApp app =
+                        ModerationApp.start(ConfigLoader.from(settings(run, bootstrap, registry, topics, shadow)));
+                UploadProducer uploads = new UploadProducer(bootstrap, registry, topics.get("uploads"));
+                OutcomeReader reader = new OutcomeReader(
+                        bootstrap, registry, topics.get("scored"), topics.get("shadow"), topics.get("dlq"));
+                KafkaProducer<String, String> policies = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
             app.awaitRunning(WAIT);
             PolicyHolder live = app.runtime().policies().live();
 
             send(uploads, "v1-", samples);
             Map<String, ModerationResult> before = scored(reader.awaitDecided(samples.size(), WAIT));
-            assertTrue(before.values().stream().allMatch(r -> r.getPolicyVersion().equals("1")));
+            assertTrue(
+                    before.values().stream().allMatch(r -> r.getPolicyVersion().equals("1")));
             assertTrue(before.values().stream().anyMatch(r -> !crossFired(r)), "some upload is not a cross under v1");
 
             String v2 = v1.replace("version: \"1\"", "version: \"2\"").replace(CROSS_AT_HALF, CROSS_ALWAYS);
-            policies.send(new ProducerRecord<>(topics.get("policy"), "tiny-shapes", v2)).get();
+            policies.send(new ProducerRecord<>(topics.get("policy"), "tiny-shapes", v2))
+                    .get();
             await(() -> live.get().policy().version().equals("2"), "v2 in force");
 
             send(uploads, "v2-", samples);
@@ -89,9 +104,13 @@ class PolicyHotReloadIT {
                 assertTrue(crossFired(result) && result.getFlagged(), "flagged as a cross under v2: " + result);
             }
 
-            policies.send(new ProducerRecord<>(topics.get("policy"), "tiny-shapes",
-                    v2.replace("version: \"2\"", "version: \"3\"").replace(CROSS_ALWAYS, "threshold: 7"))).get();
-            policies.send(new ProducerRecord<>(topics.get("policy"), "tiny-shapes", "labels: [")).get();
+            policies.send(new ProducerRecord<>(
+                            topics.get("policy"),
+                            "tiny-shapes",
+                            v2.replace("version: \"2\"", "version: \"3\"").replace(CROSS_ALWAYS, "threshold: 7")))
+                    .get();
+            policies.send(new ProducerRecord<>(topics.get("policy"), "tiny-shapes", "labels: ["))
+                    .get();
             await(() -> live.rejectedCount() == 2, "both broken policies rejected");
             send(uploads, "v3-", samples);
             Map<String, ModerationResult> last = scored(reader.awaitDecided(3 * samples.size(), WAIT));
@@ -102,11 +121,16 @@ class PolicyHotReloadIT {
 
             // the candidate flags every upload as a cross (or a red star): it differs where v1 decided otherwise
             Set<String> expectedShadow = before.entrySet().stream()
-                    .filter(e -> !Set.of("cross", "red_star").contains(String.valueOf(e.getValue().getDecidingLabel())))
-                    .map(Map.Entry::getKey).collect(Collectors.toSet());
-            List<ConsumerRecord<String, ModerationResult>> shadowed = reader.drain(Duration.ofSeconds(1)).flagged();
-            assertEquals(expectedShadow, shadowed.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
-            shadowed.forEach(r -> assertEquals("tiny-shapes-candidate", r.value().getPolicyId()));
+                    .filter(e -> !Set.of("cross", "red_star")
+                            .contains(String.valueOf(e.getValue().getDecidingLabel())))
+                    .map(Map.Entry::getKey)
+                    .collect(Collectors.toSet());
+            List<ConsumerRecord<String, ModerationResult>> shadowed =
+                    reader.drain(Duration.ofSeconds(1)).flagged();
+            assertEquals(
+                    expectedShadow, shadowed.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
+            shadowed.forEach(
+                    r -> assertEquals("tiny-shapes-candidate", r.value().getPolicyId()));
         }
     }
 
@@ -115,20 +139,30 @@ class PolicyHotReloadIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = SharedKafka.get().bootstrapServers();
         String registry = LocalSchemaRegistry.shared().url().toString();
-        Map<String, String> topics = Map.of("uploads", "uploads-" + run, "scored", "scored-" + run,
-                "flagged", "flagged-" + run, "dlq", "dlq-" + run, "shadow", "shadow-" + run);
+        Map<String, String> topics = Map.of(
+                "uploads",
+                "uploads-" + run,
+                "scored",
+                "scored-" + run,
+                "flagged",
+                "flagged-" + run,
+                "dlq",
+                "dlq-" + run,
+                "shadow",
+                "shadow-" + run);
         createTopics(bootstrap, topics);
         Map<String, String> withPolicyTopic = new java.util.HashMap<>(topics);
         withPolicyTopic.put("policy", "policies-" + run);
         Properties settings = settings(run, bootstrap, registry, withPolicyTopic, null);
         long start = System.nanoTime();
         try (ModerationApp app = ModerationApp.start(ConfigLoader.from(settings));
-             KafkaProducer<String, String> policies = new KafkaProducer<>(
-                     Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+                KafkaProducer<String, String> policies = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(25).toNanos(), "start-up does not wait for it");
             createTopics(bootstrap, Map.of("policy", "policies-" + run));
             String v2 = Files.readString(POLICY).replace("version: \"1\"", "version: \"2\"");
-            policies.send(new ProducerRecord<>("policies-" + run, "tiny-shapes", v2)).get();
+            policies.send(new ProducerRecord<>("policies-" + run, "tiny-shapes", v2))
+                    .get();
             await(() -> app.runtime().policy().policy().version().equals("2"), "v2 in force");
         }
     }
@@ -139,7 +173,10 @@ class PolicyHotReloadIT {
 
     private static void send(UploadProducer producer, String prefix, List<Sample> samples) throws Exception {
         for (int i = 0; i < samples.size(); i++) {
-            producer.send(UploadProducer.inline(prefix + i, Files.readAllBytes(samples.get(i).file()), "image/png"), true);
+            producer.send(
+                    UploadProducer.inline(
+                            prefix + i, Files.readAllBytes(samples.get(i).file()), "image/png"),
+                    true);
         }
         producer.flush();
     }
@@ -159,13 +196,19 @@ class PolicyHotReloadIT {
     private static void createTopics(String bootstrap, Map<String, String> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(topics.entrySet().stream()
-                    .map(topic -> new NewTopic(topic.getValue(), 1, (short) 1)
-                            .configs(topic.getKey().equals("policy") ? Map.of("cleanup.policy", "compact") : Map.of()))
-                    .toList()).all().get();
+                            .map(topic -> new NewTopic(topic.getValue(), 1, (short) 1)
+                                    .configs(
+                                            topic.getKey().equals("policy")
+                                                    ? Map.of("cleanup.policy", "compact")
+                                                    : Map.of()))
+                            .toList())
+                    .all()
+                    .get();
         }
     }
 
-    private Properties settings(String run, String bootstrap, String registry, Map<String, String> topics, Path shadow) {
+    private Properties settings(
+            String run, String bootstrap, String registry, Map<String, String> topics, Path shadow) {
         Properties settings = new Properties();
         settings.setProperty("application.id", "reload-it-" + run);
         settings.setProperty("bootstrap.servers", bootstrap);

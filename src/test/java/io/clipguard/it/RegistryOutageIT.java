@@ -25,8 +25,13 @@ class RegistryOutageIT {
     void uploadsWaitForTheRegistryInsteadOfBecomingDeadLetters() throws Exception {
         LocalSchemaRegistry registry = LocalSchemaRegistry.shared();
         try (RegistryProxy proxy = new RegistryProxy(registry.url());
-             FaultRun run = new FaultRun("registry", SharedKafka.get().bootstrapServers(),
-                     registry.url().toString(), work, 2, (short) 1)) {
+                FaultRun run = new FaultRun(
+                        "registry",
+                        SharedKafka.get().bootstrapServers(),
+                        registry.url().toString(),
+                        work,
+                        2,
+                        (short) 1)) {
             Properties settings = run.settings();
             settings.setProperty("schema.registry.url", proxy.url().toString());
             FaultRun.Job job = run.start("job", settings);
@@ -41,8 +46,11 @@ class RegistryOutageIT {
             uploads.join();
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(120));
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(25));
-            assertEquals(1, outcomes.deadLetters().size(), "nothing dead-lettered for the registry's outage"
-                    + " (only the warm-up event): " + FaultRun.deadLetterReasons(outcomes));
+            assertEquals(
+                    1,
+                    outcomes.deadLetters().size(),
+                    "nothing dead-lettered for the registry's outage" + " (only the warm-up event): "
+                            + FaultRun.deadLetterReasons(outcomes));
             assertTrue(proxy.refused.get() > 0, "the job did ask the registry during the outage");
             assertTrue(job.alive());
         }

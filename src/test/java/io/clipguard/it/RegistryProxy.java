@@ -20,7 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RegistryProxy implements AutoCloseable {
 
-    enum Mode { FORWARD, DOWN, ERROR_500 }
+    enum Mode {
+        FORWARD,
+        DOWN,
+        ERROR_500
+    }
 
     private final HttpServer server;
     private final URI target;
@@ -67,18 +71,22 @@ final class RegistryProxy implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         URI to = URI.create(target.getScheme() + "://" + target.getAuthority() + exchange.getRequestURI());
         byte[] requestBody = exchange.getRequestBody().readAllBytes();
-        HttpRequest.Builder request = HttpRequest.newBuilder(to).method(exchange.getRequestMethod(),
-                requestBody.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+        HttpRequest.Builder request = HttpRequest.newBuilder(to)
+                .method(
+                        exchange.getRequestMethod(),
+                        requestBody.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(requestBody));
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            response.headers().firstValue("Content-Type")
-                    .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
-            exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
+            response.headers().firstValue("Content-Type").ifPresent(type -> exchange.getResponseHeaders()
+                    .add("Content-Type", type));
+            exchange.sendResponseHeaders(
+                    response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
             exchange.getResponseBody().write(response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

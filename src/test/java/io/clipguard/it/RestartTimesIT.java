@@ -8,7 +8,6 @@ import io.clipguard.local.Pacing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,7 +34,8 @@ class RestartTimesIT {
     void staticMembershipAndLeavingTheGroupCutTheStalls() throws Exception {
         Duration[] before = measure("before", false);
         Duration[] after = measure("after", true);
-        String report = String.format("| | scale-down: SIGTERM to partitions processed elsewhere | SIGKILL + restart:"
+        String report = String.format(
+                "| | scale-down: SIGTERM to partitions processed elsewhere | SIGKILL + restart:"
                         + " stall until outcomes flow again |%n|---|---|---|%n"
                         + "| before (no static membership, stays in the group on stop) | %.1f s | %.1f s |%n"
                         + "| after (static membership, leaves the group on stop, drains) | %.1f s | %.1f s |%n",
@@ -44,7 +44,8 @@ class RestartTimesIT {
         Files.writeString(REPORT, report, StandardCharsets.UTF_8);
         assertTrue(after[0].compareTo(Duration.ofSeconds(10)) < 0, "scale-down stall " + after[0]);
         assertTrue(after[1].compareTo(Duration.ofSeconds(25)) < 0, "restart stall " + after[1]);
-        assertTrue(after[0].compareTo(before[0]) < 0 && after[1].compareTo(before[1]) < 0,
+        assertTrue(
+                after[0].compareTo(before[0]) < 0 && after[1].compareTo(before[1]) < 0,
                 "static membership and leaving the group are faster than without");
     }
 
@@ -54,8 +55,13 @@ class RestartTimesIT {
 
     /** The two stalls: {scale-down, kill and restart}. */
     private Duration[] measure(String name, boolean fast) throws Exception {
-        try (FaultRun run = new FaultRun("restart-" + name, SharedKafka.get().bootstrapServers(),
-                LocalSchemaRegistry.shared().url().toString(), work.resolve(name), 4, (short) 1)) {
+        try (FaultRun run = new FaultRun(
+                "restart-" + name,
+                SharedKafka.get().bootstrapServers(),
+                LocalSchemaRegistry.shared().url().toString(),
+                work.resolve(name),
+                4,
+                (short) 1)) {
             Files.createDirectories(work.resolve(name));
             Properties settings = run.settings();
             settings.remove("session.timeout.ms"); // Kafka's default, 45 s

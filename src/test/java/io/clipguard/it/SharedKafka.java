@@ -7,8 +7,7 @@ final class SharedKafka {
 
     private static LocalKafka kafka;
 
-    private SharedKafka() {
-    }
+    private SharedKafka() {}
 
     static synchronized LocalKafka get() throws Exception {
         if (kafka == null) {

@@ -36,13 +36,21 @@ class SlowImageHostIT {
 
     @Test
     void aSlowHostDelaysOnlyItsOwnUploads() throws Exception {
-        byte[] png = Files.readAllBytes(Path.of("models/tiny-clip/samples").resolve(
-                Files.list(Path.of("models/tiny-clip/samples")).filter(p -> p.toString().endsWith(".png"))
-                        .findFirst().orElseThrow().getFileName()));
+        byte[] png = Files.readAllBytes(Path.of("models/tiny-clip/samples")
+                .resolve(Files.list(Path.of("models/tiny-clip/samples"))
+                        .filter(p -> p.toString().endsWith(".png"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getFileName()));
         Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
         try (LocalImageServer host = new LocalImageServer();
-             FaultRun run = new FaultRun("slowhost", SharedKafka.get().bootstrapServers(),
-                     LocalSchemaRegistry.shared().url().toString(), work, 3, (short) 1)) {
+                FaultRun run = new FaultRun(
+                        "slowhost",
+                        SharedKafka.get().bootstrapServers(),
+                        LocalSchemaRegistry.shared().url().toString(),
+                        work,
+                        3,
+                        (short) 1)) {
             host.handle("/", exchange -> {
                 String path = exchange.getRequestURI().getPath();
                 requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
@@ -86,7 +94,8 @@ class SlowImageHostIT {
             Thread good = run.sendGoodInBackground("good", 300, 40);
             for (int i = 0; i < 4; i++) {
                 for (String kind : new String[] {"slow", "drip", "never", "ok"}) {
-                    run.send(byUri(kind + "-" + i, host.uri("/" + kind + "/" + i).toString()));
+                    run.send(
+                            byUri(kind + "-" + i, host.uri("/" + kind + "/" + i).toString()));
                 }
                 Thread.sleep(1_000);
             }
@@ -100,7 +109,8 @@ class SlowImageHostIT {
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
             Duration slowestGood = FaultRun.slowest(outcomes, goodSent);
             System.out.println("slow host: slowest good upload " + slowestGood.toMillis() + " ms");
-            assertTrue(slowestGood.compareTo(Duration.ofSeconds(5)) <= 0,
+            assertTrue(
+                    slowestGood.compareTo(Duration.ofSeconds(5)) <= 0,
                     "good uploads waited for the slow host: " + slowestGood.toMillis() + " ms");
             Map<String, String> deadLetters = FaultRun.deadLetterReasons(outcomes);
             for (int i = 0; i < 4; i++) {
@@ -111,12 +121,17 @@ class SlowImageHostIT {
             requests.forEach((path, count) -> assertTrue(count.get() <= 3, path + " fetched " + count + " times"));
             assertTrue(job.alive());
             String log = Files.readString(job.log);
-            assertFalse(log.contains("InvalidProducerEpochException") || log.contains("ProducerFencedException")
-                    || log.contains("TaskMigratedException"), "the producer was fenced: see " + job.log);
+            assertFalse(
+                    log.contains("InvalidProducerEpochException")
+                            || log.contains("ProducerFencedException")
+                            || log.contains("TaskMigratedException"),
+                    "the producer was fenced: see " + job.log);
         }
     }
 
     private static UploadedImage byUri(String id, String uri) {
-        return UploadedImage.newBuilder(UploadProducer.inline(id, null, "image/png")).setImageUri(uri).build();
+        return UploadedImage.newBuilder(UploadProducer.inline(id, null, "image/png"))
+                .setImageUri(uri)
+                .build();
     }
 }

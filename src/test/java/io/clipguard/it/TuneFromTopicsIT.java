@@ -40,20 +40,23 @@ class TuneFromTopicsIT {
     void tunesFromScoredResultsAndReviewDecisionsOnTopics() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = SharedKafka.get().bootstrapServers();
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url", LocalSchemaRegistry.shared().url().toString());
+        Map<String, Object> serdeConfig =
+                Map.of("schema.registry.url", LocalSchemaRegistry.shared().url().toString());
         String scoredTopic = "scored-" + run;
         String reviewsTopic = "reviews-" + run;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(scoredTopic, 3, (short) 1), new NewTopic(reviewsTopic, 2, (short) 1)))
-                    .all().get();
+            admin.createTopics(
+                            List.of(new NewTopic(scoredTopic, 3, (short) 1), new NewTopic(reviewsTopic, 2, (short) 1)))
+                    .all()
+                    .get();
         }
         Serde<ModerationResult> results = AvroSerdes.forClass(ModerationResult.class, serdeConfig, null);
         Serde<ReviewDecision> decisions = AvroSerdes.forClass(ReviewDecision.class, serdeConfig, null);
         List<ReviewedUpload> synthetic = SyntheticReviews.generate(1500, 11);
-        try (KafkaProducer<String, ModerationResult> scored = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                new StringSerializer(), results.serializer());
-             KafkaProducer<String, ReviewDecision> reviews = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                     new StringSerializer(), decisions.serializer())) {
+        try (KafkaProducer<String, ModerationResult> scored = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), results.serializer());
+                KafkaProducer<String, ReviewDecision> reviews = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), decisions.serializer())) {
             for (ReviewedUpload upload : synthetic) {
                 String id = upload.scored().uploadId();
                 scored.send(new ProducerRecord<>(scoredTopic, id, result(upload)));
@@ -75,11 +78,20 @@ class TuneFromTopicsIT {
 
     private static ModerationResult result(ReviewedUpload upload) {
         List<LabelScore> labels = upload.scored().scores().entrySet().stream()
-                .map(e -> new LabelScore(e.getKey(), e.getValue(), 0.5, e.getValue() >= 0.5, "review")).toList();
+                .map(e -> new LabelScore(e.getKey(), e.getValue(), 0.5, e.getValue() >= 0.5, "review"))
+                .toList();
         return ModerationResult.newBuilder()
-                .setUploadId(upload.scored().uploadId()).setFlagged(false).setAction("allow").setLabels(labels)
-                .setModelId("synthetic").setModelVersion("1").setPolicyId("synthetic").setPolicyVersion("4")
-                .setUploadedAt(Instant.EPOCH).setDecidedAt(Instant.EPOCH).setTimings(new Timings(0.0, 0.0, 0.0, 0.0))
+                .setUploadId(upload.scored().uploadId())
+                .setFlagged(false)
+                .setAction("allow")
+                .setLabels(labels)
+                .setModelId("synthetic")
+                .setModelVersion("1")
+                .setPolicyId("synthetic")
+                .setPolicyVersion("4")
+                .setUploadedAt(Instant.EPOCH)
+                .setDecidedAt(Instant.EPOCH)
+                .setTimings(new Timings(0.0, 0.0, 0.0, 0.0))
                 .build();
     }
 
@@ -87,7 +99,8 @@ class TuneFromTopicsIT {
         return ReviewDecision.newBuilder()
                 .setUploadId(upload.scored().uploadId())
                 .setVerdicts(upload.verdicts().entrySet().stream()
-                        .map(e -> new LabelVerdict(e.getKey(), e.getValue())).toList())
+                        .map(e -> new LabelVerdict(e.getKey(), e.getValue()))
+                        .toList())
                 .setReviewer("synthetic")
                 .setDecidedAt(Instant.now())
                 .build();

@@ -32,9 +32,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole bad-input corpus, hostile and failing URIs, and good images between them, through a
@@ -48,6 +48,7 @@ class UntrustedInputIT {
 
     @TempDir
     Path stateDir;
+
     @TempDir
     Path files;
 
@@ -59,13 +60,14 @@ class UntrustedInputIT {
         createTopics(uploads, "scored-" + run, "flagged-" + run, "dlq-" + run);
         String registry = LocalSchemaRegistry.shared().url().toString();
         String bootstrap = SharedKafka.get().bootstrapServers();
-        List<SampleImages.Sample> samples = SampleImages.load(MODEL.resolve("samples")).subList(0, 20);
+        List<SampleImages.Sample> samples =
+                SampleImages.load(MODEL.resolve("samples")).subList(0, 20);
         Map<String, String> expected = new HashMap<>();
         try (LocalImageServer server = new LocalImageServer();
-             ModerationApp app = ModerationApp.start(ConfigLoader.from(settings(run, bootstrap, registry, mode)));
-             UploadProducer producer = new UploadProducer(bootstrap, registry, uploads);
-             OutcomeReader reader = new OutcomeReader(bootstrap, registry, "scored-" + run, "flagged-" + run,
-                     "dlq-" + run)) {
+                ModerationApp app = ModerationApp.start(ConfigLoader.from(settings(run, bootstrap, registry, mode)));
+                UploadProducer producer = new UploadProducer(bootstrap, registry, uploads);
+                OutcomeReader reader =
+                        new OutcomeReader(bootstrap, registry, "scored-" + run, "flagged-" + run, "dlq-" + run)) {
             app.awaitRunning(Duration.ofSeconds(60));
             List<UploadedImage> bad = corpus(expected);
             bad.addAll(byReference(server, expected));
@@ -103,7 +105,8 @@ class UntrustedInputIT {
     }
 
     private List<UploadedImage> byReference(LocalImageServer server, Map<String, String> expected) throws Exception {
-        byte[] good = Files.readAllBytes(SampleImages.load(MODEL.resolve("samples")).get(0).file());
+        byte[] good = Files.readAllBytes(
+                SampleImages.load(MODEL.resolve("samples")).get(0).file());
         server.serve("/good.png", good);
         server.serve("/huge.png", new byte[2 << 20]);
         server.flaky("/down.png", 1000, 503, good);
@@ -128,8 +131,13 @@ class UntrustedInputIT {
         int i = 0;
         for (Map.Entry<String, String> uri : uris.entrySet()) {
             String id = "uri-" + i++;
-            uploads.add(UploadedImage.newBuilder().setUploadId(id).setUploadedAt(Instant.now())
-                    .setContentType("image/png").setImageUri(uri.getKey()).setAttributes(Map.of()).build());
+            uploads.add(UploadedImage.newBuilder()
+                    .setUploadId(id)
+                    .setUploadedAt(Instant.now())
+                    .setContentType("image/png")
+                    .setImageUri(uri.getKey())
+                    .setAttributes(Map.of())
+                    .build());
             expected.put(id, uri.getValue());
         }
         return uploads;
@@ -146,19 +154,19 @@ class UntrustedInputIT {
             assertEquals(topic, error.getSourceTopic());
             assertTrue(error.getSourceOffset() >= 0 && !error.getMessage().isBlank(), error.toString());
         }
-        Map<String, String> wanted = expected.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> e.getValue() == null ? "SCORED" : e.getValue()));
+        Map<String, String> wanted = expected.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() == null ? "SCORED" : e.getValue()));
         actual.keySet().removeIf(id -> id.startsWith("good-"));
         assertEquals(wanted, actual);
     }
 
-    private static void assertGoodImagesScoreAsAlone(ModerationApp app, List<SampleImages.Sample> samples,
-                                                     OutcomeReader.Outcomes outcomes) throws Exception {
-        Map<String, ModerationResult> results = outcomes.scored().stream()
-                .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+    private static void assertGoodImagesScoreAsAlone(
+            ModerationApp app, List<SampleImages.Sample> samples, OutcomeReader.Outcomes outcomes) throws Exception {
+        Map<String, ModerationResult> results =
+                outcomes.scored().stream().collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
         for (int i = 0; i < samples.size(); i++) {
-            UploadedImage alone = UploadProducer.inline("alone-" + i, Files.readAllBytes(samples.get(i).file()),
-                    "image/png");
+            UploadedImage alone = UploadProducer.inline(
+                    "alone-" + i, Files.readAllBytes(samples.get(i).file()), "image/png");
             Outcome direct = app.runtime().moderator().moderate(alone, new SourceCoordinates("direct", 0, i));
             List<LabelScore> expected = ((Outcome.Scored) direct).result().getLabels();
             List<LabelScore> viaKafka = results.get("good-" + i).getLabels();
@@ -169,7 +177,8 @@ class UntrustedInputIT {
     }
 
     private static void createTopics(String uploads, String... outputs) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.get().bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", SharedKafka.get().bootstrapServers()))) {
             List<NewTopic> topics = new java.util.ArrayList<>();
             topics.add(new NewTopic(uploads, 3, (short) 1));
             for (String output : outputs) {
@@ -199,7 +208,8 @@ class UntrustedInputIT {
         settings.setProperty("clipguard.input.fetch.schemes", "http,file");
         settings.setProperty("clipguard.input.fetch.allowed-networks", "127.0.0.1/32");
         settings.setProperty("clipguard.input.fetch.allowed-ports", "*");
-        settings.setProperty("clipguard.input.fetch.file-base-dir", files.resolve("images").toString());
+        settings.setProperty(
+                "clipguard.input.fetch.file-base-dir", files.resolve("images").toString());
         settings.setProperty("clipguard.input.fetch.read-timeout-ms", "2000");
         settings.setProperty("clipguard.input.fetch.retry-backoff-ms", "20");
         return settings;

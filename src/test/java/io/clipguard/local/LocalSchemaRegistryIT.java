@@ -22,57 +22,63 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LocalSchemaRegistryIT {
-  private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newHttpClient();
 
-  @Test
-  void startsOnLoopbackWithBackwardCompatibilityAndStopsOnClose() throws Exception {
-    LocalSchemaRegistry registry = LocalSchemaRegistry.start();
-    int port = registry.port();
-    try {
-      System.out.printf("Apicurio Registry started in %d ms%n", registry.startDuration().toMillis());
-      assertEquals("http://127.0.0.1:" + port + "/apis/ccompat/v7", registry.url().toString());
-      assertTrue(get(URI.create(registry.url() + "/config")).contains("\"BACKWARD\""));
-      assertTrue(Files.size(registry.logFile()) > 0, "the registry's output goes to its log file");
-      Optional<InetAddress> external = nonLoopbackAddress();
-      if (external.isPresent()) {
-        assertThrows(IOException.class, () -> connect(external.get(), port),
-            "the registry must listen on loopback only");
-      }
-    } finally {
-      registry.close();
-    }
-    assertThrows(ConnectException.class, () -> connect(InetAddress.getLoopbackAddress(), port));
-    registry.close();
-  }
-
-  @Test
-  void sharedStartsOncePerJvm() {
-    assertSame(LocalSchemaRegistry.shared(), LocalSchemaRegistry.shared());
-  }
-
-  private String get(URI uri) throws Exception {
-    HttpResponse<String> response =
-        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode(), response.body());
-    return response.body();
-  }
-
-  private static void connect(InetAddress address, int port) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, port), 1000);
-    }
-  }
-
-  private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
-    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (nic.isUp() && !nic.isLoopback()) {
-        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-          if (address instanceof Inet4Address) {
-            return Optional.of(address);
-          }
+    @Test
+    void startsOnLoopbackWithBackwardCompatibilityAndStopsOnClose() throws Exception {
+        LocalSchemaRegistry registry = LocalSchemaRegistry.start();
+        int port = registry.port();
+        try {
+            System.out.printf(
+                    "Apicurio Registry started in %d ms%n",
+                    registry.startDuration().toMillis());
+            assertEquals(
+                    "http://127.0.0.1:" + port + "/apis/ccompat/v7",
+                    registry.url().toString());
+            assertTrue(get(URI.create(registry.url() + "/config")).contains("\"BACKWARD\""));
+            assertTrue(Files.size(registry.logFile()) > 0, "the registry's output goes to its log file");
+            Optional<InetAddress> external = nonLoopbackAddress();
+            if (external.isPresent()) {
+                assertThrows(
+                        IOException.class,
+                        () -> connect(external.get(), port),
+                        "the registry must listen on loopback only");
+            }
+        } finally {
+            registry.close();
         }
-      }
+        assertThrows(ConnectException.class, () -> connect(InetAddress.getLoopbackAddress(), port));
+        registry.close();
     }
-    return Optional.empty();
-  }
+
+    @Test
+    void sharedStartsOncePerJvm() {
+        assertSame(LocalSchemaRegistry.shared(), LocalSchemaRegistry.shared());
+    }
+
+    private String get(URI uri) throws Exception {
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private static void connect(InetAddress address, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 1000);
+        }
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address) {
+                        return Optional.of(address);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
 }

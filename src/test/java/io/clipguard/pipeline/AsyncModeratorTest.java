@@ -56,8 +56,11 @@ class AsyncModeratorTest {
 
     /** Inline images are returned as they are; every URI is a slow host that answers when the test says. */
     private Moderator moderator(Stages.Decoder decoder) {
-        Policy policy = new Policy("p", "1", DecisionRule.COSINE_MARGIN, List.of(
-                new Label("red", "", List.of("red"), Action.BLOCK, 1, 0.5, "urgent")));
+        Policy policy = new Policy(
+                "p",
+                "1",
+                DecisionRule.COSINE_MARGIN,
+                List.of(new Label("red", "", List.of("red"), Action.BLOCK, 1, 0.5, "urgent")));
         EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f, List.of(new float[] {1}));
         Stages.ImageSource source = upload -> {
             if (upload.getImageBytes() != null) {
@@ -71,9 +74,16 @@ class AsyncModeratorTest {
             }
             return new byte[] {1};
         };
-        return new Moderator(source, decoder, image -> new float[] {1},
-                batch -> { throw new AssertionError("encoded through the batcher"); },
-                () -> embedded, new ModelIdentity("fake-model", "1"), Clock.systemUTC());
+        return new Moderator(
+                source,
+                decoder,
+                image -> new float[] {1},
+                batch -> {
+                    throw new AssertionError("encoded through the batcher");
+                },
+                () -> embedded,
+                new ModelIdentity("fake-model", "1"),
+                Clock.systemUTC());
     }
 
     private static BufferedImage decoded(byte[] bytes) {
@@ -81,9 +91,10 @@ class AsyncModeratorTest {
     }
 
     private AsyncModerator start(Moderator moderator, ImageEncoder encoder) {
-        batcher = new DynamicBatcher(encoder, new BatchingConfig(4, Duration.ofMillis(1), 16), 1,
-                DynamicBatcher.BatchListener.NONE);
-        async = new AsyncModerator(moderator, fetchPool, cpuPool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30));
+        batcher = new DynamicBatcher(
+                encoder, new BatchingConfig(4, Duration.ofMillis(1), 16), 1, DynamicBatcher.BatchListener.NONE);
+        async = new AsyncModerator(
+                moderator, fetchPool, cpuPool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30));
         return async;
     }
 
@@ -104,19 +115,24 @@ class AsyncModeratorTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
     private static UploadedImage inline(String id) {
-        return UploadedImage.newBuilder().setUploadId(id).setUploadedAt(Instant.now())
-                .setImageBytes(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+        return UploadedImage.newBuilder()
+                .setUploadId(id)
+                .setUploadedAt(Instant.now())
+                .setImageBytes(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .build();
     }
 
     private static UploadedImage byUri(String id) {
-        return UploadedImage.newBuilder().setUploadId(id).setUploadedAt(Instant.now())
-                .setImageUri("https://slow.example/" + id).build();
+        return UploadedImage.newBuilder()
+                .setUploadId(id)
+                .setUploadedAt(Instant.now())
+                .setImageUri("https://slow.example/" + id)
+                .build();
     }
 
     @Test
@@ -155,11 +171,15 @@ class AsyncModeratorTest {
 
     @Test
     void outOfMemoryWhileDecodingIsRetriedBeforeTheImageIsBlamed() throws Exception {
-        AsyncModerator moderator = start(moderator(bytes -> {
-            throw new OutOfMemoryError("Java heap space");
-        }), echo());
+        AsyncModerator moderator = start(
+                moderator(bytes -> {
+                    throw new OutOfMemoryError("Java heap space");
+                }),
+                echo());
         Outcome outcome = moderator.moderate("k", inline("u"), FROM).get(10, TimeUnit.SECONDS);
-        assertEquals(Reason.IMAGE_TOO_LARGE, assertInstanceOf(Outcome.Retry.class, outcome).lastResort());
+        assertEquals(
+                Reason.IMAGE_TOO_LARGE,
+                assertInstanceOf(Outcome.Retry.class, outcome).lastResort());
     }
 
     @Test
@@ -171,14 +191,17 @@ class AsyncModeratorTest {
         slowHost.countDown();
         closer.join(10_000);
         assertInstanceOf(Outcome.Retry.class, slow.get(10, TimeUnit.SECONDS));
-        assertInstanceOf(Outcome.Retry.class, moderator.moderate("later", inline("l"), FROM).get(1, TimeUnit.SECONDS));
+        assertInstanceOf(
+                Outcome.Retry.class,
+                moderator.moderate("later", inline("l"), FROM).get(1, TimeUnit.SECONDS));
     }
 
     @Test
     void imageBytesAreLetGoOnceDecoded() throws Exception {
         AsyncModerator moderator = start(moderator(AsyncModeratorTest::decoded), echo());
         UploadedImage upload = inline("u");
-        assertInstanceOf(Outcome.Scored.class, moderator.moderate("k", upload, FROM).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(
+                Outcome.Scored.class, moderator.moderate("k", upload, FROM).get(10, TimeUnit.SECONDS));
         assertNull(upload.getImageBytes());
         assertEquals(0, moderator.inProgress());
     }

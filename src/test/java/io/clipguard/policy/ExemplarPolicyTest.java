@@ -25,8 +25,8 @@ class ExemplarPolicyTest {
 
     @Test
     void exemplarsAloneDefineALabelAndResolveAgainstThePolicyFile() throws Exception {
-        Policy policy = PolicyLoader.load(policyFile(
-                "  - {id: logo, exemplars: [examples/logo.png], action: block, threshold: 0.9}\n"));
+        Policy policy = PolicyLoader.load(
+                policyFile("  - {id: logo, exemplars: [examples/logo.png], action: block, threshold: 0.9}\n"));
         Label logo = policy.labels().get(0);
         assertEquals(List.of(), logo.prompts());
         assertEquals(List.of(dir.resolve("examples/logo.png").toAbsolutePath().normalize()), logo.exemplars());
@@ -51,9 +51,10 @@ class ExemplarPolicyTest {
     void temperature_defaultsToOneAndMustBePositive() {
         String yaml = "id: p\nversion: 1\nlabels: [{id: a, prompts: [x], action: review, threshold: 0.5}]\n";
         assertEquals(1.0, PolicyLoader.parse(yaml, "p.yaml").temperature());
-        assertEquals(2.5, PolicyLoader.parse("temperature: 2.5\n" + yaml, "p.yaml").temperature());
-        PolicyException e = assertThrows(PolicyException.class,
-                () -> PolicyLoader.parse("temperature: 0\n" + yaml, "p.yaml"));
+        assertEquals(
+                2.5, PolicyLoader.parse("temperature: 2.5\n" + yaml, "p.yaml").temperature());
+        PolicyException e =
+                assertThrows(PolicyException.class, () -> PolicyLoader.parse("temperature: 0\n" + yaml, "p.yaml"));
         assertTrue(e.getMessage().contains("temperature must be a positive number"), e.getMessage());
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyEmbedderTest {
 
-    private static final String POLICY = """
+    private static final String POLICY =
+            """
             id: p
             version: 1
             templates: ["a {}", "the {}"]
@@ -30,7 +31,8 @@ class PolicyEmbedderTest {
 
     private final TextEmbedder text = prompts -> {
         embedded.addAll(prompts);
-        return prompts.stream().map(p -> p.contains("red") ? new float[] {1, 0} : new float[] {0, 1})
+        return prompts.stream()
+                .map(p -> p.contains("red") ? new float[] {1, 0} : new float[] {0, 1})
                 .toArray(float[][]::new);
     };
 
@@ -39,8 +41,9 @@ class PolicyEmbedderTest {
         PolicyEmbedder embedder = new PolicyEmbedder("m", 10f, text, ImageEmbedder.NONE);
         embedder.embed(PolicyLoader.parse(POLICY, "v1"));
         assertEquals(4, embedded.size());
-        EmbeddedPolicy v2 = embedder.embed(PolicyLoader.parse(POLICY.replace("version: 1", "version: 2")
-                .replace("block, threshold: 0.5", "block, threshold: 0.7"), "v2"));
+        EmbeddedPolicy v2 = embedder.embed(PolicyLoader.parse(
+                POLICY.replace("version: 1", "version: 2").replace("block, threshold: 0.5", "block, threshold: 0.7"),
+                "v2"));
         assertEquals(4, embedded.size(), "nothing re-embedded");
         assertEquals(0.7, v2.policy().labels().get(0).threshold());
         assertArrayEquals(new float[] {1, 0}, v2.labelEmbeddings().get(0));
@@ -60,7 +63,8 @@ class PolicyEmbedderTest {
         PolicyEmbedder second = new PolicyEmbedder("m", 10f, text, ImageEmbedder.NONE);
         assertEquals(2, second.remember(read));
         assertEquals(List.of(), second.missing(policy));
-        assertArrayEquals(new float[] {0, 1}, second.embed(policy).labelEmbeddings().get(1));
+        assertArrayEquals(
+                new float[] {0, 1}, second.embed(policy).labelEmbeddings().get(1));
         assertEquals(List.of(), embedded);
 
         PolicyEmbedder otherModel = new PolicyEmbedder("other", 10f, text, ImageEmbedder.NONE);
@@ -72,11 +76,14 @@ class PolicyEmbedderTest {
     void exemplarOnlyLabelUsesTheExemplarsMeanAsReference() throws Exception {
         Files.write(dir.resolve("a.png"), new byte[] {1});
         Files.write(dir.resolve("b.png"), new byte[] {2});
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parse(
+                """
                 id: p
                 version: 1
                 labels: [{id: logo, exemplars: [a.png, b.png], action: block, threshold: 0.5}]
-                """, "p", dir);
+                """,
+                "p",
+                dir);
         ImageEmbedder images = files -> new float[][] {{1, 0}, {0, 1}};
         AtomicInteger progressCalls = new AtomicInteger();
         EmbeddedPolicy embedded = new PolicyEmbedder("m", 10f, text, images)
@@ -90,12 +97,14 @@ class PolicyEmbedderTest {
     @Test
     void exemplarsWithoutAnImageEncoderAreRefused() throws Exception {
         Files.write(dir.resolve("a.png"), new byte[] {1});
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parse(
+                """
                 id: p
                 version: 1
                 labels: [{id: logo, exemplars: [a.png], action: block, threshold: 0.5}]
-                """, "p", dir);
-        assertThrows(PolicyException.class,
-                () -> new PolicyEmbedder("m", 10f, text, ImageEmbedder.NONE).embed(policy));
+                """,
+                "p",
+                dir);
+        assertThrows(PolicyException.class, () -> new PolicyEmbedder("m", 10f, text, ImageEmbedder.NONE).embed(policy));
     }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyLoaderTest {
 
-    private static final String VALID = """
+    private static final String VALID =
+            """
             id: demo
             version: 3
             rule: cosine_margin
@@ -35,7 +36,8 @@ class PolicyLoaderTest {
         assertEquals("demo", policy.id());
         assertEquals("3", policy.version());
         assertEquals(DecisionRule.COSINE_MARGIN, policy.rule());
-        assertEquals(List.of("a star in red", "a photo of a red star.", "a red star shape."),
+        assertEquals(
+                List.of("a star in red", "a photo of a red star.", "a red star shape."),
                 policy.labels().get(0).prompts());
     }
 
@@ -52,61 +54,76 @@ class PolicyLoaderTest {
 
     @Test
     void rule_defaultsToSoftmax() {
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parse(
+                """
                 id: p
                 version: 1
                 labels: [{id: a, prompts: [x], action: review, threshold: 0.5}]
-                """, "p.yaml");
+                """,
+                "p.yaml");
         assertEquals(DecisionRule.SOFTMAX, policy.rule());
     }
 
     @Test
     void threshold_outsideRangeNamesLabelAndField() {
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.parse(
-                VALID.replace("threshold: 0.3", "threshold: 1.7"), "test.yaml"));
+        PolicyException e = assertThrows(
+                PolicyException.class,
+                () -> PolicyLoader.parse(VALID.replace("threshold: 0.3", "threshold: 1.7"), "test.yaml"));
         assertTrue(e.getMessage().contains("label 'red_star'"), e.getMessage());
         assertTrue(e.getMessage().contains("threshold"), e.getMessage());
     }
 
     @Test
     void threshold_negativeIsRefusedForSoftmax() {
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.parse("""
+        PolicyException e = assertThrows(
+                PolicyException.class,
+                () -> PolicyLoader.parse(
+                        """
                 id: p
                 version: 1
                 labels: [{id: a, prompts: [x], action: review, threshold: -0.1}]
-                """, "p.yaml"));
+                """,
+                        "p.yaml"));
         assertTrue(e.getMessage().contains("outside [0.0, 1]"), e.getMessage());
     }
 
     @Test
     void action_unknownListsValidActions() {
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.parse(
-                VALID.replace("action: block", "action: delete"), "test.yaml"));
+        PolicyException e = assertThrows(
+                PolicyException.class,
+                () -> PolicyLoader.parse(VALID.replace("action: block", "action: delete"), "test.yaml"));
         assertTrue(e.getMessage().contains("label 'red_star': action"), e.getMessage());
         assertTrue(e.getMessage().contains("[allow, review, block]"), e.getMessage());
     }
 
     @Test
     void labels_duplicateIdIsRefused() {
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.parse(
-                VALID.replace("id: cross", "id: red_star"), "test.yaml"));
+        PolicyException e = assertThrows(
+                PolicyException.class,
+                () -> PolicyLoader.parse(VALID.replace("id: cross", "id: red_star"), "test.yaml"));
         assertTrue(e.getMessage().contains("defined twice"), e.getMessage());
     }
 
     @Test
     void prompts_missingIsRefused() {
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.parse("""
+        PolicyException e = assertThrows(
+                PolicyException.class,
+                () -> PolicyLoader.parse(
+                        """
                 id: p
                 version: 1
                 labels: [{id: a, action: review, threshold: 0.5}]
-                """, "p.yaml"));
-        assertTrue(e.getMessage().contains("label 'a': needs at least one of 'prompts', 'names' or 'exemplars'"), e.getMessage());
+                """,
+                        "p.yaml"));
+        assertTrue(
+                e.getMessage().contains("label 'a': needs at least one of 'prompts', 'names' or 'exemplars'"),
+                e.getMessage());
     }
 
     @Test
     void version_missingIsRefused() {
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.parse(
-                VALID.replace("version: 3\n", ""), "test.yaml"));
+        PolicyException e = assertThrows(
+                PolicyException.class, () -> PolicyLoader.parse(VALID.replace("version: 3\n", ""), "test.yaml"));
         assertEquals("test.yaml: 'version' is required", e.getMessage());
     }
 
@@ -118,8 +135,9 @@ class PolicyLoaderTest {
 
     @Test
     void template_withoutPlaceholderIsRefused() {
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.parse(
-                VALID.replace("\"a {} shape.\"", "\"a shape\""), "test.yaml"));
+        PolicyException e = assertThrows(
+                PolicyException.class,
+                () -> PolicyLoader.parse(VALID.replace("\"a {} shape.\"", "\"a shape\""), "test.yaml"));
         assertTrue(e.getMessage().contains("has no {} placeholder"), e.getMessage());
     }
 }

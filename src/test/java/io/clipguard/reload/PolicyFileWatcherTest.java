@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyFileWatcherTest {
 
-    private static final String V1 = """
+    private static final String V1 =
+            """
             id: p
             version: 1
             labels: [{id: red, prompts: [red], action: block, threshold: 0.5}]
@@ -47,7 +48,8 @@ class PolicyFileWatcherTest {
     private static void write(Path file, String text, int second) throws Exception {
         Files.writeString(file, text);
         // a distinct modification time even on file systems with coarse timestamps
-        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(second)));
+        Files.setLastModifiedTime(
+                file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(second)));
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

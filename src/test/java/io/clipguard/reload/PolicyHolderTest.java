@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyHolderTest {
 
-    private static final String V1 = """
+    private static final String V1 =
+            """
             id: p
             version: 1
             labels:
@@ -18,15 +19,20 @@ class PolicyHolderTest {
               - {id: blue, prompts: [blue], action: allow, threshold: 0.5}
             """;
 
-    private final PolicyEmbedder embedder = new PolicyEmbedder("m", 10f,
-            prompts -> prompts.stream().map(p -> p.equals("red") ? new float[] {1, 0} : new float[] {0, 1})
-                    .toArray(float[][]::new), ImageEmbedder.NONE);
-    private final PolicyHolder holder = new PolicyHolder(embedder.embed(PolicyLoader.parse(V1, "v1")), embedder,
-            Path.of(""));
+    private final PolicyEmbedder embedder = new PolicyEmbedder(
+            "m",
+            10f,
+            prompts -> prompts.stream()
+                    .map(p -> p.equals("red") ? new float[] {1, 0} : new float[] {0, 1})
+                    .toArray(float[][]::new),
+            ImageEmbedder.NONE);
+    private final PolicyHolder holder =
+            new PolicyHolder(embedder.embed(PolicyLoader.parse(V1, "v1")), embedder, Path.of(""));
 
     @Test
     void aNewVersionTakesEffect() {
-        assertEquals(PolicyHolder.Update.ACCEPTED,
+        assertEquals(
+                PolicyHolder.Update.ACCEPTED,
                 holder.offer(V1.replace("version: 1", "version: 2").replace("0.5}", "0.8}"), "t@1"));
         assertEquals("2", holder.get().policy().version());
         assertEquals(0.8, holder.get().policy().labels().get(0).threshold());
@@ -34,8 +40,10 @@ class PolicyHolderTest {
 
     @Test
     void aBrokenPolicyIsRejectedAndTheRunningOneStays() {
-        assertEquals(PolicyHolder.Update.REJECTED,
-                holder.offer(V1.replace("version: 1", "version: 2").replace("threshold: 0.5}", "threshold: 7}"), "t@1"));
+        assertEquals(
+                PolicyHolder.Update.REJECTED,
+                holder.offer(
+                        V1.replace("version: 1", "version: 2").replace("threshold: 0.5}", "threshold: 7}"), "t@1"));
         assertEquals(PolicyHolder.Update.REJECTED, holder.offer("labels: [", "t@2"));
         assertEquals("1", holder.get().policy().version());
         assertEquals(2, holder.rejectedCount());
@@ -50,7 +58,8 @@ class PolicyHolderTest {
 
     @Test
     void anotherPolicyIdIsRejected() {
-        assertEquals(PolicyHolder.Update.REJECTED,
+        assertEquals(
+                PolicyHolder.Update.REJECTED,
                 holder.offer(V1.replace("id: p", "id: q").replace("version: 1", "version: 2"), "t@1"));
         assertEquals("p", holder.get().policy().id());
     }

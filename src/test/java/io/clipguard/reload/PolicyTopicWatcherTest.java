@@ -18,17 +18,21 @@ import org.junit.jupiter.api.Test;
 
 class PolicyTopicWatcherTest {
 
-    private static final String V1 = """
+    private static final String V1 =
+            """
             id: p
             version: 1
             labels:
               - {id: red, prompts: [red], action: block, threshold: 0.5}
             """;
 
-    private final PolicyEmbedder embedder = new PolicyEmbedder("m", 10f,
-            prompts -> prompts.stream().map(p -> new float[] {1, 0}).toArray(float[][]::new), ImageEmbedder.NONE);
-    private final PolicyHolder holder = new PolicyHolder(embedder.embed(PolicyLoader.parse(V1, "v1")), embedder,
-            Path.of(""));
+    private final PolicyEmbedder embedder = new PolicyEmbedder(
+            "m",
+            10f,
+            prompts -> prompts.stream().map(p -> new float[] {1, 0}).toArray(float[][]::new),
+            ImageEmbedder.NONE);
+    private final PolicyHolder holder =
+            new PolicyHolder(embedder.embed(PolicyLoader.parse(V1, "v1")), embedder, Path.of(""));
 
     @Test
     void watcherKeepsGoingAfterABrokerOutageInsteadOfDyingForGood() throws Exception {
@@ -46,8 +50,8 @@ class PolicyTopicWatcherTest {
                     throw new AssertionError("the policy published after the outage never took effect");
                 }
                 if (!offered && !consumer.assignment().isEmpty()) {
-                    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>("policies", 0, 0, "p",
-                            V1.replace("version: 1", "version: 2"))));
+                    consumer.schedulePollTask(() -> consumer.addRecord(
+                            new ConsumerRecord<>("policies", 0, 0, "p", V1.replace("version: 1", "version: 2"))));
                     offered = true;
                 }
                 Thread.sleep(20);

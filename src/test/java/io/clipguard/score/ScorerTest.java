@@ -28,8 +28,10 @@ class ScorerTest {
 
     @Test
     void cosineMarginFiresEachLabelOnItsOwnThreshold() {
-        EmbeddedPolicy policy = policy(DecisionRule.COSINE_MARGIN,
-                List.of(label("a", Action.REVIEW, 0.5), label("b", Action.BLOCK, 0.9)), List.of(X, Y));
+        EmbeddedPolicy policy = policy(
+                DecisionRule.COSINE_MARGIN,
+                List.of(label("a", Action.REVIEW, 0.5), label("b", Action.BLOCK, 0.9)),
+                List.of(X, Y));
         float[] image = {0.8f, 0.6f, 0};
         Decision decision = new Scorer().score(policy, image);
         assertEquals(0.8, decision.scores().get(0).score(), 1e-6);
@@ -42,8 +44,10 @@ class ScorerTest {
 
     @Test
     void softmaxScoresSumToOneAndNeutralLabelAbsorbsMass() {
-        EmbeddedPolicy policy = policy(DecisionRule.SOFTMAX,
-                List.of(label("bad", Action.BLOCK, 0.5), label("neutral", Action.ALLOW, 0.5)), List.of(X, Y));
+        EmbeddedPolicy policy = policy(
+                DecisionRule.SOFTMAX,
+                List.of(label("bad", Action.BLOCK, 0.5), label("neutral", Action.ALLOW, 0.5)),
+                List.of(X, Y));
         Decision decision = new Scorer().score(policy, Y);
         double sum = decision.scores().stream().mapToDouble(LabelScore::score).sum();
         assertEquals(1.0, sum, 1e-9);
@@ -55,8 +59,11 @@ class ScorerTest {
 
     @Test
     void flagsWhenAnyLabelCrossesItsThresholdAndTheMostSevereActionDecides() {
-        EmbeddedPolicy policy = policy(DecisionRule.COSINE_MARGIN,
-                List.of(label("review_me", Action.REVIEW, 0.1), label("block_me", Action.BLOCK, 0.1),
+        EmbeddedPolicy policy = policy(
+                DecisionRule.COSINE_MARGIN,
+                List.of(
+                        label("review_me", Action.REVIEW, 0.1),
+                        label("block_me", Action.BLOCK, 0.1),
                         label("other", Action.REVIEW, 0.1)),
                 List.of(X, Y, Z));
         float[] image = {0.7f, 0.3f, 0.648f};
@@ -76,8 +83,11 @@ class ScorerTest {
 
     @Test
     void promptEnsembleAveragesAndRenormalises() {
-        Policy policy = new Policy("p", "1", DecisionRule.COSINE_MARGIN, List.of(
-                new Label("a", "", List.of("one", "two"), Action.REVIEW, 2, 0.5, "q")));
+        Policy policy = new Policy(
+                "p",
+                "1",
+                DecisionRule.COSINE_MARGIN,
+                List.of(new Label("a", "", List.of("one", "two"), Action.REVIEW, 2, 0.5, "q")));
         EmbeddedPolicy embedded = EmbeddedPolicy.embed(policy, "m", 1f, prompts -> new float[][] {X, Y});
         float[] mean = embedded.labelEmbeddings().get(0);
         assertEquals(Math.sqrt(0.5), mean[0], 1e-6);
@@ -97,10 +107,22 @@ class ScorerTest {
     void temperatureSoftensSoftmaxScores() {
         List<Label> labels = List.of(label("bad", Action.BLOCK, 0.5), label("neutral", Action.ALLOW, 0.5));
         float[] image = {0.8f, 0.6f, 0};
-        double sharp = new Scorer().score(new EmbeddedPolicy(new Policy("p", "1", DecisionRule.SOFTMAX, labels, 1.0),
-                "m", 10f, List.of(X, Y)), image).scores().get(0).score();
-        double soft = new Scorer().score(new EmbeddedPolicy(new Policy("p", "1", DecisionRule.SOFTMAX, labels, 2.0),
-                "m", 10f, List.of(X, Y)), image).scores().get(0).score();
+        double sharp = new Scorer()
+                .score(
+                        new EmbeddedPolicy(
+                                new Policy("p", "1", DecisionRule.SOFTMAX, labels, 1.0), "m", 10f, List.of(X, Y)),
+                        image)
+                .scores()
+                .get(0)
+                .score();
+        double soft = new Scorer()
+                .score(
+                        new EmbeddedPolicy(
+                                new Policy("p", "1", DecisionRule.SOFTMAX, labels, 2.0), "m", 10f, List.of(X, Y)),
+                        image)
+                .scores()
+                .get(0)
+                .score();
         assertEquals(1 / (1 + Math.exp(-2.0)), sharp, 1e-6);
         assertEquals(1 / (1 + Math.exp(-1.0)), soft, 1e-6);
     }

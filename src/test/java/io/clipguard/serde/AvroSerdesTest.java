@@ -13,57 +13,58 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
 class AvroSerdesTest {
-  private static final Map<String, Object> CONFIG = Map.of("schema.registry.url", "http://127.0.0.1:1");
+    private static final Map<String, Object> CONFIG = Map.of("schema.registry.url", "http://127.0.0.1:1");
 
-  /** Stands in for Confluent's SpecificAvroSerde: public, no-argument constructor. */
-  public static final class NoArgSerde extends Serdes.WrapperSerde<Object> {
-    static volatile Map<String, ?> lastConfigs;
-    static volatile Boolean lastIsKey;
+    /** Stands in for Confluent's SpecificAvroSerde: public, no-argument constructor. */
+    public static final class NoArgSerde extends Serdes.WrapperSerde<Object> {
+        static volatile Map<String, ?> lastConfigs;
+        static volatile Boolean lastIsKey;
 
-    public NoArgSerde() {
-      super(null, null);
+        public NoArgSerde() {
+            super(null, null);
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs, boolean isKey) {
+            lastConfigs = configs;
+            lastIsKey = isKey;
+        }
     }
 
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-      lastConfigs = configs;
-      lastIsKey = isKey;
+    @Test
+    void defaultsToOurSpecificAvroSerdeConfigured() {
+        Serde<UploadedImage> serde = AvroSerdes.forClass(UploadedImage.class, CONFIG, null);
+
+        assertInstanceOf(SpecificAvroSerde.class, serde);
+        assertEquals(UploadedImage.class, ((SpecificAvroSerde<UploadedImage>) serde).type());
+        serde.serializer();
     }
-  }
 
-  @Test
-  void defaultsToOurSpecificAvroSerdeConfigured() {
-    Serde<UploadedImage> serde = AvroSerdes.forClass(UploadedImage.class, CONFIG, null);
+    @Test
+    void instantiatesANoArgumentSerdeByNameAndConfiguresIt() {
+        Serde<UploadedImage> serde = AvroSerdes.forClass(UploadedImage.class, CONFIG, NoArgSerde.class.getName(), true);
 
-    assertInstanceOf(SpecificAvroSerde.class, serde);
-    assertEquals(UploadedImage.class, ((SpecificAvroSerde<UploadedImage>) serde).type());
-    serde.serializer();
-  }
+        assertInstanceOf(NoArgSerde.class, serde);
+        assertEquals(CONFIG, NoArgSerde.lastConfigs);
+        assertEquals(true, NoArgSerde.lastIsKey);
+    }
 
-  @Test
-  void instantiatesANoArgumentSerdeByNameAndConfiguresIt() {
-    Serde<UploadedImage> serde =
-        AvroSerdes.forClass(UploadedImage.class, CONFIG, NoArgSerde.class.getName(), true);
+    @Test
+    void serdeClass_notOnTheClasspath() {
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> AvroSerdes.forClass(
+                        UploadedImage.class, CONFIG, "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde"));
 
-    assertInstanceOf(NoArgSerde.class, serde);
-    assertEquals(CONFIG, NoArgSerde.lastConfigs);
-    assertEquals(true, NoArgSerde.lastIsKey);
-  }
+        assertTrue(e.getMessage().contains("io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde"));
+        assertTrue(e.getMessage().contains("kafka-streams-avro-serde"), e.getMessage());
+    }
 
-  @Test
-  void serdeClass_notOnTheClasspath() {
-    ConfigException e = assertThrows(ConfigException.class, () -> AvroSerdes.forClass(
-        UploadedImage.class, CONFIG, "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde"));
+    @Test
+    void serdeClass_notASerde() {
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> AvroSerdes.forClass(UploadedImage.class, CONFIG, String.class.getName()));
 
-    assertTrue(e.getMessage().contains("io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde"));
-    assertTrue(e.getMessage().contains("kafka-streams-avro-serde"), e.getMessage());
-  }
-
-  @Test
-  void serdeClass_notASerde() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> AvroSerdes.forClass(UploadedImage.class, CONFIG, String.class.getName()));
-
-    assertTrue(e.getMessage().contains("does not implement"), e.getMessage());
-  }
+        assertTrue(e.getMessage().contains("does not implement"), e.getMessage());
+    }
 }

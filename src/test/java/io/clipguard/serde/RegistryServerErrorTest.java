@@ -14,45 +14,49 @@ import org.junit.jupiter.api.Test;
 /** A registry that answers 5xx (a Confluent leader fail-over: 500 with 50002 or 50003) is unavailable, not a bad record. */
 class RegistryServerErrorTest {
 
-  private HttpServer server;
+    private HttpServer server;
 
-  private URI answering(int status, String body) throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-  }
+    private URI answering(int status, String body) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
 
-  @AfterEach
-  void stop() {
-    server.stop(0);
-  }
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
 
-  @Test
-  void leaderFailoverAnswerIsTransientNotAnUnknownSchema() throws Exception {
-    URI url = answering(500, "{\"error_code\":50003,\"message\":\"Error while forwarding the request to the leader\"}");
-    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
-    SchemaRegistryUnavailableException e = assertThrows(SchemaRegistryUnavailableException.class,
-        () -> client.schemaById(7));
-    assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
-  }
+    @Test
+    void leaderFailoverAnswerIsTransientNotAnUnknownSchema() throws Exception {
+        URI url = answering(
+                500, "{\"error_code\":50003,\"message\":\"Error while forwarding the request to the leader\"}");
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        SchemaRegistryUnavailableException e =
+                assertThrows(SchemaRegistryUnavailableException.class, () -> client.schemaById(7));
+        assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
+    }
 
-  @Test
-  void operationTimeoutIsTransient() throws Exception {
-    URI url = answering(500, "{\"error_code\":50002,\"message\":\"Operation timed out\"}");
-    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
-    assertThrows(SchemaRegistryUnavailableException.class, () -> client.schemaById(7));
-  }
+    @Test
+    void operationTimeoutIsTransient() throws Exception {
+        URI url = answering(500, "{\"error_code\":50002,\"message\":\"Operation timed out\"}");
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThrows(SchemaRegistryUnavailableException.class, () -> client.schemaById(7));
+    }
 
-  @Test
-  void notFoundStaysPermanent() throws Exception {
-    URI url = answering(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
-    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
-    assertThrows(SchemaNotFoundException.class, () -> client.schemaById(7));
-  }
+    @Test
+    void notFoundStaysPermanent() throws Exception {
+        URI url = answering(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThrows(SchemaNotFoundException.class, () -> client.schemaById(7));
+    }
 }

@@ -17,8 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /** Avro binary without a registry: a stand-in serde for topology unit tests only. */
 public final class PlainAvroSerde {
 
-    private PlainAvroSerde() {
-    }
+    private PlainAvroSerde() {}
 
     public static <T extends SpecificRecord> Serde<T> of(Class<T> type) {
         SpecificDatumWriter<T> writer = new SpecificDatumWriter<>(type);

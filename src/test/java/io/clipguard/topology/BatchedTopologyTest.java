@@ -44,14 +44,17 @@ class BatchedTopologyTest extends ModerationTopologyContract {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        batcher = new DynamicBatcher(encoder, new BatchingConfig(4, Duration.ofMillis(2), 16), 1,
-                DynamicBatcher.BatchListener.NONE);
-        return ModerationTopology.batched(topics, moderator,
+        batcher = new DynamicBatcher(
+                encoder, new BatchingConfig(4, Duration.ofMillis(2), 16), 1, DynamicBatcher.BatchListener.NONE);
+        return ModerationTopology.batched(
+                topics,
+                moderator,
                 new AsyncModerator(moderator, fetchPool, pool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30)),
-                isTransient, new Admission(new ByteBudget(1024 * 1024), Duration.ofSeconds(2), 2 * 1024 * 1024), PipelineMetrics.NONE);
+                isTransient,
+                new Admission(new ByteBudget(1024 * 1024), Duration.ofSeconds(2), 2 * 1024 * 1024),
+                PipelineMetrics.NONE);
     }
 
     @Override

@@ -62,13 +62,22 @@ class BatchingModerateProcessorTest {
 
     @BeforeEach
     void setUp() {
-        Policy policy = new Policy("colours", "1", DecisionRule.COSINE_MARGIN, List.of(
-                new Label("red", "", List.of("red"), Action.BLOCK, 1, 0.5, "urgent")));
+        Policy policy = new Policy(
+                "colours",
+                "1",
+                DecisionRule.COSINE_MARGIN,
+                List.of(new Label("red", "", List.of("red"), Action.BLOCK, 1, 0.5, "urgent")));
         EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f, List.of(new float[] {1}));
-        moderator = new Moderator(new UploadImageSource(1 << 20, Optional.empty()),
-                bytes -> new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), image -> new float[] {1},
-                batch -> { throw new AssertionError("the batched path encodes through the batcher"); },
-                () -> embedded, new ModelIdentity("fake-model", "1"), Clock.systemUTC());
+        moderator = new Moderator(
+                new UploadImageSource(1 << 20, Optional.empty()),
+                bytes -> new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB),
+                image -> new float[] {1},
+                batch -> {
+                    throw new AssertionError("the batched path encodes through the batcher");
+                },
+                () -> embedded,
+                new ModelIdentity("fake-model", "1"),
+                Clock.systemUTC());
         ImageEncoder heldEncoder = new ImageEncoder() {
             @Override
             public float[][] encode(List<float[]> pixelBatch) {
@@ -83,17 +92,21 @@ class BatchingModerateProcessorTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         fetchPool = Executors.newFixedThreadPool(2);
         cpuPool = Executors.newFixedThreadPool(2);
-        batcher = new DynamicBatcher(heldEncoder, new BatchingConfig(1, Duration.ZERO, 16), 1,
-                DynamicBatcher.BatchListener.NONE);
-        async = new AsyncModerator(moderator, fetchPool, cpuPool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30));
+        batcher = new DynamicBatcher(
+                heldEncoder, new BatchingConfig(1, Duration.ZERO, 16), 1, DynamicBatcher.BatchListener.NONE);
+        async = new AsyncModerator(
+                moderator, fetchPool, cpuPool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30));
         context = new MockProcessorContext<>();
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
-                Serdes.String(), InFlightUpload.serde()).withLoggingDisabled().build();
+        store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
+                        Serdes.String(),
+                        InFlightUpload.serde())
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
     }
@@ -115,8 +128,11 @@ class BatchingModerateProcessorTest {
 
     private void process(BatchingModerateProcessor processor, String id, long offset, int imageBytes) {
         context.setRecordMetadata("uploads", 0, offset);
-        UploadedImage upload = UploadedImage.newBuilder().setUploadId(id).setUploadedAt(Instant.EPOCH)
-                .setImageBytes(ByteBuffer.wrap(new byte[imageBytes])).build();
+        UploadedImage upload = UploadedImage.newBuilder()
+                .setUploadId(id)
+                .setUploadedAt(Instant.EPOCH)
+                .setImageBytes(ByteBuffer.wrap(new byte[imageBytes]))
+                .build();
         processor.process(new Record<>(null, uploads.serializer().serialize("uploads", upload), offset));
     }
 
@@ -127,7 +143,9 @@ class BatchingModerateProcessorTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within 10 s; forwarded " + forwardedIds());
             }
-            context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator()
+            context.scheduledPunctuators()
+                    .get(context.scheduledPunctuators().size() - 1)
+                    .getPunctuator()
                     .punctuate(System.currentTimeMillis());
             Thread.sleep(2);
         }
@@ -173,7 +191,10 @@ class BatchingModerateProcessorTest {
         store.delete(InFlightUpload.key("uploads", 0, 0)); // the dirty close rolled back the store write
         processor.init(context);
         for (int i = 0; i < 20; i++) {
-            context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator().punctuate(0);
+            context.scheduledPunctuators()
+                    .get(context.scheduledPunctuators().size() - 1)
+                    .getPunctuator()
+                    .punctuate(0);
             Thread.sleep(2);
         }
         assertEquals(List.of(), forwardedIds(), "a stale outcome from before the close is not forwarded");
@@ -231,8 +252,8 @@ class BatchingModerateProcessorTest {
 
     @Test
     void eventTooLargeForTheInFlightStoreIsDeadLetteredNotStored() {
-        BatchingModerateProcessor processor = processor(new Admission(new ByteBudget(64L << 20),
-                Duration.ofSeconds(2), 64 * 1024));
+        BatchingModerateProcessor processor =
+                processor(new Admission(new ByteBudget(64L << 20), Duration.ofSeconds(2), 64 * 1024));
         processor.init(context);
         process(processor, "huge", 0, 200_000);
         assertEquals(0, storeSize(), "never written to the changelog, where it would not fit");
@@ -247,7 +268,7 @@ class BatchingModerateProcessorTest {
         processor.init(context);
         process(processor, "u1", 0, 10);
         process(processor, "u2", 1, 10);
-        async.close();   // the instance is stopping while the stream thread still runs
+        async.close(); // the instance is stopping while the stream thread still runs
         batcher.close();
         for (int i = 0; i < 50; i++) {
             context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);

@@ -65,16 +65,22 @@ abstract class ModerationTopologyContract {
 
     @BeforeEach
     void start() {
-        Policy policy = new Policy("colours", "7", DecisionRule.COSINE_MARGIN, List.of(
-                new Label("red", "", List.of("red"), Action.BLOCK, 3, 0.5, "urgent"),
-                new Label("green", "", List.of("green"), Action.REVIEW, 2, 0.5, "general"),
-                new Label("blue", "", List.of("blue"), Action.ALLOW, 1, 0.5, "none")));
-        EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f,
-                List.of(axis(0), axis(1), axis(2)));
-        Moderator moderator = new Moderator(new UploadImageSource(1000, java.util.Optional.empty()), ModerationTopologyContract::decode,
+        Policy policy = new Policy(
+                "colours",
+                "7",
+                DecisionRule.COSINE_MARGIN,
+                List.of(
+                        new Label("red", "", List.of("red"), Action.BLOCK, 3, 0.5, "urgent"),
+                        new Label("green", "", List.of("green"), Action.REVIEW, 2, 0.5, "general"),
+                        new Label("blue", "", List.of("blue"), Action.ALLOW, 1, 0.5, "none")));
+        EmbeddedPolicy embedded = new EmbeddedPolicy(policy, "fake-model", 100f, List.of(axis(0), axis(1), axis(2)));
+        Moderator moderator = new Moderator(
+                new UploadImageSource(1000, java.util.Optional.empty()),
+                ModerationTopologyContract::decode,
                 image -> new float[] {image.getRGB(0, 0) & 0xFF},
                 batch -> batch.stream().map(pixels -> axis((int) pixels[0])).toArray(float[][]::new),
-                () -> embedded, new ModelIdentity("fake-model", "1"),
+                () -> embedded,
+                new ModelIdentity("fake-model", "1"),
                 Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC));
         Serde<UploadedImage> reader = Serdes.serdeFrom(uploads.serializer(), (topic, bytes) -> {
             if (transientFailure != null) {
@@ -82,18 +88,28 @@ abstract class ModerationTopologyContract {
             }
             return uploads.deserializer().deserialize(topic, bytes);
         });
-        ModerationTopics topics = ModerationTopics.of(TopicNames.DEFAULTS, reader,
-                PlainAvroSerde.of(ModerationResult.class), PlainAvroSerde.of(ModerationError.class));
+        ModerationTopics topics = ModerationTopics.of(
+                TopicNames.DEFAULTS,
+                reader,
+                PlainAvroSerde.of(ModerationResult.class),
+                PlainAvroSerde.of(ModerationError.class));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         driver = new TopologyTestDriver(build(topics, moderator, e -> e instanceof IllegalStateException), config);
-        input = driver.createInputTopic("uploads", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        scored = driver.createOutputTopic("moderation.scored", Serdes.String().deserializer(),
+        input = driver.createInputTopic(
+                "uploads", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        scored = driver.createOutputTopic(
+                "moderation.scored",
+                Serdes.String().deserializer(),
                 PlainAvroSerde.of(ModerationResult.class).deserializer());
-        flagged = driver.createOutputTopic("moderation.flagged", Serdes.String().deserializer(),
+        flagged = driver.createOutputTopic(
+                "moderation.flagged",
+                Serdes.String().deserializer(),
                 PlainAvroSerde.of(ModerationResult.class).deserializer());
-        dlq = driver.createOutputTopic("moderation.dlq", Serdes.String().deserializer(),
+        dlq = driver.createOutputTopic(
+                "moderation.dlq",
+                Serdes.String().deserializer(),
                 PlainAvroSerde.of(ModerationError.class).deserializer());
     }
 
@@ -164,7 +180,9 @@ abstract class ModerationTopologyContract {
         pipe(key("u2"), event("u2", GREEN));
         pipe(key("u3"), event("u3", BLUE));
         List<TestRecord<String, ModerationResult>> queued = flagged.readRecordsToList();
-        assertEquals(List.of("urgent", "general"), queued.stream().map(TestRecord::key).toList());
+        assertEquals(
+                List.of("urgent", "general"),
+                queued.stream().map(TestRecord::key).toList());
         assertEquals("block", queued.get(0).value().getAction());
         assertEquals("red", queued.get(0).value().getDecidingLabel());
         assertEquals("review", queued.get(1).value().getAction());
@@ -175,7 +193,9 @@ abstract class ModerationTopologyContract {
     void acceptsEventsWithNoKeyOrAKeyThatIsNotTheId() {
         pipe(null, event("u1", BLUE));
         pipe(key("something-else"), event("u2", BLUE));
-        assertEquals(List.of("u1", "u2"), scored.readRecordsToList().stream().map(TestRecord::key).toList());
+        assertEquals(
+                List.of("u1", "u2"),
+                scored.readRecordsToList().stream().map(TestRecord::key).toList());
     }
 
     @Test
@@ -205,7 +225,10 @@ abstract class ModerationTopologyContract {
 
     @Test
     void missingImageIsDeadLettered() {
-        UploadedImage empty = UploadedImage.newBuilder().setUploadId("e").setUploadedAt(Instant.EPOCH).build();
+        UploadedImage empty = UploadedImage.newBuilder()
+                .setUploadId("e")
+                .setUploadedAt(Instant.EPOCH)
+                .build();
         pipe(key("e"), uploads.serializer().serialize("uploads", empty));
         assertEquals("MISSING_IMAGE", dlq.readValue().getReason());
     }
@@ -236,8 +259,8 @@ abstract class ModerationTopologyContract {
 
     @Test
     void nonTransientReadFailureIsDeadLettered() {
-        transientFailure = new AvroSerdeException(AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID,
-                "schema id 99 not found in registry", null);
+        transientFailure = new AvroSerdeException(
+                AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID, "schema id 99 not found in registry", null);
         pipe(key("u"), event("u", RED));
         assertEquals("UNKNOWN_SCHEMA", dlq.readValue().getReason());
     }

@@ -39,10 +39,14 @@ class ShadowRoutingTest {
     private static final Serde<ModerationResult> RESULTS = PlainAvroSerde.of(ModerationResult.class);
 
     private static EmbeddedPolicy policy(String id, Action green) {
-        Policy policy = new Policy(id, "1", DecisionRule.COSINE_MARGIN, List.of(
-                new Label("red", "", List.of("red"), Action.BLOCK, 3, 0.5, "urgent"),
-                new Label("green", "", List.of("green"), green, 2, 0.5, "general"),
-                new Label("blue", "", List.of("blue"), Action.ALLOW, 1, 0.5, "none")));
+        Policy policy = new Policy(
+                id,
+                "1",
+                DecisionRule.COSINE_MARGIN,
+                List.of(
+                        new Label("red", "", List.of("red"), Action.BLOCK, 3, 0.5, "urgent"),
+                        new Label("green", "", List.of("green"), green, 2, 0.5, "general"),
+                        new Label("blue", "", List.of("blue"), Action.ALLOW, 1, 0.5, "none")));
         return new EmbeddedPolicy(policy, "fake-model", 100f, List.of(axis(0), axis(1), axis(2)));
     }
 
@@ -56,32 +60,43 @@ class ShadowRoutingTest {
     void onlyDecisionsThatDifferReachTheShadowTopic() {
         EmbeddedPolicy live = policy("colours", Action.REVIEW);
         EmbeddedPolicy candidate = policy("colours-candidate", Action.BLOCK);
-        Moderator moderator = new Moderator(new UploadImageSource(1000, java.util.Optional.empty()), bytes -> {
-            BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-            image.setRGB(0, 0, bytes[0]);
-            return image;
-        }, image -> new float[] {image.getRGB(0, 0) & 0xFF},
+        Moderator moderator = new Moderator(
+                new UploadImageSource(1000, java.util.Optional.empty()),
+                bytes -> {
+                    BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+                    image.setRGB(0, 0, bytes[0]);
+                    return image;
+                },
+                image -> new float[] {image.getRGB(0, 0) & 0xFF},
                 batch -> batch.stream().map(pixels -> axis((int) pixels[0])).toArray(float[][]::new),
-                () -> live, () -> candidate, new ModelIdentity("fake-model", "1"), Clock.systemUTC());
-        ModerationTopics topics = ModerationTopics.of(TopicNames.DEFAULTS, UPLOADS, RESULTS,
-                PlainAvroSerde.of(ModerationError.class));
+                () -> live,
+                () -> candidate,
+                new ModelIdentity("fake-model", "1"),
+                Clock.systemUTC());
+        ModerationTopics topics =
+                ModerationTopics.of(TopicNames.DEFAULTS, UPLOADS, RESULTS, PlainAvroSerde.of(ModerationError.class));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "shadow-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ModerationTopology.perRecord(topics, moderator, e -> false, io.clipguard.metrics.PipelineMetrics.NONE), config)) {
-            TestInputTopic<byte[], byte[]> input = driver.createInputTopic("uploads",
-                    Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-            TestOutputTopic<String, ModerationResult> scored = driver.createOutputTopic("moderation.scored",
-                    Serdes.String().deserializer(), RESULTS.deserializer());
-            TestOutputTopic<String, ModerationResult> shadow = driver.createOutputTopic("moderation.shadow",
-                    Serdes.String().deserializer(), RESULTS.deserializer());
+                ModerationTopology.perRecord(topics, moderator, e -> false, io.clipguard.metrics.PipelineMetrics.NONE),
+                config)) {
+            TestInputTopic<byte[], byte[]> input = driver.createInputTopic(
+                    "uploads",
+                    Serdes.ByteArray().serializer(),
+                    Serdes.ByteArray().serializer());
+            TestOutputTopic<String, ModerationResult> scored = driver.createOutputTopic(
+                    "moderation.scored", Serdes.String().deserializer(), RESULTS.deserializer());
+            TestOutputTopic<String, ModerationResult> shadow = driver.createOutputTopic(
+                    "moderation.shadow", Serdes.String().deserializer(), RESULTS.deserializer());
             for (int colour = 0; colour < 3; colour++) {
                 input.pipeInput(null, UPLOADS.serializer().serialize("uploads", upload("u" + colour, colour)));
             }
 
             List<ModerationResult> liveResults = scored.readValuesToList();
-            assertEquals(List.of("block", "review", "allow"), liveResults.stream().map(ModerationResult::getAction).toList());
+            assertEquals(
+                    List.of("block", "review", "allow"),
+                    liveResults.stream().map(ModerationResult::getAction).toList());
             liveResults.forEach(result -> assertEquals("colours", result.getPolicyId()));
             var differing = shadow.readKeyValuesToList();
             assertEquals(1, differing.size());
@@ -92,7 +107,10 @@ class ShadowRoutingTest {
     }
 
     private static UploadedImage upload(String id, int colour) {
-        return UploadedImage.newBuilder().setUploadId(id).setUploadedAt(Instant.EPOCH)
-                .setImageBytes(ByteBuffer.wrap(new byte[] {(byte) colour})).build();
+        return UploadedImage.newBuilder()
+                .setUploadId(id)
+                .setUploadedAt(Instant.EPOCH)
+                .setImageBytes(ByteBuffer.wrap(new byte[] {(byte) colour}))
+                .build();
     }
 }

@@ -15,7 +15,8 @@ import java.util.Random;
  */
 public final class SyntheticReviews {
 
-    public static final String POLICY = """
+    public static final String POLICY =
+            """
             id: synthetic
             version: 4
             rule: softmax
@@ -28,8 +29,7 @@ public final class SyntheticReviews {
     static final double MODEL_SCALE = 100;
     static final double TRUE_TEMPERATURE = 2.5;
 
-    private SyntheticReviews() {
-    }
+    private SyntheticReviews() {}
 
     public static List<ReviewedUpload> generate(int count, long seed) {
         Random random = new Random(seed);
@@ -38,7 +38,8 @@ public final class SyntheticReviews {
             double[] cosines = {
                 0.25 + 0.05 * random.nextGaussian(),
                 0.25 + 0.02 * random.nextGaussian(),
-                0.25 + 0.02 * random.nextGaussian()};
+                0.25 + 0.02 * random.nextGaussian()
+            };
             // the truth follows the same cosines at a 2.5x softer scale: the scores are overconfident
             boolean bad = random.nextDouble() < Similarity.softmax(cosines, MODEL_SCALE / TRUE_TEMPERATURE)[0];
             double[] scores = Similarity.softmax(cosines, MODEL_SCALE);

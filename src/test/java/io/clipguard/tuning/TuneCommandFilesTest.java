@@ -39,28 +39,36 @@ class TuneCommandFilesTest {
 
         Policy tuned = PolicyLoader.parse(PolicyPatch.apply(SyntheticReviews.POLICY, policy, result), "tuned.yaml");
         assertEquals("5", tuned.version());
-        assertEquals(PolicyPatch.threshold(result.labels().get(0).recommended().orElseThrow()),
+        assertEquals(
+                PolicyPatch.threshold(result.labels().get(0).recommended().orElseThrow()),
                 tuned.labels().get(0).threshold());
         assertEquals(result.temperature(), tuned.temperature(), 1e-4);
         assertEquals(0.5, tuned.labels().get(1).threshold(), "neutral labels keep their thresholds");
         assertTrue(PolicyPatch.patch(policy, result, target).contains("bad:\n    threshold: "));
 
         Path png = dir.resolve("pr-bad.png");
-        PrPlot.write(png, "bad", result.labels().get(0).curve(), target, result.labels().get(0).recommended());
+        PrPlot.write(
+                png,
+                "bad",
+                result.labels().get(0).curve(),
+                target,
+                result.labels().get(0).recommended());
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(640, image.getWidth());
         Path reliability = dir.resolve("calibration.png");
-        ReliabilityPlot.write(reliability, result.pairsBefore(), result.pairsAfter(), result.eceBefore(),
-                result.eceAfter());
+        ReliabilityPlot.write(
+                reliability, result.pairsBefore(), result.pairsAfter(), result.eceBefore(), result.eceAfter());
         assertEquals(480, ImageIO.read(reliability.toFile()).getHeight());
     }
 
     @Test
     void laterReviewOfTheSameUploadWins() {
         ScoredUpload upload = new ScoredUpload("u", "1", java.util.Map.of("bad", 0.7));
-        List<ReviewedUpload> joined = ReviewedUpload.join(List.of(upload), List.of(
-                new Review("u", java.util.Map.of("bad", false), "a", java.time.Instant.ofEpochSecond(20)),
-                new Review("u", java.util.Map.of("bad", true), "b", java.time.Instant.ofEpochSecond(10))));
+        List<ReviewedUpload> joined = ReviewedUpload.join(
+                List.of(upload),
+                List.of(
+                        new Review("u", java.util.Map.of("bad", false), "a", java.time.Instant.ofEpochSecond(20)),
+                        new Review("u", java.util.Map.of("bad", true), "b", java.time.Instant.ofEpochSecond(10))));
         assertEquals(java.util.Map.of("bad", false), joined.get(0).verdicts());
     }
 
@@ -74,15 +82,22 @@ class TuneCommandFilesTest {
         List<String> scoredLines = new ArrayList<>();
         List<String> reviewLines = new ArrayList<>();
         for (ReviewedUpload upload : uploads) {
-            ObjectNode line = JSON.createObjectNode().put("upload_id", upload.scored().uploadId())
+            ObjectNode line = JSON.createObjectNode()
+                    .put("upload_id", upload.scored().uploadId())
                     .put("policy_version", upload.scored().policyVersion());
-            upload.scored().scores().forEach((label, score) ->
-                    line.withArray("labels").addObject().put("label", label).put("score", score));
+            upload.scored().scores().forEach((label, score) -> line.withArray("labels")
+                    .addObject()
+                    .put("label", label)
+                    .put("score", score));
             scoredLines.add(JSON.writeValueAsString(line));
-            ObjectNode review = JSON.createObjectNode().put("upload_id", upload.scored().uploadId())
-                    .put("reviewer", "synthetic").put("decided_at", "2026-11-23T04:00:00Z");
-            upload.verdicts().forEach((label, applies) ->
-                    review.withArray("verdicts").addObject().put("label", label).put("applies", applies));
+            ObjectNode review = JSON.createObjectNode()
+                    .put("upload_id", upload.scored().uploadId())
+                    .put("reviewer", "synthetic")
+                    .put("decided_at", "2026-11-23T04:00:00Z");
+            upload.verdicts().forEach((label, applies) -> review.withArray("verdicts")
+                    .addObject()
+                    .put("label", label)
+                    .put("applies", applies));
             reviewLines.add(JSON.writeValueAsString(review));
         }
         Files.write(scored, scoredLines);

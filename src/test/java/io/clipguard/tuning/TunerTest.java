@@ -25,7 +25,9 @@ class TunerTest {
         int fired = 0;
         int positives = 0;
         for (ReviewedUpload upload : SyntheticReviews.generate(3000, 2)) {
-            double score = calibration.calibrated(upload.scored(), result.temperatureFactor()).get("bad");
+            double score = calibration
+                    .calibrated(upload.scored(), result.temperatureFactor())
+                    .get("bad");
             boolean applies = upload.verdicts().get("bad");
             fired += score >= threshold ? 1 : 0;
             truePositives += score >= threshold && applies ? 1 : 0;
@@ -39,8 +41,8 @@ class TunerTest {
 
     @Test
     void temperatureFitLowersTheCalibrationErrorOfAnOverconfidentModel() {
-        Tuner.Result result = Tuner.tune(POLICY, SyntheticReviews.generate(3000, 1),
-                new Target(Target.Metric.PRECISION, 0.9, 1.645));
+        Tuner.Result result =
+                Tuner.tune(POLICY, SyntheticReviews.generate(3000, 1), new Target(Target.Metric.PRECISION, 0.9, 1.645));
         assertEquals(SyntheticReviews.TRUE_TEMPERATURE, result.temperatureFactor(), 0.3);
         assertTrue(result.eceAfter() < result.eceBefore() / 2, result.eceBefore() + " -> " + result.eceAfter());
         assertEquals(result.temperatureFactor(), result.temperature(), 1e-9);
@@ -48,8 +50,8 @@ class TunerTest {
 
     @Test
     void recallTargetPicksTheHighestThresholdThatHoldsIt() {
-        Tuner.Result result = Tuner.tune(POLICY, SyntheticReviews.generate(2000, 3),
-                new Target(Target.Metric.RECALL, 0.8, 0));
+        Tuner.Result result =
+                Tuner.tune(POLICY, SyntheticReviews.generate(2000, 3), new Target(Target.Metric.RECALL, 0.8, 0));
         PrCurve.Point point = result.labels().get(0).recommended().orElseThrow();
         assertTrue(point.recall() >= 0.8);
         List<PrCurve.Point> points = result.labels().get(0).curve().points();
@@ -59,26 +61,30 @@ class TunerTest {
 
     @Test
     void neutralLabelsAreNotTuned() {
-        Tuner.Result result = Tuner.tune(POLICY, SyntheticReviews.generate(100, 4),
-                new Target(Target.Metric.PRECISION, 0.9, 1.645));
-        assertEquals(List.of("bad"), result.labels().stream().map(l -> l.label().id()).toList());
+        Tuner.Result result =
+                Tuner.tune(POLICY, SyntheticReviews.generate(100, 4), new Target(Target.Metric.PRECISION, 0.9, 1.645));
+        assertEquals(
+                List.of("bad"),
+                result.labels().stream().map(l -> l.label().id()).toList());
     }
 
     @Test
     void cosineMarginPoliciesGetThresholdsInCosinesAndKeepTheirTemperature() {
-        Policy margin = PolicyLoader.parse("""
+        Policy margin = PolicyLoader.parse(
+                """
                 id: m
                 version: 1
                 rule: cosine_margin
                 labels: [{id: bad, prompts: [x], action: review, threshold: 0.25}]
-                """, "m.yaml");
+                """,
+                "m.yaml");
         java.util.Random random = new java.util.Random(5);
         List<ReviewedUpload> reviewed = new java.util.ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             double cosine = 0.2 + 0.05 * random.nextGaussian();
             boolean bad = random.nextDouble() < 1 / (1 + Math.exp(-(cosine - 0.25) / 0.02));
-            reviewed.add(new ReviewedUpload(new ScoredUpload("u" + i, "1", java.util.Map.of("bad", cosine)),
-                    java.util.Map.of("bad", bad)));
+            reviewed.add(new ReviewedUpload(
+                    new ScoredUpload("u" + i, "1", java.util.Map.of("bad", cosine)), java.util.Map.of("bad", bad)));
         }
         Tuner.Result result = Tuner.tune(margin, reviewed, new Target(Target.Metric.PRECISION, 0.9, 1.645));
         assertEquals(1.0, result.temperature());
