@@ -1,11 +1,11 @@
 package io.clipguard.it;
 
 import io.clipguard.app.ModerationApp;
+import io.clipguard.cli.RunCommand;
 import io.clipguard.config.ConfigLoader;
 import io.clipguard.encode.ImageEncoder;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,17 +19,7 @@ public final class FaultInjectingMain {
     private FaultInjectingMain() {}
 
     public static void main(String[] args) throws Exception {
-        ModerationApp app = ModerationApp.start(ConfigLoader.load(Path.of(args[2])), FaultyEncoder::new);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            app.close();
-                            stopped.countDown();
-                            org.apache.logging.log4j.LogManager.shutdown();
-                        },
-                        "clipguard-shutdown"));
-        stopped.await();
+        RunCommand.serveUntilStopped(ModerationApp.start(ConfigLoader.load(Path.of(args[2])), FaultyEncoder::new));
     }
 
     private static final class FaultyEncoder implements ImageEncoder {

@@ -35,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PoisonPillIT {
 
-    private static final long CLAIMED = 1_500_000_000L;
-
     @TempDir
     Path work;
 
@@ -100,40 +98,11 @@ class PoisonPillIT {
         return ByteBuffer.wrap(framed, 1, 4).getInt();
     }
 
-    private static void zigzag(ByteArrayOutputStream out, long value) {
-        long n = (value << 1) ^ (value >> 63);
-        while ((n & ~0x7FL) != 0) {
-            out.write((int) ((n & 0x7F) | 0x80));
-            n >>>= 7;
-        }
-        out.write((int) n);
-    }
-
     private static ByteArrayOutputStream framed(int schemaId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
         return out;
-    }
-
-    /** About 20 bytes whose attributes map claims 1.5 billion entries. */
-    private static byte[] mapBomb(int schemaId) {
-        ByteArrayOutputStream out = framed(schemaId);
-        zigzag(out, 1);
-        out.write('p');
-        zigzag(out, 0);
-        out.writeBytes(new byte[] {0, 0, 0});
-        zigzag(out, CLAIMED);
-        out.writeBytes(new byte[] {2, 'k', 2, 'v'});
-        return out.toByteArray();
-    }
-
-    /** An upload id that claims 1.5 GB. */
-    private static byte[] stringBomb(int schemaId) {
-        ByteArrayOutputStream out = framed(schemaId);
-        zigzag(out, CLAIMED);
-        out.writeBytes(new byte[] {'a', 'b'});
-        return out.toByteArray();
     }
 
     private static byte[] junk(int schemaId) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.serde.AvroSerdeException.Problem;
-import java.io.ByteArrayOutputStream;
+import io.clipguard.testing.HostileEvents;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
  * found before anything large is allocated, never an {@code OutOfMemoryError} on the stream thread.
  */
 class HostileAvroTest {
-
-    private static final long CLAIMED = 1_500_000_000L;
 
     private final FakeSchemaRegistryClient registry = new FakeSchemaRegistryClient();
     private final SpecificAvroSerde<UploadedImage> serde = serde();
@@ -31,47 +29,6 @@ class HostileAvroTest {
     private int schemaId() {
         serde.serializer().serialize("uploads", SampleRecords.upload("u1"));
         return registry.latest("uploads-value").orElseThrow().id();
-    }
-
-    private static void zigzag(ByteArrayOutputStream out, long value) {
-        long n = (value << 1) ^ (value >> 63);
-        while ((n & ~0x7FL) != 0) {
-            out.write((int) ((n & 0x7F) | 0x80));
-            n >>>= 7;
-        }
-        out.write((int) n);
-    }
-
-    private static ByteArrayOutputStream header(int schemaId) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
-        return out;
-    }
-
-    /** upload_id "a", uploaded_at 0, three null unions, then a map that claims 1.5 billion entries. */
-    private byte[] mapBomb() {
-        ByteArrayOutputStream out = header(schemaId());
-        zigzag(out, 1);
-        out.write('a');
-        zigzag(out, 0);
-        out.write(0);
-        out.write(0);
-        out.write(0);
-        zigzag(out, CLAIMED);
-        out.writeBytes(new byte[] {2, 'k', 2, 'v'});
-        return out.toByteArray();
-    }
-
-    /** An upload_id that claims 1.5 GB in a 12-byte event. */
-    private byte[] stringBomb() {
-        ByteArrayOutputStream out = header(schemaId());
-        zigzag(out, CLAIMED);
-        out.writeBytes(new byte[] {'a', 'b'});
-        return out.toByteArray();
     }
 
     private static long allocatedBytes() {
@@ -91,13 +48,13 @@ class HostileAvroTest {
 
     @Test
     void mapCountFarBeyondTheBytesIsABadRecordNotAnOutOfMemoryError() {
-        byte[] bomb = mapBomb();
+        byte[] bomb = HostileEvents.mapBomb(schemaId());
         assertTrue(bomb.length < 30);
         assertBadRecordWithoutAllocating(bomb);
     }
 
     @Test
     void stringLengthFarBeyondTheBytesIsABadRecord() {
-        assertBadRecordWithoutAllocating(stringBomb());
+        assertBadRecordWithoutAllocating(HostileEvents.stringBomb(schemaId()));
     }
 }
