@@ -49,8 +49,8 @@ class PoisonPillIT {
             run.warmUp("job");
             int schemaId = schemaId(registry, run.topics.get("uploads"));
             List<byte[]> poisons = List.of(
-                    mapBomb(schemaId),
-                    stringBomb(schemaId),
+                    HostileEvents.mapBomb(schemaId),
+                    HostileEvents.stringBomb(schemaId),
                     new byte[] {0, 0, 0},
                     junk(schemaId),
                     oversized(registry, run.topics.get("uploads")));
