@@ -10,6 +10,7 @@ import io.clipguard.local.LocalSchemaRegistry;
 import io.clipguard.local.OutcomeReader;
 import io.clipguard.local.UploadProducer;
 import io.clipguard.serde.AvroSerdes;
+import io.clipguard.testing.HostileEvents;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
