@@ -148,7 +148,9 @@ final class FaultRun implements AutoCloseable {
     Job start(String name, Properties settings, Map<String, String> env, String main, String... jvmArgs)
             throws IOException {
         Path config = work.resolve(name + ".properties");
-        settings.setProperty("state.dir", work.resolve("state-" + name).toString());
+        if (!settings.containsKey("state.dir")) {
+            settings.setProperty("state.dir", work.resolve("state-" + name).toString());
+        }
         try (Writer out = Files.newBufferedWriter(config)) {
             settings.store(out, scenario);
         }
