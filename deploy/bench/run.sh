@@ -1,16 +1,37 @@
 #!/usr/bin/env bash
 # Reproduces deploy/bench/RESULTS.md: the speed benchmark of issue 4, on the ViT-B/32-shaped
 # random-weight model and on the tiny model, with real photographs and small images.
-# Needs: Java 17, Maven, Debian's python3-torch (for the ViT-B/32-shaped model), apt-get download.
+# One command on a fresh machine of this project's kind: it installs what it needs from Debian's
+# packages (python3-torch and python3-onnx to build the ViT-B/32-shaped model, OpenBLAS so that torch
+# is not 50x slower) when run as root, and otherwise names exactly what is missing and how to get it.
 # Run it on a quiet machine: other work on the same cores skews every figure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
 
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
+command -v apt-get >/dev/null || { echo "error: needs Debian's apt-get (for the photographs and the model tools)" >&2; exit 2; }
+/usr/bin/python3 -c "import torch" 2>/dev/null || missing+=(python3-torch)
+/usr/bin/python3 -c "import onnx" 2>/dev/null || missing+=(python3-onnx)
+dpkg -s libopenblas0-pthread >/dev/null 2>&1 || missing+=(libopenblas0-pthread)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    echo "error: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 2
+  fi
+fi
+
 # Real photographs (1.3-8.3 MP JPEGs) from a Debian package, at run time; never committed.
 if [ ! -d target/bench-photos ]; then
   mkdir -p target/bench-download target/bench-photos
-  (cd target/bench-download && apt-get download mate-backgrounds)
+  (cd target/bench-download && apt-get download mate-backgrounds) \
+    || { [ "$(id -u)" = 0 ] && apt-get update -qq && (cd target/bench-download && apt-get download mate-backgrounds); }
   dpkg -x target/bench-download/mate-backgrounds_*.deb target/bench-download/unpacked
   # the 18 MP variant is above the 12 MP the benchmark is specified for
   find target/bench-download/unpacked -name '*.jpg' ! -name '*5640x3172*' -exec cp {} target/bench-photos/ \;
