@@ -27,30 +27,68 @@ final class BicubicResampler {
         return outHeightPx == in.heightPx() ? temp : vertical(temp, vertical, firstRow, outHeightPx);
     }
 
+    /**
+     * The {@code cropWidthPx x cropHeightPx} region at {@code (left, top)} of what {@link #resize}
+     * would return, bit for bit, computing only that region: every output pixel depends on its own
+     * coordinates alone, so the pixels a centre crop throws away need not be computed at all.
+     */
+    static RgbImage resizeRegion(
+            RgbImage in, int outWidthPx, int outHeightPx, int left, int top, int cropWidthPx, int cropHeightPx) {
+        boolean resizeX = outWidthPx != in.widthPx();
+        boolean resizeY = outHeightPx != in.heightPx();
+        BicubicKernel vertical = resizeY ? BicubicKernel.of(in.heightPx(), outHeightPx) : null;
+        int firstRow = resizeY ? vertical.bounds[2 * top] : top;
+        int last = top + cropHeightPx - 1;
+        int lastRow = resizeY ? vertical.bounds[2 * last] + vertical.bounds[2 * last + 1] : top + cropHeightPx;
+        RgbImage temp = resizeX
+                ? horizontal(in, BicubicKernel.of(in.widthPx(), outWidthPx), firstRow, lastRow, left, cropWidthPx)
+                : columns(in, firstRow, lastRow, left, cropWidthPx);
+        return resizeY ? vertical(temp, vertical, firstRow, top, cropHeightPx) : temp;
+    }
+
+    /** Rows {@code [firstRow, lastRow)}, columns {@code [left, left + width)}, copied as they are. */
+    private static RgbImage columns(RgbImage in, int firstRow, int lastRow, int left, int width) {
+        RgbImage out = RgbImage.blank(width, lastRow - firstRow);
+        for (int y = firstRow; y < lastRow; y++) {
+            System.arraycopy(in.rgb(), 3 * (y * in.widthPx() + left), out.rgb(), 3 * (y - firstRow) * width, 3 * width);
+        }
+        return out;
+    }
+
     private static RgbImage horizontal(RgbImage in, BicubicKernel k, int firstRow, int lastRow) {
-        int outWidth = k.bounds.length / 2;
+        return horizontal(in, k, firstRow, lastRow, 0, k.bounds.length / 2);
+    }
+
+    private static RgbImage horizontal(
+            RgbImage in, BicubicKernel k, int firstRow, int lastRow, int firstColumn, int outWidth) {
         RgbImage out = RgbImage.blank(outWidth, lastRow - firstRow);
         byte[] src = in.rgb();
         byte[] dst = out.rgb();
         for (int y = 0; y < out.heightPx(); y++) {
             int rowStart = 3 * (y + firstRow) * in.widthPx();
             for (int x = 0; x < outWidth; x++) {
-                int start = rowStart + 3 * k.bounds[2 * x];
-                int weights = x * k.taps;
-                convolve(src, start, 3, k.weights, weights, k.bounds[2 * x + 1], dst, 3 * (y * outWidth + x));
+                int column = x + firstColumn;
+                int start = rowStart + 3 * k.bounds[2 * column];
+                int weights = column * k.taps;
+                convolve(src, start, 3, k.weights, weights, k.bounds[2 * column + 1], dst, 3 * (y * outWidth + x));
             }
         }
         return out;
     }
 
     private static RgbImage vertical(RgbImage in, BicubicKernel k, int rowShift, int outHeight) {
+        return vertical(in, k, rowShift, 0, outHeight);
+    }
+
+    private static RgbImage vertical(RgbImage in, BicubicKernel k, int rowShift, int firstOutRow, int outHeight) {
         RgbImage out = RgbImage.blank(in.widthPx(), outHeight);
         byte[] src = in.rgb();
         byte[] dst = out.rgb();
         int stride = 3 * in.widthPx();
         for (int y = 0; y < outHeight; y++) {
-            int start = (k.bounds[2 * y] - rowShift) * stride;
-            int weights = y * k.taps;
+            int row = y + firstOutRow;
+            int start = (k.bounds[2 * row] - rowShift) * stride;
+            int weights = row * k.taps;
             for (int x = 0; x < in.widthPx(); x++) {
                 convolve(
                         src,
@@ -58,7 +96,7 @@ final class BicubicResampler {
                         stride,
                         k.weights,
                         weights,
-                        k.bounds[2 * y + 1],
+                        k.bounds[2 * row + 1],
                         dst,
                         3 * (y * in.widthPx() + x));
             }

@@ -22,8 +22,8 @@ final class CenterCrop implements ImageTransform {
             throw new IllegalArgumentException(
                     "cannot crop " + sizePx + "px from " + image.widthPx() + "x" + image.heightPx());
         }
-        int left = offset(image.widthPx());
-        int top = offset(image.heightPx());
+        int left = offset(image.widthPx(), sizePx);
+        int top = offset(image.heightPx(), sizePx);
         RgbImage out = RgbImage.blank(sizePx, sizePx);
         for (int y = 0; y < sizePx; y++) {
             System.arraycopy(
@@ -32,7 +32,8 @@ final class CenterCrop implements ImageTransform {
         return out;
     }
 
-    private int offset(int sidePx) {
+    /** Where a centred {@code sizePx} crop starts on a side of {@code sidePx}: rounded down. */
+    static int offset(int sidePx, int sizePx) {
         return (sidePx - sizePx) / 2;
     }
 }

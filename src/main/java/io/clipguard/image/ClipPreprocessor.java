@@ -26,7 +26,7 @@ public final class ClipPreprocessor {
 
     private ClipPreprocessor(ImageSpec spec) {
         this.sizePx = spec.sizePx();
-        this.steps = List.of(new ResizeShorterSide(sizePx), new CenterCrop(sizePx));
+        this.steps = List.of(new ResizeAndCrop(sizePx));
         this.normalizer = new ChwNormalizer(spec);
     }
 

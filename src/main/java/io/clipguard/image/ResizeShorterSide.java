@@ -18,12 +18,13 @@ final class ResizeShorterSide implements ImageTransform {
         int width = image.widthPx();
         int height = image.heightPx();
         if (width <= height) {
-            return BicubicResampler.resize(image, sizePx, longSide(height, width));
+            return BicubicResampler.resize(image, sizePx, longSide(sizePx, height, width));
         }
-        return BicubicResampler.resize(image, longSide(width, height), sizePx);
+        return BicubicResampler.resize(image, longSide(sizePx, width, height), sizePx);
     }
 
-    private int longSide(int longPx, int shortPx) {
+    /** The long side after scaling the short one to {@code sizePx}, truncated. */
+    static int longSide(int sizePx, int longPx, int shortPx) {
         return (int) ((double) ((long) sizePx * longPx) / shortPx);
     }
 }

@@ -54,4 +54,31 @@ class GeometryTest {
         }
         return new CenterCrop(224).apply(image).sample(0, 0, 0);
     }
+
+    @Test
+    void resizeAndCropIsResizeThenCropBitForBit() {
+        java.util.Random random = new java.util.Random(7);
+        int[][] sizes = {
+            {398, 300},
+            {300, 398},
+            {224, 224},
+            {224, 500},
+            {500, 224},
+            {1280, 800},
+            {801, 1203},
+            {225, 227},
+            {640, 481},
+            {4000, 300}
+        };
+        for (int[] size : sizes) {
+            RgbImage image = RgbImage.blank(size[0], size[1]);
+            random.nextBytes(image.rgb());
+            RgbImage reference = new CenterCrop(224).apply(new ResizeShorterSide(224).apply(image));
+            RgbImage fused = new ResizeAndCrop(224).apply(image);
+            assertEquals(224, fused.widthPx());
+            assertEquals(224, fused.heightPx());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    reference.rgb(), fused.rgb(), size[0] + "x" + size[1] + " differs");
+        }
+    }
 }
