@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param batching          batch size, delay and queue capacity of the shared batcher
  * @param preprocessThreads threads that decode and pre-process images
  * @param maxInFlightBytes  the instance's byte budget for uploads in flight (batched mode)
- * @param maxBlock          the longest a stream thread waits for room in that budget per upload
+ * @param maxBlock          the longest a stream thread waits for room in that budget between two commits
  */
 public record BatchConfig(
         boolean perRecord, BatchingConfig batching, int preprocessThreads, long maxInFlightBytes, Duration maxBlock) {
@@ -20,9 +20,4 @@ public record BatchConfig(
     public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L * 1024 * 1024;
     /** A fifth of Kafka Streams' 10 s transaction timeout under exactly_once_v2. */
     public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(2);
-
-    /** The defaults for the budget and the longest block. */
-    public BatchConfig(boolean perRecord, BatchingConfig batching, int preprocessThreads) {
-        this(perRecord, batching, preprocessThreads, DEFAULT_MAX_IN_FLIGHT_BYTES, DEFAULT_MAX_BLOCK);
-    }
 }

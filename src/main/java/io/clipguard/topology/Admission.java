@@ -33,13 +33,37 @@ public record Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes)
         return maxEventBytes - STORE_OVERHEAD_BYTES;
     }
 
-    /** What this thread may still wait before it next gets back to its loop. */
-    long waitLeftNanos() {
-        return maxBlock.toNanos() - WAITED_NANOS.get()[0];
-    }
+    /** How often a waiting stream thread stops to run {@code whileWaiting}. */
+    private static final long SLICE_NANOS = Duration.ofMillis(5).toNanos();
 
-    void waited(long nanos) {
-        WAITED_NANOS.get()[0] += nanos;
+    /**
+     * Takes room for {@code chargeBytes}, waiting for it at most what is left of {@link #maxBlock}
+     * since this thread last got back to its loop, and running {@code whileWaiting} every few
+     * milliseconds meanwhile; past that the bytes are taken over the budget.
+     *
+     * @return true when the bytes fit the budget, false when they were let in over it
+     */
+    boolean admit(long chargeBytes, Runnable whileWaiting) {
+        long[] waited = WAITED_NANOS.get();
+        long start = System.nanoTime();
+        long deadline = start + maxBlock.toNanos() - waited[0];
+        try {
+            for (long left = deadline - start; ; left = deadline - System.nanoTime()) {
+                if (budget.tryAcquire(chargeBytes, Duration.ofNanos(Math.max(0, Math.min(SLICE_NANOS, left))))) {
+                    return true;
+                }
+                if (left <= 0) {
+                    break;
+                }
+                whileWaiting.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waited[0] += System.nanoTime() - start;
+        }
+        budget.acquireOver(chargeBytes);
+        return false;
     }
 
     /** The stream thread is back in its loop: it punctuates, then commits when due. */

@@ -58,7 +58,6 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     static final int MAX_ATTEMPTS_BEFORE_LAST_RESORT = 3;
     private static final Logger LOG = LoggerFactory.getLogger(BatchingModerateProcessor.class);
     private static final Duration FORWARD_INTERVAL = Duration.ofMillis(5);
-    private static final long WAIT_SLICE_NANOS = FORWARD_INTERVAL.toNanos();
     private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(5).toNanos();
     private static final long FIRST_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
 
@@ -84,6 +83,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     /** An upload this task has accepted and not yet forwarded an outcome for. */
     private static final class Pending {
         final InFlightUpload upload;
+        final String key;
         final long chargeBytes;
         final AtomicBoolean charged = new AtomicBoolean(true);
         volatile boolean running;
@@ -92,6 +92,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
 
         Pending(InFlightUpload upload, long chargeBytes) {
             this.upload = upload;
+            this.key = upload.key();
             this.chargeBytes = chargeBytes;
         }
     }
@@ -136,7 +137,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
         byte[] value = event.value() == null ? new byte[0] : event.value();
         InFlightUpload upload = new InFlightUpload(from, event.timestamp(), value);
-        if (run.pending.containsKey(upload.key())) {
+        String key = upload.key();
+        if (run.pending.containsKey(key)) {
             return; // already resubmitted from the store
         }
         if (value.length > admission.largestStorableEvent()) {
@@ -154,54 +156,30 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         admit(charge);
         Pending pending = track(new Pending(upload, charge));
         try {
-            inFlight.put(upload.key(), upload);
+            inFlight.put(key, upload);
         } catch (RuntimeException e) { // a failed changelog send: the task is closed, the charge given back
-            run.pending.remove(upload.key());
+            run.pending.remove(key);
             uncharge(pending);
             throw e;
         }
         start(pending);
     }
 
-    /**
-     * Waits for room in the budget, forwarding this task's outcomes meanwhile; in all at most maxBlock
-     * between two visits of this thread to its loop, after which uploads are let in over the budget.
-     */
+    /** Waits for room in the budget (forwarding this task's outcomes meanwhile) as long as allowed. */
     private void admit(long chargeBytes) {
-        long start = System.nanoTime();
-        try {
-            while (!admission
-                    .budget()
-                    .tryAcquire(
-                            chargeBytes,
-                            Duration.ofNanos(Math.max(
-                                    0,
-                                    Math.min(
-                                            WAIT_SLICE_NANOS,
-                                            admission.waitLeftNanos() - (System.nanoTime() - start)))))) {
-                forwardDone();
-                if (admission.waitLeftNanos() - (System.nanoTime() - start) <= 0) {
-                    admission.budget().acquireOver(chargeBytes);
-                    LOG.warn(
-                            "task {}: no room for an upload within {} ms; letting it in over the in-flight budget"
-                                    + " ({} of {} bytes held)",
-                            context().taskId(),
-                            admission.maxBlock().toMillis(),
-                            admission.budget().usedBytes(),
-                            admission.budget().capacityBytes());
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            admission.budget().acquireOver(chargeBytes);
-        } finally {
-            admission.waited(System.nanoTime() - start);
+        if (!admission.admit(chargeBytes, this::forwardDone)) {
+            LOG.warn(
+                    "task {}: no room for an upload within {} ms; letting it in over the in-flight budget"
+                            + " ({} of {} bytes held)",
+                    context().taskId(),
+                    admission.maxBlock().toMillis(),
+                    admission.budget().usedBytes(),
+                    admission.budget().capacityBytes());
         }
     }
 
     private Pending track(Pending pending) {
-        run.pending.put(pending.upload.key(), pending);
+        run.pending.put(pending.key, pending);
         return pending;
     }
 
@@ -227,16 +205,15 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
             return;
         }
         pending.running = true;
-        async.moderate(pending.upload.key(), read.upload(), pending.upload.from())
-                .thenAccept(outcome -> {
-                    pending.running = false;
-                    if (!(outcome instanceof Outcome.Retry) || current.closed) {
-                        uncharge(pending); // the image is let go: its bytes no longer count
-                    }
-                    if (!current.closed) {
-                        current.done.add(new Done(pending, outcome));
-                    }
-                });
+        async.moderate(pending.key, read.upload(), pending.upload.from()).thenAccept(outcome -> {
+            pending.running = false;
+            if (!(outcome instanceof Outcome.Retry) || current.closed) {
+                uncharge(pending); // the image is let go: its bytes no longer count
+            }
+            if (!current.closed) {
+                current.done.add(new Done(pending, outcome));
+            }
+        });
     }
 
     private void punctuate() {
@@ -245,7 +222,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         long now = System.nanoTime();
         while (!run.retries.isEmpty() && now - run.retries.peek().retryAtNanos >= 0) {
             Pending due = run.retries.poll();
-            if (run.pending.get(due.upload.key()) == due) {
+            if (run.pending.get(due.key) == due) {
                 start(due);
             }
         }
@@ -254,7 +231,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private void forwardDone() {
         for (Done next = run.done.poll(); next != null; next = run.done.poll()) {
             Pending pending = next.pending();
-            if (run.pending.get(pending.upload.key()) != pending) {
+            if (run.pending.get(pending.key) != pending) {
                 continue;
             }
             Outcome outcome = next.outcome();
@@ -270,8 +247,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
                         pending.upload.from());
             }
             forward(outcome, pending.upload.timestamp());
-            inFlight.delete(pending.upload.key());
-            run.pending.remove(pending.upload.key());
+            inFlight.delete(pending.key);
+            run.pending.remove(pending.key);
             uncharge(pending);
         }
     }
@@ -285,7 +262,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
                     "task {}: upload {} at {} will be tried again in {} ms (attempt {}): {}",
                     context().taskId(),
                     retry.uploadId(),
-                    pending.upload.key(),
+                    pending.key,
                     backoff / 1_000_000,
                     pending.attempts,
                     retry.cause());
