@@ -6,12 +6,15 @@ import io.clipguard.encode.EncodeFailedException;
 import io.clipguard.metrics.PipelineMetrics;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -122,13 +125,13 @@ public final class AsyncModerator implements AutoCloseable {
      * @return how many of them were still in progress at the timeout
      */
     public int awaitInProgress(Duration timeout) {
-        java.util.List<CompletableFuture<Outcome>> now =
+        List<CompletableFuture<Outcome>> now =
                 jobs.values().stream().map(job -> job.outcome).toList();
         try {
             CompletableFuture.allOf(now.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Thread.sleep(50); // the stream threads forward outcomes every few milliseconds
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             // what is left stays in the in-flight store for the next owner
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -166,10 +169,14 @@ public final class AsyncModerator implements AutoCloseable {
     private CompletableFuture<Outcome> encode(Job job, Moderator.Prepared prepared) {
         try {
             job.checkAlive();
-            return batcher.submit(prepared.pixels()).thenApply(embedded -> {
-                metrics.queueWaited(embedded.queueMillis());
-                return moderator.decide(prepared, embedded.embedding(), embedded.encodeMillis());
-            });
+            // scoring on the CPU pool: the batcher's dispatcher thread goes straight back to the encoder
+            return batcher.submit(prepared.pixels())
+                    .thenApplyAsync(
+                            embedded -> {
+                                metrics.queueWaited(embedded.queueMillis());
+                                return moderator.decide(prepared, embedded.embedding(), embedded.encodeMillis());
+                            },
+                            cpuPool);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
@@ -200,19 +207,8 @@ public final class AsyncModerator implements AutoCloseable {
 
     private void finish(Job job, Outcome outcome, Throwable e) {
         jobs.remove(job.key, job);
-        Outcome result = outcome != null ? outcome : new Outcome.Retry(job.upload.getUploadId(), String.valueOf(e));
-        job.outcome.complete(result);
-        if (result instanceof Outcome.Scored scored) {
-            try {
-                metrics.decided(Duration.between(
-                                        scored.result().getUploadedAt(),
-                                        scored.result().getDecidedAt())
-                                .toNanos()
-                        / 1e6);
-            } catch (RuntimeException metricsFailure) {
-                LOG.debug("metrics failed", metricsFailure);
-            }
-        }
+        job.outcome.complete(
+                outcome != null ? outcome : new Outcome.Retry(job.upload.getUploadId(), String.valueOf(e)));
     }
 
     private static Throwable unwrap(Throwable e) {
