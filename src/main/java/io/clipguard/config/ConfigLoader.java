@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the application's properties file once into a validated {@link AppConfig}.
@@ -82,7 +85,7 @@ public final class ConfigLoader {
     }
 
     /** As {@link #from(Properties)}, with {@code ${env:NAME}} read from {@code environment}. */
-    public static AppConfig from(Properties properties, java.util.function.UnaryOperator<String> environment) {
+    public static AppConfig from(Properties properties, UnaryOperator<String> environment) {
         Map<String, String> ours = new HashMap<>();
         Properties passThrough = new Properties();
         for (String key : properties.stringPropertyNames()) {
@@ -176,12 +179,11 @@ public final class ConfigLoader {
         }
     }
 
-    private static final java.util.regex.Pattern ENV =
-            java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
     /** Replaces each {@code ${env:NAME}} in a value with that environment variable. */
-    static String withEnvironment(String key, String value, java.util.function.UnaryOperator<String> environment) {
-        java.util.regex.Matcher matcher = ENV.matcher(value);
+    static String withEnvironment(String key, String value, UnaryOperator<String> environment) {
+        Matcher matcher = ENV.matcher(value);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
             String resolved = environment.apply(matcher.group(1));
@@ -189,7 +191,7 @@ public final class ConfigLoader {
                 throw new ConfigException(
                         key + "=" + value + ": environment variable " + matcher.group(1) + " is not set");
             }
-            matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(resolved));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(resolved));
         }
         matcher.appendTail(out);
         return out.toString();

@@ -52,7 +52,7 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings
         DecodeLimits limits = new DecodeLimits(
                 settings.positiveLong("input.max-image-bytes", DecodeLimits.DEFAULTS.maxImageBytes()),
                 settings.positiveLong("input.max-pixels", DecodeLimits.DEFAULTS.maxPixels()));
-        return new InputConfig(limits, flag(settings, "input.reduce-jpeg", true), fetch(settings));
+        return new InputConfig(limits, settings.flag("input.reduce-jpeg", true), fetch(settings));
     }
 
     private static FetchSettings fetch(Settings settings) {
@@ -118,13 +118,5 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
-    }
-
-    static boolean flag(Settings settings, String key, boolean fallback) {
-        String value = settings.text(key, String.valueOf(fallback));
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new ConfigException(ConfigLoader.PREFIX + key + "=" + value + " is not valid: use true or false");
-        }
-        return Boolean.parseBoolean(value);
     }
 }

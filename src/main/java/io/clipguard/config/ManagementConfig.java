@@ -45,6 +45,6 @@ public record ManagementConfig(String host, int port, Duration drain, boolean le
                 port,
                 Duration.ofMillis(settings.positiveLong(
                         "shutdown.drain-ms", DEFAULTS.drain().toMillis())),
-                InputConfig.flag(settings, "shutdown.leave-group", DEFAULTS.leaveGroup()));
+                settings.flag("shutdown.leave-group", DEFAULTS.leaveGroup()));
     }
 }

@@ -40,12 +40,8 @@ public record PolicyConfig(
         Optional<Path> shadow =
                 Optional.ofNullable(settings.text("policy.shadow-file", null)).map(Path::of);
         Optional<String> topic = Optional.ofNullable(settings.text("topic.policy", null));
-        String require = settings.text("policy.require-precomputed", "false");
-        if (!require.equals("true") && !require.equals("false")) {
-            throw new ConfigException(
-                    ConfigLoader.PREFIX + "policy.require-precomputed=" + require + " is not valid: use true or false");
-        }
-        return new PolicyConfig(file, shadow, topic, Boolean.parseBoolean(require), checkInterval(settings));
+        return new PolicyConfig(
+                file, shadow, topic, settings.flag("policy.require-precomputed", false), checkInterval(settings));
     }
 
     private static Duration checkInterval(Settings settings) {

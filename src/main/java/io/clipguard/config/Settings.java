@@ -20,6 +20,15 @@ final class Settings {
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    /** {@code true} or {@code false}, nothing else. */
+    boolean flag(String key, boolean fallback) {
+        String value = text(key, String.valueOf(fallback));
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException(ConfigLoader.PREFIX + key + "=" + value + " is not valid: use true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     int positiveInt(String key, int fallback) {
         return (int) Math.min(Integer.MAX_VALUE, positiveLong(key, fallback));
     }

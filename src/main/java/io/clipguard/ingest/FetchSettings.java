@@ -63,35 +63,6 @@ public record FetchSettings(
             Duration.ofSeconds(20),
             32);
 
-    /** Settings with the default per-upload deadline and fetch threads. */
-    public FetchSettings(
-            Set<String> schemes,
-            List<String> allowedHosts,
-            List<String> allowedNetworks,
-            Set<Integer> allowedPorts,
-            Duration connectTimeout,
-            Duration readTimeout,
-            Duration fetchTimeout,
-            int maxRedirects,
-            int maxAttempts,
-            Duration retryBackoff,
-            Optional<Path> fileBaseDir) {
-        this(
-                schemes,
-                allowedHosts,
-                allowedNetworks,
-                allowedPorts,
-                connectTimeout,
-                readTimeout,
-                fetchTimeout,
-                maxRedirects,
-                maxAttempts,
-                retryBackoff,
-                fileBaseDir,
-                Duration.ofSeconds(20),
-                32);
-    }
-
     public FetchSettings {
         schemes = Set.copyOf(schemes);
         allowedHosts = List.copyOf(allowedHosts);

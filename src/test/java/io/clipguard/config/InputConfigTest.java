@@ -89,7 +89,9 @@ class InputConfigTest {
                         0,
                         5,
                         Duration.ofMillis(50),
-                        Optional.of(dir)),
+                        Optional.of(dir),
+                        FetchSettings.DEFAULTS.deadline(),
+                        FetchSettings.DEFAULTS.threads()),
                 input.fetch());
     }
 

@@ -48,7 +48,9 @@ class HttpImageFetcherTest {
                 maxRedirects,
                 3,
                 Duration.ofMillis(10),
-                java.util.Optional.empty());
+                java.util.Optional.empty(),
+                FetchSettings.DEFAULTS.deadline(),
+                FetchSettings.DEFAULTS.threads());
     }
 
     private static HttpImageFetcher fetcher(FetchSettings settings) {
@@ -103,7 +105,9 @@ class HttpImageFetcherTest {
                 2,
                 1,
                 d.retryBackoff(),
-                d.fileBaseDir());
+                d.fileBaseDir(),
+                d.deadline(),
+                d.threads());
 
         assertFailure(Failure.REFUSED, fetcher(strict), server.uri("/a.jpg"), 1000);
         assertTrue(server.hostHeaders().isEmpty(), "never connected");

@@ -122,7 +122,9 @@ class HttpsPinningTest {
                 0,
                 1,
                 Duration.ofMillis(10),
-                Optional.empty());
+                Optional.empty(),
+                FetchSettings.DEFAULTS.deadline(),
+                FetchSettings.DEFAULTS.threads());
         SsrfGuard guard = new SsrfGuard(settings, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
         return new HttpImageFetcher(guard, settings, tls.getSocketFactory(), Clock.systemUTC());
     }

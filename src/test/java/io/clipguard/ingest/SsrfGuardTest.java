@@ -110,7 +110,9 @@ class SsrfGuardTest {
                 d.maxRedirects(),
                 d.maxAttempts(),
                 d.retryBackoff(),
-                d.fileBaseDir());
+                d.fileBaseDir(),
+                d.deadline(),
+                d.threads());
     }
 
     private static SsrfGuard guard(FetchSettings settings) {
