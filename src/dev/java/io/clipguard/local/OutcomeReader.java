@@ -5,6 +5,7 @@ import io.clipguard.avro.ModerationResult;
 import io.clipguard.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -35,7 +36,7 @@ public final class OutcomeReader implements AutoCloseable {
 
         /** How many outcomes each upload id has, scored and dead-lettered together. */
         public Map<String, Integer> perUpload() {
-            Map<String, Integer> counts = new java.util.HashMap<>();
+            Map<String, Integer> counts = new HashMap<>();
             scored.forEach(r -> counts.merge(r.value().getUploadId(), 1, Integer::sum));
             deadLetters.forEach(r -> counts.merge(String.valueOf(r.value().getUploadId()), 1, Integer::sum));
             return counts;

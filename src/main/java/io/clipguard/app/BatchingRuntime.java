@@ -10,6 +10,7 @@ import io.clipguard.topology.Admission;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,7 +50,7 @@ final class BatchingRuntime implements AutoCloseable {
         return new BatchingRuntime(batcher, moderator, admission);
     }
 
-    private static java.util.concurrent.ThreadFactory daemons(String name) {
+    private static ThreadFactory daemons(String name) {
         AtomicInteger threads = new AtomicInteger();
         return task -> {
             Thread thread = new Thread(task, name + "-" + threads.incrementAndGet());

@@ -4,10 +4,15 @@ import io.clipguard.config.ManagementConfig;
 import io.clipguard.management.ManagementServer;
 import io.clipguard.metrics.MicrometerPipelineMetrics;
 import io.clipguard.metrics.PipelineMetrics;
+import io.clipguard.pipeline.Reason;
+import io.clipguard.policy.Label;
+import io.clipguard.policy.Policy;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.OptionalInt;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -22,41 +27,33 @@ final class Management implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private BrokerProbe brokerProbe;
 
-    private Management(ManagementConfig config, AppHealth health) {
+    Management(ManagementConfig config, AppHealth health) {
         this.server =
                 config.enabled() ? ManagementServer.start(config.host(), config.port(), health, this::scrape) : null;
     }
 
-    static Management start(ManagementConfig config, AppHealth health) {
-        return new Management(config, health);
-    }
-
     /** The pipeline's meters, with the series for this policy and every dead-letter reason at zero. */
-    PipelineMetrics pipelineMetrics(io.clipguard.policy.Policy policy) {
+    PipelineMetrics pipelineMetrics(Policy policy) {
         MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry);
         metrics.expect(
-                java.util.Arrays.stream(io.clipguard.pipeline.Reason.values())
-                        .map(Enum::name)
-                        .toList(),
+                Arrays.stream(Reason.values()).map(Enum::name).toList(),
                 policy.id(),
-                policy.labels().stream()
-                        .collect(java.util.stream.Collectors.toMap(
-                                label -> label.id(), label -> label.action().wireName())));
+                policy.labels().stream().collect(Collectors.toMap(Label::id, label -> label.action()
+                        .wireName())));
         return metrics;
     }
 
-    /** Adds the Kafka Streams client metrics and the job's own state to what is scraped. */
-    void bind(KafkaStreams streams, ModelRuntime runtime, BatchingRuntime batching) {
+    /**
+     * Adds the Kafka Streams client metrics and the job's own state to what is scraped, and, when the
+     * endpoints are served, the readiness check's view of the cluster.
+     *
+     * @return that view, or null when no endpoints are served
+     */
+    BrokerProbe bind(KafkaStreams streams, Properties streamsSettings, ModelRuntime runtime, BatchingRuntime batching) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         appMeters = AppMeters.bind(registry, runtime, batching);
-    }
-
-    /** The readiness check's view of the cluster; null when no endpoints are served. */
-    BrokerProbe brokerProbe(java.util.Properties streamsSettings) {
-        if (server != null && brokerProbe == null) {
-            brokerProbe = new BrokerProbe(streamsSettings);
-        }
+        brokerProbe = server == null ? null : new BrokerProbe(streamsSettings);
         return brokerProbe;
     }
 
@@ -66,10 +63,6 @@ final class Management implements AutoCloseable {
             meters.refresh();
         }
         return registry.scrape();
-    }
-
-    OptionalInt port() {
-        return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
     }
 
     @Override

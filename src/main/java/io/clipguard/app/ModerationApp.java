@@ -61,11 +61,13 @@ public final class ModerationApp implements AutoCloseable {
      */
     public static ModerationApp start(AppConfig config, UnaryOperator<ImageEncoder> encoderWrapper) {
         AppHealth health = new AppHealth();
-        Management management = Management.start(config.management(), health);
+        Management management = new Management(config.management(), health);
+        ModelRuntime runtime = null;
         try {
-            ModelRuntime runtime =
+            runtime =
                     ModelRuntime.open(config.model(), config.policy(), config.input(), PolicyRuntime.loggedProgress());
-            config.policy().topic().ifPresent(topic -> runtime.policies().watch(topic, config.streams()));
+            PolicyRuntime policies = runtime.policies();
+            config.policy().topic().ifPresent(topic -> policies.watch(topic, config.streams()));
             ModerationTopics topics = ModerationTopics.of(
                     config.topics(),
                     AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
@@ -91,9 +93,8 @@ public final class ModerationApp implements AutoCloseable {
                 LOG.error("stream thread failed; replacing it and resuming from the last commit", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
-            management.bind(streams, runtime, batching);
-            health.started(
-                    streams, batching == null ? null : batching.batcher(), management.brokerProbe(config.streams()));
+            BrokerProbe brokers = management.bind(streams, config.streams(), runtime, batching);
+            health.started(streams, batching == null ? null : batching.batcher(), brokers);
             streams.start();
             LOG.info(
                     "moderating {} -> {}, {}, {} with model {} and policy {} v{}",
@@ -106,6 +107,9 @@ public final class ModerationApp implements AutoCloseable {
                     runtime.policy().policy().version());
             return new ModerationApp(config, runtime, batching, streams, health, management);
         } catch (RuntimeException e) {
+            if (runtime != null) {
+                runtime.close();
+            }
             management.close();
             throw e;
         }
@@ -127,11 +131,6 @@ public final class ModerationApp implements AutoCloseable {
 
     public ModelRuntime runtime() {
         return runtime;
-    }
-
-    /** The management endpoints' port, when they are served. */
-    public java.util.OptionalInt managementPort() {
-        return management.port();
     }
 
     /** Waits until the instance is running, or fails after the timeout. */

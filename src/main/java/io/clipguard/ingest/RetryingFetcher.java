@@ -62,9 +62,8 @@ final class RetryingFetcher implements ImageFetcher {
 
     @Override
     public byte[] fetch(URI uri, long maxBytes, Instant uploadDeadline) throws FetchException {
-        Instant until = uploadDeadline.isBefore(clock.instant().plus(deadline))
-                ? uploadDeadline
-                : clock.instant().plus(deadline);
+        Instant ownDeadline = clock.instant().plus(deadline);
+        Instant until = uploadDeadline.isBefore(ownDeadline) ? uploadDeadline : ownDeadline;
         Duration wait = backoff;
         for (int attempt = 1; ; attempt++) {
             try {

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,8 +83,7 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
      * Registers the series a dashboard and alerts expect, at zero, before anything happened: each
      * dead-letter reason, and each (label, action) of a policy plus no label at all.
      */
-    public void expect(
-            java.util.Collection<String> reasons, String policyId, java.util.Map<String, String> actionByLabel) {
+    public void expect(Collection<String> reasons, String policyId, Map<String, String> actionByLabel) {
         reasons.forEach(this::deadLetters);
         decisions(policyId, "none", "allow");
         actionByLabel.forEach((label, action) -> decisions(policyId, label, action));
