@@ -153,23 +153,12 @@ class DynamicBatcherTest {
 
     /** Fails every batch that holds the poisoned value; encodes the rest. */
     private static ImageEncoder poisonedBy(float poison, Throwable failure) {
-        return new ImageEncoder() {
-            @Override
-            public float[][] encode(List<float[]> pixelBatch) {
-                if (pixelBatch.stream().anyMatch(pixels -> pixels[0] == poison)) {
-                    sneakyThrow(failure);
-                }
-                return pixelBatch.toArray(float[][]::new);
+        return LambdaEncoder.of(1, pixelBatch -> {
+            if (pixelBatch.stream().anyMatch(pixels -> pixels[0] == poison)) {
+                sneakyThrow(failure);
             }
-
-            @Override
-            public int embeddingDim() {
-                return 1;
-            }
-
-            @Override
-            public void close() {}
-        };
+            return pixelBatch.toArray(float[][]::new);
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -220,23 +209,12 @@ class DynamicBatcherTest {
     @Test
     void dispatcherSurvivesAnErrorFromTheEncoderAndCompletesItsBatch() throws Exception {
         AtomicReference<Boolean> thrown = new AtomicReference<>(false);
-        ImageEncoder throwsErrorOnce = new ImageEncoder() {
-            @Override
-            public float[][] encode(List<float[]> pixelBatch) {
-                if (!thrown.getAndSet(true)) {
-                    throw new StackOverflowError("native stack exhausted");
-                }
-                return pixelBatch.toArray(float[][]::new);
+        ImageEncoder throwsErrorOnce = LambdaEncoder.of(1, pixelBatch -> {
+            if (!thrown.getAndSet(true)) {
+                throw new StackOverflowError("native stack exhausted");
             }
-
-            @Override
-            public int embeddingDim() {
-                return 1;
-            }
-
-            @Override
-            public void close() {}
-        };
+            return pixelBatch.toArray(float[][]::new);
+        });
         try (DynamicBatcher batcher = new DynamicBatcher(
                 throwsErrorOnce, new BatchingConfig(1, Duration.ZERO, 4), 1, DynamicBatcher.BatchListener.NONE)) {
             CompletableFuture<DynamicBatcher.Embedded> first = batcher.submit(new float[] {1});

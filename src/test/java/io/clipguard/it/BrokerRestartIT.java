@@ -1,6 +1,5 @@
 package io.clipguard.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipguard.local.LocalKafka;
@@ -61,10 +60,7 @@ class BrokerRestartIT {
                 uploads.join();
                 OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(180));
                 run.assertExactlyOnce(outcomes, Duration.ofSeconds(45));
-                assertEquals(
-                        0,
-                        outcomes.deadLetters().size(),
-                        FaultRun.deadLetterReasons(outcomes).toString());
+                FaultRun.assertNoDeadLetters(outcomes);
                 assertTrue(job.alive());
             }
         }

@@ -3,6 +3,8 @@ package io.clipguard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clipguard.avro.ModerationError;
+import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.local.OutcomeReader;
 import io.clipguard.local.Pacing;
@@ -261,25 +263,23 @@ final class FaultRun implements AutoCloseable {
     /** The slowest outcome: from the send to the outcome record's append time, per upload. */
     static Duration slowest(OutcomeReader.Outcomes outcomes, Map<String, Instant> sentAt) {
         long worst = 0;
-        for (ConsumerRecord<String, ?> record : all(outcomes)) {
-            String id = record.value() instanceof io.clipguard.avro.ModerationResult r
-                    ? r.getUploadId()
-                    : ((io.clipguard.avro.ModerationError) record.value()).getUploadId();
-            Instant sent = id == null || id.startsWith("warmup") ? null : sentAt.get(id);
-            Instant decided = record.value() instanceof io.clipguard.avro.ModerationResult r
-                    ? r.getDecidedAt()
-                    : ((io.clipguard.avro.ModerationError) record.value()).getFailedAt();
-            if (sent != null) {
-                worst = Math.max(worst, Duration.between(sent, decided).toMillis());
-            }
+        for (ConsumerRecord<String, ModerationResult> scored : outcomes.scored()) {
+            worst = Math.max(
+                    worst,
+                    millis(sentAt, scored.value().getUploadId(), scored.value().getDecidedAt()));
+        }
+        for (ConsumerRecord<String, ModerationError> failed : outcomes.deadLetters()) {
+            worst = Math.max(
+                    worst,
+                    millis(sentAt, failed.value().getUploadId(), failed.value().getFailedAt()));
         }
         return Duration.ofMillis(worst);
     }
 
-    private static List<ConsumerRecord<String, ?>> all(OutcomeReader.Outcomes outcomes) {
-        List<ConsumerRecord<String, ?>> all = new ArrayList<>(outcomes.scored());
-        all.addAll(outcomes.deadLetters());
-        return all;
+    /** From sending to deciding one upload; 0 for the warm-up and for events that carry no id. */
+    private static long millis(Map<String, Instant> sentAt, String id, Instant decided) {
+        Instant sent = id == null || id.startsWith("warmup") ? null : sentAt.get(id);
+        return sent == null ? 0 : Duration.between(sent, decided).toMillis();
     }
 
     /**
@@ -327,6 +327,12 @@ final class FaultRun implements AutoCloseable {
                     StandardCharsets.UTF_8);
         }
         Files.writeString(REPORT, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** Asserts that nothing was dead-lettered, naming what was. */
+    static void assertNoDeadLetters(OutcomeReader.Outcomes outcomes) {
+        assertEquals(
+                0, outcomes.deadLetters().size(), deadLetterReasons(outcomes).toString());
     }
 
     /** The dead letters with their reasons, by upload id (null ids as "null"). */

@@ -51,10 +51,7 @@ class GracefulShutdownIT {
             FaultRun.Job second = run.start("second", run.settings());
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(120));
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(90));
-            assertEquals(
-                    0,
-                    outcomes.deadLetters().size(),
-                    FaultRun.deadLetterReasons(outcomes).toString());
+            FaultRun.assertNoDeadLetters(outcomes);
             assertTrue(second.alive());
             System.out.println("shutdown: " + decidedBefore + " decided before SIGTERM and the close, the rest after");
         }

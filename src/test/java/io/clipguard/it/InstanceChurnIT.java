@@ -43,10 +43,7 @@ class InstanceChurnIT {
             uploads.join();
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(180));
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(45));
-            assertEquals(
-                    0,
-                    outcomes.deadLetters().size(),
-                    FaultRun.deadLetterReasons(outcomes).toString());
+            FaultRun.assertNoDeadLetters(outcomes);
             assertTrue(c.alive(), "the instance that joined is running at the end");
         }
     }

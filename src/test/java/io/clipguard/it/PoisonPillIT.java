@@ -11,7 +11,6 @@ import io.clipguard.local.OutcomeReader;
 import io.clipguard.local.UploadProducer;
 import io.clipguard.serde.AvroSerdes;
 import io.clipguard.testing.HostileEvents;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +52,7 @@ class PoisonPillIT {
                     HostileEvents.mapBomb(schemaId),
                     HostileEvents.stringBomb(schemaId),
                     new byte[] {0, 0, 0},
-                    junk(schemaId),
+                    HostileEvents.junk(schemaId),
                     oversized(registry, run.topics.get("uploads")));
 
             Thread good = run.sendGoodInBackground("good", 100, 40);
@@ -97,21 +96,6 @@ class PoisonPillIT {
                 .serializer()
                 .serialize(topic, UploadProducer.inline("x", new byte[] {1}, "image/png"));
         return ByteBuffer.wrap(framed, 1, 4).getInt();
-    }
-
-    private static ByteArrayOutputStream framed(int schemaId) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-        return out;
-    }
-
-    private static byte[] junk(int schemaId) {
-        ByteArrayOutputStream out = framed(schemaId);
-        byte[] random = new byte[25];
-        new Random(7).nextBytes(random);
-        out.writeBytes(random);
-        return out.toByteArray();
     }
 
     /** 3 MB inline: the broker takes it, the job's in-flight store (2 MB events here) would not. */

@@ -10,6 +10,7 @@ import io.clipguard.avro.UploadedImage;
 import io.clipguard.encode.BatchingConfig;
 import io.clipguard.encode.DynamicBatcher;
 import io.clipguard.encode.ImageEncoder;
+import io.clipguard.encode.LambdaEncoder;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.policy.Action;
 import io.clipguard.policy.DecisionRule;
@@ -103,20 +104,7 @@ class AsyncModeratorTest {
     }
 
     private static ImageEncoder encoder(Function<List<float[]>, float[][]> encode) {
-        return new ImageEncoder() {
-            @Override
-            public float[][] encode(List<float[]> pixelBatch) {
-                return encode.apply(pixelBatch);
-            }
-
-            @Override
-            public int embeddingDim() {
-                return 1;
-            }
-
-            @Override
-            public void close() {}
-        };
+        return LambdaEncoder.of(1, encode);
     }
 
     private static UploadedImage inline(String id) {

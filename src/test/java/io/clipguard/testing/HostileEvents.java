@@ -2,6 +2,7 @@ package io.clipguard.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Random;
 
 /**
  * Upload events in the Confluent wire format built to make a reader allocate far more than they hold
@@ -31,6 +32,15 @@ public final class HostileEvents {
         ByteArrayOutputStream out = framed(schemaId);
         zigzag(out, CLAIMED);
         out.writeBytes(new byte[] {'a', 'b'});
+        return out.toByteArray();
+    }
+
+    /** 25 random bytes behind a valid header: an Avro body that does not decode. */
+    public static byte[] junk(int schemaId) {
+        ByteArrayOutputStream out = framed(schemaId);
+        byte[] random = new byte[25];
+        new Random(7).nextBytes(random);
+        out.writeBytes(random);
         return out.toByteArray();
     }
 

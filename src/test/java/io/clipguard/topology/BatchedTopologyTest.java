@@ -3,12 +3,12 @@ package io.clipguard.topology;
 import io.clipguard.encode.BatchingConfig;
 import io.clipguard.encode.DynamicBatcher;
 import io.clipguard.encode.ImageEncoder;
+import io.clipguard.encode.LambdaEncoder;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.ByteBudget;
 import io.clipguard.pipeline.Moderator;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -28,24 +28,13 @@ class BatchedTopologyTest extends ModerationTopologyContract {
     Topology build(ModerationTopics topics, Moderator moderator, Predicate<RuntimeException> isTransient) {
         pool = Executors.newFixedThreadPool(2);
         fetchPool = Executors.newFixedThreadPool(2);
-        ImageEncoder encoder = new ImageEncoder() {
-            @Override
-            public float[][] encode(List<float[]> pixelBatch) {
-                float[][] out = new float[pixelBatch.size()][3];
-                for (int i = 0; i < out.length; i++) {
-                    out[i][(int) pixelBatch.get(i)[0]] = 1;
-                }
-                return out;
+        ImageEncoder encoder = LambdaEncoder.of(3, pixelBatch -> {
+            float[][] out = new float[pixelBatch.size()][3];
+            for (int i = 0; i < out.length; i++) {
+                out[i][(int) pixelBatch.get(i)[0]] = 1;
             }
-
-            @Override
-            public int embeddingDim() {
-                return 3;
-            }
-
-            @Override
-            public void close() {}
-        };
+            return out;
+        });
         batcher = new DynamicBatcher(
                 encoder, new BatchingConfig(4, Duration.ofMillis(2), 16), 1, DynamicBatcher.BatchListener.NONE);
         return ModerationTopology.batched(

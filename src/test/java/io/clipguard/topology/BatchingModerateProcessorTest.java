@@ -7,6 +7,7 @@ import io.clipguard.avro.UploadedImage;
 import io.clipguard.encode.BatchingConfig;
 import io.clipguard.encode.DynamicBatcher;
 import io.clipguard.encode.ImageEncoder;
+import io.clipguard.encode.LambdaEncoder;
 import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
@@ -78,22 +79,11 @@ class BatchingModerateProcessorTest {
                 () -> embedded,
                 new ModelIdentity("fake-model", "1"),
                 Clock.systemUTC());
-        ImageEncoder heldEncoder = new ImageEncoder() {
-            @Override
-            public float[][] encode(List<float[]> pixelBatch) {
-                encoderPermits.acquireUninterruptibly(pixelBatch.size());
-                encoded.addAndGet(pixelBatch.size());
-                return pixelBatch.toArray(float[][]::new);
-            }
-
-            @Override
-            public int embeddingDim() {
-                return 1;
-            }
-
-            @Override
-            public void close() {}
-        };
+        ImageEncoder heldEncoder = LambdaEncoder.of(1, pixelBatch -> {
+            encoderPermits.acquireUninterruptibly(pixelBatch.size());
+            encoded.addAndGet(pixelBatch.size());
+            return pixelBatch.toArray(float[][]::new);
+        });
         fetchPool = Executors.newFixedThreadPool(2);
         cpuPool = Executors.newFixedThreadPool(2);
         batcher = new DynamicBatcher(
