@@ -16,6 +16,7 @@ command -v apt-get >/dev/null || { echo "error: needs Debian's apt-get (for the 
 /usr/bin/python3 -c "import torch" 2>/dev/null || missing+=(python3-torch)
 /usr/bin/python3 -c "import onnx" 2>/dev/null || missing+=(python3-onnx)
 dpkg -s libopenblas0-pthread >/dev/null 2>&1 || missing+=(libopenblas0-pthread)
+ldconfig -p | grep -q libturbojpeg.so.0 || missing+=(libturbojpeg0)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${missing[*]}"

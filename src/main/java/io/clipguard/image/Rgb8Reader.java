@@ -1,5 +1,6 @@
 package io.clipguard.image;
 
+import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -7,7 +8,10 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.util.Arrays;
 
 /**
  * Brings any decoded image to 8-bit RGB the same way every time: greyscale is replicated
@@ -25,6 +29,9 @@ final class Rgb8Reader {
     private Rgb8Reader() {}
 
     static RgbImage read(BufferedImage image) {
+        if (isPackedRgb(image)) {
+            return new RgbImage(image.getWidth(), image.getHeight(), bytes(image));
+        }
         int width = image.getWidth();
         RowReader rows = rowReader(image);
         RgbImage out = RgbImage.blank(width, image.getHeight());
@@ -34,6 +41,41 @@ final class Rgb8Reader {
             writeOverWhite(argb, out.rgb(), 3 * y * width);
         }
         return out;
+    }
+
+    /**
+     * An opaque sRGB image over {@code rgb} as it is (R, G, B per pixel, rows packed): what a
+     * decoder that writes RGB bytes returns, and what {@link #read} hands on without a copy.
+     */
+    static BufferedImage packedRgb(int widthPx, int heightPx, byte[] rgb) {
+        WritableRaster raster = Raster.createInterleavedRaster(
+                new DataBufferByte(rgb, rgb.length), widthPx, heightPx, 3 * widthPx, 3, new int[] {0, 1, 2}, null);
+        ColorModel model = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        return new BufferedImage(model, raster, false, null);
+    }
+
+    private static boolean isPackedRgb(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        return model instanceof ComponentColorModel
+                && model.getColorSpace().isCS_sRGB()
+                && !model.hasAlpha()
+                && model.getComponentSize(0) == 8
+                && raster.getDataBuffer() instanceof DataBufferByte data
+                && data.getNumBanks() == 1
+                && data.getOffset() == 0
+                && data.getData().length == 3 * image.getWidth() * image.getHeight()
+                && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel layout
+                && layout.getPixelStride() == 3
+                && layout.getScanlineStride() == 3 * image.getWidth()
+                && Arrays.equals(layout.getBandOffsets(), new int[] {0, 1, 2});
+    }
+
+    private static byte[] bytes(BufferedImage image) {
+        return ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     }
 
     private static RowReader rowReader(BufferedImage image) {

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>JPEG (grey or YCbCr): decoded at 1/2, 1/4 or 1/8 size in the DCT domain, the largest
  *       reduction that keeps the shorter side at least {@code minShortSidePx} (twice the model's
- *       input: the model's image then differs from a full decode by well under one grey level);
+ *       input: the model's image then differs from a full decode by well under one grey level), by
+ *       the system's libjpeg-turbo when it is installed, else by OpenCV's (the same pixels, slower);
  *   <li>WebP (first frame of an animation): decoded at full size by libwebp (OpenCV);
  *   <li>CMYK/YCCK JPEG, PNG, GIF (first frame), BMP: decoded at full size by ImageIO
  *       (TwelveMonkeys for JPEG).
@@ -93,9 +94,13 @@ public final class RoutingImageDecoder implements ImageDecoder {
     private BufferedImage jpeg(byte[] bytes) throws IOException {
         JpegHeader header = JpegHeader.parse(bytes);
         limits.checkDimensions(header.widthPx(), header.heightPx());
-        if (header.components() != 4 && OpenCvDecoder.available()) {
+        if (header.components() != 4) {
             int scale = OpenCvDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
-            BufferedImage image = OpenCvDecoder.decodeJpeg(bytes, scale);
+            BufferedImage image = TurboJpegDecoder.decode(bytes, header, scale);
+            if (image != null) {
+                return Orientation.apply(image, ExifOrientation.of(ImageFormat.JPEG, bytes));
+            }
+            image = OpenCvDecoder.available() ? OpenCvDecoder.decodeJpeg(bytes, scale) : null;
             if (image != null) {
                 return image;
             }

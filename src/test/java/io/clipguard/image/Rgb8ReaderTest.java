@@ -2,6 +2,7 @@ package io.clipguard.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.awt.Point;
 import java.awt.Transparency;
@@ -80,6 +81,17 @@ class Rgb8ReaderTest {
 
         assertArrayEquals(
                 bytes(10, 20, 30, 255, 255, 255), Rgb8Reader.read(image).rgb());
+    }
+
+    @Test
+    void takesPackedRgbBytesAsTheyAreWithoutACopy() {
+        byte[] rgb = bytes(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        BufferedImage packed = Rgb8Reader.packedRgb(2, 2, rgb);
+
+        assertEquals(0x040506, packed.getRGB(1, 0) & 0xFFFFFF, "R, G, B in that order");
+        assertSame(rgb, Rgb8Reader.read(packed).rgb());
+        BufferedImage corner = packed.getSubimage(1, 1, 1, 1);
+        assertArrayEquals(bytes(10, 11, 12), Rgb8Reader.read(corner).rgb(), "a view into the bytes is copied");
     }
 
     @Test
