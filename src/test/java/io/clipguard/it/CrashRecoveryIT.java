@@ -117,6 +117,7 @@ class CrashRecoveryIT {
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Dai.djl.offline=true",
+                        "--add-modules=jdk.incubator.vector",
                         "-Xmx1g",
                         "-cp",
                         System.getProperty("java.class.path"),

@@ -161,6 +161,7 @@ final class FaultRun implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true",
+                "--add-modules=jdk.incubator.vector",
                 "-Xlog:gc:file=" + gcLog));
         command.addAll(List.of(jvmArgs));
         if (command.stream().noneMatch(arg -> arg.startsWith("-Xmx"))) {
