@@ -50,7 +50,7 @@ mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=
 DEV_CLASSPATH="target/test-classes:target/classes:$(cat target/dev.classpath)"
 
 for model in models/bench-vit-b-32 models/tiny-clip; do
-  java -Dai.djl.offline=true -Xmx4g -cp "$DEV_CLASSPATH" io.clipguard.cli.DevMain bench \
+  java -Dai.djl.offline=true --add-modules jdk.incubator.vector -Xmx4g -cp "$DEV_CLASSPATH" io.clipguard.cli.DevMain bench \
     --model "$model" --policy deploy/policies/tiny-shapes.yaml \
     --photos target/bench-photos --small models/tiny-clip/samples \
     --batch 16 --delay-ms 10 --uploads "${BENCH_UPLOADS:-160}" --load-seconds "${BENCH_LOAD_SECONDS:-20}" \

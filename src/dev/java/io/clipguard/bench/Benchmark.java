@@ -3,26 +3,26 @@ package io.clipguard.bench;
 import io.clipguard.app.ModelRuntime;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.config.ModelConfig;
-import io.clipguard.local.LocalStack;
+import io.clipguard.local.LocalKafkaProcess;
+import io.clipguard.local.LocalSchemaRegistry;
 import io.clipguard.local.UploadProducer;
 import io.clipguard.model.Engine;
 import io.clipguard.pipeline.RejectedUploadException;
 import io.clipguard.pipeline.RetryLaterException;
 import io.clipguard.pipeline.SourceCoordinates;
-import io.clipguard.topology.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /**
- * Measures, in one run on one model and one set of inputs: the raw encoder's limit, the batched
- * pipeline end to end through a real broker (saturation throughput, latency at 50% and 80% of it, heap
- * under a 10x burst), and the naive per-record peer. Returns a markdown report with the ratios the
- * targets are stated in.
+ * Measures, in one run on one model and one set of inputs: the raw encoder's limit, each stage's
+ * CPU time per image and the bounds they imply, the batched pipeline end to end through a real broker
+ * (saturation throughput, latency at 50% and 80% of it, heap under a 10x burst, and the CPU time per
+ * image of the job, the broker and the registry, each in a process of its own), and the naive
+ * per-record peer. Returns a markdown report with the ratios the targets are stated in.
  */
 public final class Benchmark {
 
@@ -46,14 +46,22 @@ public final class Benchmark {
             int saturationUploads,
             double loadSeconds) {}
 
+    private static final int PROFILE_REPEAT = 3;
+
     private Benchmark() {}
 
     public static String run(Settings settings) throws Exception {
         BenchReport report = new BenchReport(settings);
-        report.encoder(rawEncoder(settings));
-        try (LocalStack stack = LocalStack.start(TopicNames.DEFAULTS, 1)) {
-            try (PipelineRun batched = new PipelineRun(stack, appSettings(settings, "batched"))) {
+        measureModelAlone(settings, report);
+        try (LocalKafkaProcess kafka = LocalKafkaProcess.start(Duration.ofMinutes(2));
+                LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
+            CpuMeter cpu = new CpuMeter(kafka::cpu, registry::cpu);
+            String bootstrap = kafka.bootstrapServers();
+            String registryUrl = registry.url().toString();
+            try (PipelineRun batched = new PipelineRun(bootstrap, registryUrl, cpu, appSettings(settings, "batched"))) {
                 batched.phase("warmup", settings.small(), 2 * settings.maxBatchSize(), 0, Duration.ofMinutes(5));
+                batched.phase(
+                        "warmup-photos", settings.photos(), 2 * settings.maxBatchSize(), 0, Duration.ofMinutes(5));
                 PhaseResult photos = batched.phase(
                         "photos", settings.photos(), settings.saturationUploads(), 0, Duration.ofMinutes(15));
                 report.batchedSaturation(
@@ -71,7 +79,8 @@ public final class Benchmark {
                 int burst = (int) Math.max(20, capacity * 10 * 3);
                 report.burst(burst, batched.burstHeapPeakMb(settings.photos(), burst, Duration.ofSeconds(15)));
             }
-            try (PipelineRun naive = new PipelineRun(stack, appSettings(settings, "per-record"))) {
+            try (PipelineRun naive =
+                    new PipelineRun(bootstrap, registryUrl, cpu, appSettings(settings, "per-record"))) {
                 naive.phase("warmup", settings.small(), 8, 0, Duration.ofMinutes(5));
                 report.naive(naive.phase(
                         "photos",
@@ -84,7 +93,11 @@ public final class Benchmark {
         return report.markdown();
     }
 
-    private static Map<Integer, Double> rawEncoder(Settings settings)
+    /**
+     * The model without Kafka: the raw encoder's throughput on ready tensors, and the CPU time of each
+     * stage per image of both input sets, whose sums bound what the pipeline can reach here.
+     */
+    private static void measureModelAlone(Settings settings, BenchReport report)
             throws RejectedUploadException, RetryLaterException {
         try (ModelRuntime runtime = ModelRuntime.open(
                 new ModelConfig(settings.model(), Engine.PYTORCH, 1, 2), settings.policy(), Long.MAX_VALUE)) {
@@ -101,7 +114,16 @@ public final class Benchmark {
                 sizes.add(settings.maxBatchSize());
                 Collections.sort(sizes);
             }
-            return EncoderBench.imagesPerSecond(runtime.imageEncoder(), tensors, sizes, 3, 3.0);
+            report.encoder(EncoderBench.imagesPerSecond(runtime.imageEncoder(), tensors, sizes, 3, 3.0));
+            StageProfile profile = new StageProfile(runtime);
+            profile.run(
+                    settings.small()
+                            .images()
+                            .subList(0, Math.min(8, settings.small().images().size())),
+                    1);
+            report.profile(
+                    profile.run(settings.photos().images(), PROFILE_REPEAT),
+                    profile.run(settings.small().images(), PROFILE_REPEAT));
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
  */
 final class HeapSampler implements AutoCloseable {
 
+    static final String THREAD = "heap-sampler";
+
     private final List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null)
             .toList();
@@ -31,7 +33,7 @@ final class HeapSampler implements AutoCloseable {
                         }
                     }
                 },
-                "heap-sampler");
+                THREAD);
         thread.setDaemon(true);
         thread.start();
     }

@@ -10,6 +10,7 @@ package io.clipguard.bench;
  * @param p95Millis        95th percentile latency
  * @param p99Millis        99th percentile latency
  * @param heapPeakMb       the largest live heap (in use after a collection) while the phase ran
+ * @param cpuPerImage      CPU milliseconds per upload of the job, the broker, the registry and the harness
  */
 record PhaseResult(
         int uploads,
@@ -18,4 +19,5 @@ record PhaseResult(
         double p50Millis,
         double p95Millis,
         double p99Millis,
-        long heapPeakMb) {}
+        long heapPeakMb,
+        CpuMeter.Split cpuPerImage) {}

@@ -3,7 +3,6 @@ package io.clipguard.bench;
 import io.clipguard.app.ModerationApp;
 import io.clipguard.config.ConfigLoader;
 import io.clipguard.local.LocalKafka;
-import io.clipguard.local.LocalStack;
 import io.clipguard.local.OutcomeReader;
 import io.clipguard.local.Pacing;
 import io.clipguard.local.UploadProducer;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -24,13 +24,22 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 final class PipelineRun implements AutoCloseable {
 
+    static final String SENDER_THREAD = "bench-sender";
     private static final int PARTITIONS = 4;
 
+    private final CpuMeter cpu;
     private final ModerationApp app;
     private final UploadProducer producer;
     private final OutcomeReader reader;
 
-    PipelineRun(LocalStack stack, Properties settings) throws Exception {
+    /**
+     * @param bootstrapServers the broker
+     * @param registryUrl      the schema registry
+     * @param cpu              the clocks of this process, the broker's and the registry's
+     * @param settings         the job's settings, topics and connections left out
+     */
+    PipelineRun(String bootstrapServers, String registryUrl, CpuMeter cpu, Properties settings) throws Exception {
+        this.cpu = cpu;
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> topics = Map.of(
                 "uploads",
@@ -41,7 +50,7 @@ final class PipelineRun implements AutoCloseable {
                 "bench-flagged-" + run,
                 "dlq",
                 "bench-dlq-" + run);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrapServers))) {
             admin.createTopics(topics.entrySet().stream()
                             .map(t -> new NewTopic(
                                             t.getValue(), t.getKey().equals("uploads") ? PARTITIONS : 1, (short) 1)
@@ -55,18 +64,14 @@ final class PipelineRun implements AutoCloseable {
         Properties config = new Properties();
         config.putAll(settings);
         config.setProperty("application.id", "bench-" + run);
-        config.setProperty("bootstrap.servers", stack.bootstrapServers());
-        config.setProperty("schema.registry.url", stack.registryUrl());
+        config.setProperty("bootstrap.servers", bootstrapServers);
+        config.setProperty("schema.registry.url", registryUrl);
         topics.forEach((role, name) -> config.setProperty("clipguard.topic." + role, name));
         app = ModerationApp.start(ConfigLoader.from(config));
         app.awaitRunning(Duration.ofSeconds(60));
-        producer = new UploadProducer(stack.bootstrapServers(), stack.registryUrl(), topics.get("uploads"));
+        producer = new UploadProducer(bootstrapServers, registryUrl, topics.get("uploads"));
         reader = new OutcomeReader(
-                stack.bootstrapServers(),
-                stack.registryUrl(),
-                topics.get("scored"),
-                topics.get("flagged"),
-                topics.get("dlq"));
+                bootstrapServers, registryUrl, topics.get("scored"), topics.get("flagged"), topics.get("dlq"));
     }
 
     /** Sends {@code count} uploads at {@code ratePerSecond} (0: as fast as possible) and waits for all results. */
@@ -75,10 +80,16 @@ final class PipelineRun implements AutoCloseable {
         Map<String, Long> sentNanos = new ConcurrentHashMap<>();
         double[] latencies = new double[count];
         int decided = 0;
+        AtomicLong senderCpu = new AtomicLong();
         try (HeapSampler heap = new HeapSampler()) {
+            CpuMeter.Reading cpuAtStart = cpu.read();
             long start = System.nanoTime();
-            Thread sender =
-                    new Thread(() -> send(name, inputs, count, ratePerSecond, start, sentNanos), "bench-sender");
+            Thread sender = new Thread(
+                    () -> {
+                        send(name, inputs, count, ratePerSecond, start, sentNanos);
+                        senderCpu.set(CpuMeter.currentThreadNanos());
+                    },
+                    SENDER_THREAD);
             sender.start();
             long deadline = start + timeout.toNanos();
             long last = start;
@@ -94,6 +105,7 @@ final class PipelineRun implements AutoCloseable {
                 }
             }
             sender.join();
+            CpuMeter.Split spent = cpu.since(cpuAtStart, senderCpu.get());
             if (decided < count) {
                 throw new IllegalStateException(name + ": only " + decided + " of " + count + " decided in " + timeout);
             }
@@ -105,7 +117,8 @@ final class PipelineRun implements AutoCloseable {
                     percentile(latencies, 50),
                     percentile(latencies, 95),
                     percentile(latencies, 99),
-                    heap.peakMegabytes());
+                    heap.peakMegabytes(),
+                    spent.perImage(count));
         }
     }
 

@@ -65,6 +65,20 @@ final class StageProfile {
         }
     }
 
+    /** Mean CPU milliseconds per image over all the images profiled: outside the model, and encoding. */
+    record Totals(double outsideModelMs, double encodeMs) {
+        static Totals of(List<ClassCost> costs) {
+            int images = costs.stream().mapToInt(ClassCost::images).sum();
+            double outside = costs.stream()
+                    .mapToDouble(c -> c.images() * c.outsideModel())
+                    .sum();
+            double encode = costs.stream()
+                    .mapToDouble(c -> c.images() * c.millis().get(Stage.ENCODE))
+                    .sum();
+            return new Totals(outside / images, encode / images);
+        }
+    }
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final OperatingSystemMXBean PROCESS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -27,6 +27,25 @@ public final class LocalKafka implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /**
+     * Runs a broker in this JVM until the process is stopped, printing {@link
+     * LocalKafkaProcess#READY} and the bootstrap servers once it serves requests: {@link
+     * LocalKafkaProcess} starts it this way, so that a benchmark can tell the broker's CPU apart.
+     */
+    public static void main(String[] args) throws Exception {
+        LocalKafka kafka = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                kafka.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }));
+        System.out.println(LocalKafkaProcess.READY + kafka.bootstrapServers());
+        System.out.flush();
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
     /** Formats and starts a broker, and waits until it serves requests. */
     public static LocalKafka start() throws Exception {
         Path baseDir = Files.createTempDirectory("clipguard-kafka");

@@ -121,6 +121,11 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         return port;
     }
 
+    /** CPU time the registry's process has used so far, all its threads. */
+    public Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** The file the registry's stdout and stderr go to. */
     public Path logFile() {
         return logFile;

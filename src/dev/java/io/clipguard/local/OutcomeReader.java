@@ -43,6 +43,9 @@ public final class OutcomeReader implements AutoCloseable {
         }
     }
 
+    /** Starts the group id, hence the consumer's client id and thread names: a benchmark tells them apart. */
+    public static final String GROUP_PREFIX = "outcome-reader-";
+
     private final KafkaConsumer<String, byte[]> consumer;
     private final Deserializer<ModerationResult> results;
     private final Deserializer<ModerationError> errors;
@@ -54,7 +57,7 @@ public final class OutcomeReader implements AutoCloseable {
             String bootstrapServers, String registryUrl, String scoredTopic, String flaggedTopic, String dlqTopic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "outcome-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_PREFIX + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());

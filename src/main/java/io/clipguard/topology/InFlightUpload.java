@@ -1,12 +1,8 @@
 package io.clipguard.topology;
 
 import io.clipguard.pipeline.SourceCoordinates;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,30 +33,33 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
+    /**
+     * Topic (length-prefixed, as {@code DataOutputStream.writeUTF} writes a topic name's ASCII),
+     * partition, offset, timestamp, event length, event; big-endian. Written and read with one copy
+     * of the event each way: these are the largest values the stream thread handles.
+     */
     private static byte[] write(InFlightUpload upload) {
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(upload.from().topic());
-            out.writeInt(upload.from().partition());
-            out.writeLong(upload.from().offset());
-            out.writeLong(upload.timestamp());
-            out.writeInt(upload.event().length);
-            out.write(upload.event());
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] topic = upload.from().topic().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(2 + topic.length + 4 + 8 + 8 + 4 + upload.event().length);
+        out.putShort((short) topic.length)
+                .put(topic)
+                .putInt(upload.from().partition())
+                .putLong(upload.from().offset())
+                .putLong(upload.timestamp())
+                .putInt(upload.event().length)
+                .put(upload.event());
+        return out.array();
     }
 
     private static InFlightUpload read(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            SourceCoordinates from = new SourceCoordinates(in.readUTF(), in.readInt(), in.readLong());
-            long timestamp = in.readLong();
-            byte[] event = in.readNBytes(in.readInt());
-            return new InFlightUpload(from, timestamp, event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte[] topic = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(topic);
+        SourceCoordinates from =
+                new SourceCoordinates(new String(topic, StandardCharsets.UTF_8), in.getInt(), in.getLong());
+        long timestamp = in.getLong();
+        byte[] event = new byte[in.getInt()];
+        in.get(event);
+        return new InFlightUpload(from, timestamp, event);
     }
 }

@@ -1,0 +1,75 @@
+package io.clipguard.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link LocalKafka} broker in a JVM of its own, on loopback, so that what the broker costs is not
+ * counted as the moderation job's CPU (the benchmark reads each process's CPU time). Its output goes
+ * to a {@code target/local-kafka-*.log} file.
+ */
+public final class LocalKafkaProcess implements AutoCloseable {
+
+    /** The line the child prints, followed by its bootstrap servers, once it serves requests. */
+    static final String READY = "local-kafka-ready bootstrap.servers=";
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final String bootstrapServers;
+
+    private LocalKafkaProcess(Process process, String bootstrapServers) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts the child and waits until the broker serves requests. */
+    public static LocalKafkaProcess start(Duration timeout) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(Files.createDirectories(Path.of("target")), "local-kafka-", ".log");
+        Process process = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LocalKafka.class.getName()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the local broker exited with " + process.exitValue() + "; see " + log);
+            }
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith(READY)) {
+                    return new LocalKafkaProcess(
+                            process, line.substring(READY.length()).trim());
+                }
+            }
+            Thread.sleep(200);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the local broker did not start in " + timeout + "; see " + log);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** CPU time the broker's process has used so far, all its threads. */
+    public Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
