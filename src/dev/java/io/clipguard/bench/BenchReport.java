@@ -67,7 +67,8 @@ final class BenchReport {
     private void row(String phase, String inputs, PhaseResult r) {
         phases.append(String.format(
                 Locale.ROOT,
-                "| %s | %s | %d | %s | %.1f | %.0f | %.0f | %.0f | %d | %.1f | %.1f | %.1f | %.1f |%n",
+                "| %s | %s | %d | %s | %.1f | %.0f | %.0f | %.0f | %d | %.1f (%.1f, %.1f, %.1f, %.1f) | %.1f | %.1f"
+                        + " | %.1f |%n",
                 phase,
                 inputs,
                 r.uploads(),
@@ -78,6 +79,10 @@ final class BenchReport {
                 r.p99Millis(),
                 r.heapPeakMb(),
                 r.cpuPerImage().jobMs(),
+                r.cpuPerImage().preprocessMs(),
+                r.cpuPerImage().streamMs(),
+                r.cpuPerImage().encoderMs(),
+                r.cpuPerImage().jobRestMs(),
                 r.cpuPerImage().brokerMs(),
                 r.cpuPerImage().registryMs(),
                 r.cpuPerImage().harnessMs()));
@@ -118,9 +123,10 @@ final class BenchReport {
                 .append(":\n\n")
                 .append(StageProfile.markdown(settings.model().getFileName().toString(), smallProfile, cores));
         out.append("\nThrough the broker (upload produced -> result committed, read_committed). CPU per image in"
-                        + " core-ms: the job's process (this JVM less the harness), the broker's and the"
-                        + " registry's processes, and the harness's threads (sending, Avro-encoding the"
-                        + " uploads, reading outcomes):\n\n")
+                        + " core-ms: the job's process (this JVM less the harness; in brackets its decode and"
+                        + " pre-processing pool, stream threads, encoder dispatcher, and the rest: the engine's"
+                        + " native threads, JIT, GC, other pools), the broker's and the registry's processes,"
+                        + " and the harness's threads (sending, Avro-encoding the uploads, reading outcomes):\n\n")
                 .append("| phase | inputs | uploads | offered/s | images/s | p50 ms | p95 ms | p99 ms"
                         + " | live heap peak MB | job CPU | broker CPU | registry CPU | harness CPU |\n")
                 .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")

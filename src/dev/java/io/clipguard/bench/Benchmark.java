@@ -59,9 +59,11 @@ public final class Benchmark {
             String bootstrap = kafka.bootstrapServers();
             String registryUrl = registry.url().toString();
             try (PipelineRun batched = new PipelineRun(bootstrap, registryUrl, cpu, appSettings(settings, "batched"))) {
-                batched.phase("warmup", settings.small(), 2 * settings.maxBatchSize(), 0, Duration.ofMinutes(5));
+                // As many uploads as a measured phase: the JIT compiles Kafka's and the job's code for
+                // tens of seconds, and its CPU would otherwise count against the first phases.
+                batched.phase("warmup", settings.small(), settings.saturationUploads(), 0, Duration.ofMinutes(15));
                 batched.phase(
-                        "warmup-photos", settings.photos(), 2 * settings.maxBatchSize(), 0, Duration.ofMinutes(5));
+                        "warmup-photos", settings.photos(), settings.saturationUploads(), 0, Duration.ofMinutes(15));
                 PhaseResult photos = batched.phase(
                         "photos", settings.photos(), settings.saturationUploads(), 0, Duration.ofMinutes(15));
                 report.batchedSaturation(

@@ -18,19 +18,39 @@ import java.util.function.Supplier;
  */
 final class CpuMeter {
 
-    /** CPU milliseconds, all cores together. */
-    record Split(double jobMs, double brokerMs, double registryMs, double harnessMs) {
+    /**
+     * CPU milliseconds, all cores together. The job's are also split by thread: the decode and
+     * pre-processing pool, the stream threads (with their producers), and the encoder's dispatcher;
+     * the rest is the engine's native threads, the JIT, the garbage collector and the other pools.
+     */
+    record Split(
+            double jobMs,
+            double preprocessMs,
+            double streamMs,
+            double encoderMs,
+            double brokerMs,
+            double registryMs,
+            double harnessMs) {
+
         Split perImage(int images) {
-            return new Split(jobMs / images, brokerMs / images, registryMs / images, harnessMs / images);
+            return new Split(
+                    jobMs / images,
+                    preprocessMs / images,
+                    streamMs / images,
+                    encoderMs / images,
+                    brokerMs / images,
+                    registryMs / images,
+                    harnessMs / images);
         }
 
-        double totalMs() {
-            return jobMs + brokerMs + registryMs + harnessMs;
+        double jobRestMs() {
+            return jobMs - preprocessMs - streamMs - encoderMs;
         }
     }
 
     /** One reading of every clock, in nanoseconds. */
-    record Reading(long thisProcess, long harness, long broker, long registry) {}
+    record Reading(
+            long thisProcess, long harness, long preprocess, long stream, long encoder, long broker, long registry) {}
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final OperatingSystemMXBean PROCESS =
@@ -45,9 +65,32 @@ final class CpuMeter {
     }
 
     Reading read() {
+        long harness = 0;
+        long preprocess = 0;
+        long stream = 0;
+        long encoder = 0;
+        for (ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (thread == null) {
+                continue;
+            }
+            String name = thread.getThreadName();
+            long nanos = Math.max(0, THREADS.getThreadCpuTime(thread.getThreadId()));
+            if (isHarness(name)) {
+                harness += nanos;
+            } else if (name.startsWith("preprocess-")) {
+                preprocess += nanos;
+            } else if (name.contains("StreamThread")) {
+                stream += nanos;
+            } else if (name.startsWith("encoder-batcher")) {
+                encoder += nanos;
+            }
+        }
         return new Reading(
                 PROCESS.getProcessCpuTime(),
-                harnessThreads(),
+                harness,
+                preprocess,
+                stream,
+                encoder,
                 broker.get().toNanos(),
                 registry.get().toNanos());
     }
@@ -61,22 +104,15 @@ final class CpuMeter {
         long harness = end.harness() - start.harness() + exitedHarnessNanos;
         return new Split(
                 (end.thisProcess() - start.thisProcess() - harness) / 1e6,
+                (end.preprocess() - start.preprocess()) / 1e6,
+                (end.stream() - start.stream()) / 1e6,
+                (end.encoder() - start.encoder()) / 1e6,
                 (end.broker() - start.broker()) / 1e6,
                 (end.registry() - start.registry()) / 1e6,
                 harness / 1e6);
     }
 
-    /** The harness's threads alive now: the driver, the sender, the heap sampler and their Kafka clients. */
-    private static long harnessThreads() {
-        long nanos = 0;
-        for (ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-            if (thread != null && isHarness(thread.getThreadName())) {
-                nanos += Math.max(0, THREADS.getThreadCpuTime(thread.getThreadId()));
-            }
-        }
-        return nanos;
-    }
-
+    /** The harness's threads: the driver, the sender, the heap sampler and their Kafka clients. */
     static boolean isHarness(String threadName) {
         return threadName.equals("main")
                 || threadName.equals(PipelineRun.SENDER_THREAD)
