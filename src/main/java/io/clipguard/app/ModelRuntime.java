@@ -92,11 +92,12 @@ public final class ModelRuntime implements AutoCloseable {
         }
     }
 
-    /** Uploads and exemplars alike: JPEGs reduced in the DCT domain to no less than twice the model's input. */
+    /** Uploads and exemplars alike: JPEGs reduced in the DCT domain to no less than margin x the model's input. */
     private static ImageDecoder decoder(InputConfig input, ModelBundle bundle) {
         return input.reduceJpeg()
-                ? RoutingImageDecoder.forModelInput(
-                        input.limits(), bundle.image().sizePx())
+                ? new RoutingImageDecoder(
+                        input.limits(),
+                        input.reduceJpegMargin() * bundle.image().sizePx())
                 : new RoutingImageDecoder(input.limits(), Integer.MAX_VALUE);
     }
 

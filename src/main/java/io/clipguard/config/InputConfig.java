@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * clipguard.input.max-image-bytes=20971520        # largest encoded image, inline or fetched
  * clipguard.input.max-pixels=50000000             # largest width x height a header may declare
  * clipguard.input.reduce-jpeg=true                # decode large JPEGs at 1/2, 1/4 or 1/8 size
+ * clipguard.input.reduce-jpeg-margin=2            # ... keeping the shorter side >= 2x the model's input
  * clipguard.input.fetch.schemes=https             # https, http, file (comma-separated) or none
  * clipguard.input.fetch.allowed-hosts=            # img.example.com,*.cdn.example.com; empty = any public host
  * clipguard.input.fetch.allowed-networks=         # CIDRs exempt from the non-public address refusal
@@ -33,26 +34,42 @@ import java.util.stream.Collectors;
  * clipguard.input.fetch.file-base-dir=            # required with the file scheme
  * </pre>
  *
- * @param limits     byte and pixel caps, checked before any pixel is decoded
- * @param reduceJpeg decode JPEGs in the DCT domain at the largest reduction that keeps the shorter
- *                   side at least twice the model's input; false decodes every image at full size
- * @param fetch      fetching by reference and the SSRF guard
+ * @param limits           byte and pixel caps, checked before any pixel is decoded
+ * @param reduceJpeg       decode JPEGs in the DCT domain at the largest reduction that keeps the
+ *                         shorter side at least {@code reduceJpegMargin} times the model's input;
+ *                         false decodes every image at full size
+ * @param reduceJpegMargin 2 (the default) keeps the model's image within about one grey level of a
+ *                         full decode; 1 costs about 15% less CPU on 2-4 MP photographs and moves it
+ *                         by up to 5 grey levels on some (deploy/bench/PROFILE.md has the figures)
+ * @param fetch            fetching by reference and the SSRF guard
  */
-public record InputConfig(DecodeLimits limits, boolean reduceJpeg, FetchSettings fetch) {
+public record InputConfig(DecodeLimits limits, boolean reduceJpeg, int reduceJpegMargin, FetchSettings fetch) {
+
+    /** The faithful margin: the default. */
+    public static final int FAITHFUL_MARGIN = 2;
 
     private static final String FETCH = "input.fetch.";
 
     /** The defaults, with the given byte cap. */
     public static InputConfig withMaxImageBytes(long maxImageBytes) {
         return new InputConfig(
-                new DecodeLimits(maxImageBytes, DecodeLimits.DEFAULTS.maxPixels()), true, FetchSettings.DEFAULTS);
+                new DecodeLimits(maxImageBytes, DecodeLimits.DEFAULTS.maxPixels()),
+                true,
+                FAITHFUL_MARGIN,
+                FetchSettings.DEFAULTS);
     }
 
     static InputConfig read(Settings settings) {
         DecodeLimits limits = new DecodeLimits(
                 settings.positiveLong("input.max-image-bytes", DecodeLimits.DEFAULTS.maxImageBytes()),
                 settings.positiveLong("input.max-pixels", DecodeLimits.DEFAULTS.maxPixels()));
-        return new InputConfig(limits, settings.flag("input.reduce-jpeg", true), fetch(settings));
+        int margin = settings.positiveInt("input.reduce-jpeg-margin", FAITHFUL_MARGIN);
+        if (margin > 8) {
+            throw new ConfigException(
+                    ConfigLoader.PREFIX + "input.reduce-jpeg-margin=" + margin
+                            + " is not valid: use 2 (faithful, the default) or 1 (faster, coarser); above 8 nothing is reduced");
+        }
+        return new InputConfig(limits, settings.flag("input.reduce-jpeg", true), margin, fetch(settings));
     }
 
     private static FetchSettings fetch(Settings settings) {

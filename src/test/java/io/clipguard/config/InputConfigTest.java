@@ -38,6 +38,7 @@ class InputConfigTest {
 
         assertEquals(DecodeLimits.DEFAULTS, input.limits());
         assertTrue(input.reduceJpeg());
+        assertEquals(2, input.reduceJpegMargin());
         assertEquals(FetchSettings.DEFAULTS, input.fetch());
         assertEquals(Set.of("https"), input.fetch().schemes());
     }
@@ -51,6 +52,8 @@ class InputConfigTest {
                         "2000",
                         "clipguard.input.reduce-jpeg",
                         "false",
+                        "clipguard.input.reduce-jpeg-margin",
+                        "1",
                         "clipguard.input.fetch.schemes",
                         "https, http,file",
                         "clipguard.input.fetch.allowed-hosts",
@@ -77,6 +80,7 @@ class InputConfigTest {
 
         assertEquals(new DecodeLimits(1000, 2000), input.limits());
         assertFalse(input.reduceJpeg());
+        assertEquals(1, input.reduceJpegMargin());
         assertEquals(
                 new FetchSettings(
                         Set.of("https", "http", "file"),
@@ -106,6 +110,8 @@ class InputConfigTest {
     void invalidValuesNameTheKey() {
         assertMessage("clipguard.input.max-pixels=-1", "clipguard.input.max-pixels", "-1");
         assertMessage("clipguard.input.reduce-jpeg", "clipguard.input.reduce-jpeg", "yes");
+        assertMessage("clipguard.input.reduce-jpeg-margin=0", "clipguard.input.reduce-jpeg-margin", "0");
+        assertMessage("clipguard.input.reduce-jpeg-margin=9", "clipguard.input.reduce-jpeg-margin", "9");
         assertMessage("clipguard.input.fetch.schemes=ftp", "clipguard.input.fetch.schemes", "ftp");
         assertMessage("file base directory", "clipguard.input.fetch.schemes", "file");
         assertMessage("clipguard.input.fetch.allowed-ports=https", "clipguard.input.fetch.allowed-ports", "https");

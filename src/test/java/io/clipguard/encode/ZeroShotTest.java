@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clipguard.local.SampleImages.Sample;
 import io.clipguard.model.Engine;
 import io.clipguard.model.ModelBundle;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,8 +35,8 @@ class ZeroShotTest {
     private static ModelBundle bundle;
     private static List<Sample> heldOut;
     private static float[][] imageEmbeddings;
-    private static final Map<Task, Double> SINGLE = new EnumMap<>(Task.class);
-    private static final Map<Task, Double> ENSEMBLE = new EnumMap<>(Task.class);
+    private static final Map<Task, Double> SINGLE = new HashMap<>(); // not EnumMap: Task's initialiser reads this class
+    private static final Map<Task, Double> ENSEMBLE = new HashMap<>();
 
     @BeforeAll
     static void classifyHeldOutSamples() {
