@@ -6,6 +6,7 @@ import io.clipguard.config.PolicyConfig;
 import io.clipguard.encode.Encoders;
 import io.clipguard.encode.ImageEncoder;
 import io.clipguard.image.ClipPreprocessor;
+import io.clipguard.image.ImageAcceleration;
 import io.clipguard.image.ImageDecoder;
 import io.clipguard.image.ImageRejectedException;
 import io.clipguard.image.RoutingImageDecoder;
@@ -22,6 +23,8 @@ import io.clipguard.policy.ImageEmbedder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model side of the application, loaded once: the validated bundle, its image encoder, the
@@ -29,6 +32,8 @@ import java.util.function.Supplier;
  * streaming job and the {@code score} command. Thread-safe; close it to free the engine.
  */
 public final class ModelRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
     private final ModelBundle bundle;
     private final ImageEncoder imageEncoder;
@@ -83,6 +88,11 @@ public final class ModelRuntime implements AutoCloseable {
         try {
             ImageDecoder decoder = decoder(input, bundle);
             ClipPreprocessor preprocessor = ClipPreprocessor.from(bundle.image());
+            if (ImageAcceleration.complete()) {
+                LOG.info("Images: {}", ImageAcceleration.summary());
+            } else {
+                LOG.warn("Images: {}", ImageAcceleration.summary());
+            }
             ImageEmbedder exemplars = new ExemplarImages(decoder, preprocessor, imageEncoder);
             PolicyRuntime policies = PolicyRuntime.open(bundle, policy, exemplars, progress);
             return new ModelRuntime(bundle, imageEncoder, policies, input, decoder, preprocessor);

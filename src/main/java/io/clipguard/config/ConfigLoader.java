@@ -47,6 +47,7 @@ import java.util.regex.Pattern;
  * clipguard.input.max-image-bytes=20971520
  * clipguard.input.max-pixels=50000000       # see InputConfig
  * clipguard.input.reduce-jpeg=true
+ * clipguard.input.reduce-jpeg-margin=2
  * clipguard.serde.class=io.clipguard.serde.SpecificAvroSerde
  * clipguard.management.host=127.0.0.1       # see ManagementConfig
  * clipguard.management.port=8080
