@@ -120,7 +120,7 @@ final class BenchReport {
                 .append(StageProfile.markdown(settings.model().getFileName().toString(), photoProfile, cores));
         out.append("\nStage profile, ")
                 .append(settings.small().name())
-                .append(":\n\n")
+                .append(" (the first 24):\n\n")
                 .append(StageProfile.markdown(settings.model().getFileName().toString(), smallProfile, cores));
         out.append("\nThrough the broker (upload produced -> result committed, read_committed). CPU per image in"
                         + " core-ms: the job's process (this JVM less the harness; in brackets its decode and"
