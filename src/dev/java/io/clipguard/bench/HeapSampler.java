@@ -55,5 +55,10 @@ final class HeapSampler implements AutoCloseable {
     public void close() {
         stopped = true;
         thread.interrupt();
+        try {
+            thread.join(1000); // so that it is not counted as a harness thread of the next phase
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

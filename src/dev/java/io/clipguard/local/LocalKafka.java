@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,7 +44,7 @@ public final class LocalKafka implements AutoCloseable {
         }));
         System.out.println(LocalKafkaProcess.READY + kafka.bootstrapServers());
         System.out.flush();
-        new java.util.concurrent.CountDownLatch(1).await();
+        new CountDownLatch(1).await();
     }
 
     /** Formats and starts a broker, and waits until it serves requests. */

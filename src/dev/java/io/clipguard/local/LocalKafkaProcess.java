@@ -1,6 +1,7 @@
 package io.clipguard.local;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +23,13 @@ public final class LocalKafkaProcess implements AutoCloseable {
     private final Process process;
     private final String bootstrapServers;
 
+    private final Thread shutdownHook;
+
     private LocalKafkaProcess(Process process, String bootstrapServers) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.shutdownHook = new Thread(process::destroyForcibly, "local-kafka-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the child and waits until the broker serves requests. */
@@ -39,20 +44,29 @@ public final class LocalKafkaProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        try {
+            String bootstrapServers = awaitReady(process, log, timeout);
+            return new LocalKafkaProcess(process, bootstrapServers);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static String awaitReady(Process process, Path log, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the local broker exited with " + process.exitValue() + "; see " + log);
             }
-            for (String line : Files.readAllLines(log)) {
+            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
                 if (line.startsWith(READY)) {
-                    return new LocalKafkaProcess(
-                            process, line.substring(READY.length()).trim());
+                    return line.substring(READY.length()).trim();
                 }
             }
             Thread.sleep(200);
         }
-        process.destroyForcibly();
         throw new IllegalStateException("the local broker did not start in " + timeout + "; see " + log);
     }
 
@@ -67,6 +81,11 @@ public final class LocalKafkaProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            return; // the hook stops the broker
+        }
         process.destroy();
         if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();

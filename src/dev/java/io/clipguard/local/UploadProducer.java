@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,7 +34,7 @@ public final class UploadProducer implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LocalKafka.MAX_MESSAGE_BYTES);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + java.util.UUID.randomUUID());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + UUID.randomUUID());
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.serializer = AvroSerdes.forClass(UploadedImage.class, Map.of("schema.registry.url", registryUrl), null)
                 .serializer();

@@ -2,9 +2,12 @@ package io.clipguard.image;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,11 @@ final class TurboJpegDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(TurboJpegDecoder.class);
     private static final int PIXEL_FORMAT_RGB = 0;
+    /** {@code TJFLAG_STOPONWARNING}: corrupt data stops the decode at once (OpenCV then takes it). */
+    private static final int STOP_ON_WARNING = 1 << 13;
+
+    private static final List<String> FUNCTIONS =
+            List.of("tjInitDecompress", "tjDecompressHeader3", "tjDecompress2", "tjDestroy");
 
     private TurboJpegDecoder() {}
 
@@ -46,17 +54,16 @@ final class TurboJpegDecoder {
         if (handle == null) {
             return null;
         }
-        try {
+        try (Memory input = new Memory(jpeg.length)) {
+            input.write(0, jpeg, 0, jpeg.length); // once: a byte[] argument would be copied in and out per call
             NativeLong size = new NativeLong(jpeg.length);
             int[] width = new int[1];
             int[] height = new int[1];
             int[] subsampling = new int[1];
             int[] colourSpace = new int[1];
-            if (lib.tjDecompressHeader3(handle, jpeg, size, width, height, subsampling, colourSpace) != 0
+            if (lib.tjDecompressHeader3(handle, input, size, width, height, subsampling, colourSpace) != 0
                     || width[0] != checked.widthPx()
-                    || height[0] != checked.heightPx()
-                    || width[0] <= 0
-                    || height[0] <= 0) {
+                    || height[0] != checked.heightPx()) {
                 return null;
             }
             int outWidth = (width[0] + scale - 1) / scale;
@@ -66,7 +73,9 @@ final class TurboJpegDecoder {
                 return null;
             }
             try (Memory pixels = new Memory(bytes)) {
-                if (lib.tjDecompress2(handle, jpeg, size, pixels, outWidth, 0, outHeight, PIXEL_FORMAT_RGB, 0) != 0) {
+                int status = lib.tjDecompress2(
+                        handle, input, size, pixels, outWidth, 0, outHeight, PIXEL_FORMAT_RGB, STOP_ON_WARNING);
+                if (status != 0) {
                     return null;
                 }
                 byte[] rgb = new byte[(int) bytes];
@@ -84,7 +93,7 @@ final class TurboJpegDecoder {
 
         int tjDecompressHeader3(
                 Pointer handle,
-                byte[] jpeg,
+                Pointer jpeg,
                 NativeLong jpegSize,
                 int[] width,
                 int[] height,
@@ -93,7 +102,7 @@ final class TurboJpegDecoder {
 
         int tjDecompress2(
                 Pointer handle,
-                byte[] jpeg,
+                Pointer jpeg,
                 NativeLong jpegSize,
                 Pointer destination,
                 int width,
@@ -113,19 +122,18 @@ final class TurboJpegDecoder {
             if (Boolean.getBoolean("clipguard.turbojpeg.disabled")) {
                 return null;
             }
-            try {
-                return com.sun.jna.Native.load("turbojpeg", TurboJpeg.class);
-            } catch (Throwable first) {
+            for (String name : List.of("turbojpeg", "libturbojpeg.so.0")) {
                 try {
-                    return com.sun.jna.Native.load("libturbojpeg.so.0", TurboJpeg.class);
-                } catch (Throwable e) {
-                    LOG.info(
-                            "libturbojpeg is not installed (Debian: apt-get install libturbojpeg0); "
-                                    + "JPEGs are decoded by OpenCV's slower built-in libjpeg-turbo: {}",
-                            e.getMessage());
-                    return null;
+                    NativeLibrary library = NativeLibrary.getInstance(name);
+                    FUNCTIONS.forEach(library::getFunction); // all there now, or none used later
+                    return Native.load(name, TurboJpeg.class);
+                } catch (UnsatisfiedLinkError e) {
+                    LOG.debug("{} not usable: {}", name, e.getMessage());
                 }
             }
+            LOG.info("libturbojpeg is not installed (Debian: apt-get install libturbojpeg0); JPEGs are decoded by"
+                    + " OpenCV's built-in libjpeg-turbo, without SIMD");
+            return null;
         }
     }
 }
