@@ -71,7 +71,14 @@ public record Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes)
         WAITED_NANOS.get()[0] = 0;
     }
 
+    /**
+     * What an upload holds on the heap while in flight, in copies of its event: the event itself, the
+     * in-flight store's serialized entry, and the image bytes of the decoded event (measured: a burst
+     * of photographs held about three to four times the budget when each counted once).
+     */
+    static final int HEAP_COPIES = 3;
+
     static long charge(int eventBytes) {
-        return Math.max(eventBytes, MIN_CHARGE_BYTES);
+        return Math.max((long) HEAP_COPIES * eventBytes, MIN_CHARGE_BYTES);
     }
 }
