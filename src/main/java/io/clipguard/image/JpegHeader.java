@@ -10,8 +10,9 @@ package io.clipguard.image;
  * @param components   1 (grey), 3 (YCbCr or RGB) or 4 (CMYK or YCCK)
  * @param exifOffset   start of the TIFF block inside the file, or -1
  * @param exifLength   length of the TIFF block, or 0
+ * @param progressive  whether the frame is progressive (SOF2, SOF6, SOF10, SOF14): many scans
  */
-record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int exifLength) {
+record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int exifLength, boolean progressive) {
 
     private static final byte[] EXIF_ID = {'E', 'x', 'i', 'f', 0, 0};
 
@@ -31,7 +32,7 @@ record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int
             }
             int length = segmentLength(jpeg, at, marker);
             if (isFrameHeader(marker)) {
-                return frame(jpeg, at + 4, length - 2, exifOffset, exifLength);
+                return frame(jpeg, at + 4, length - 2, exifOffset, exifLength, (marker & 0x03) == 0x02);
             }
             if (marker == 0xDA || marker == 0xD9) {
                 throw malformed("no frame header before the image data");
@@ -54,11 +55,13 @@ record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int
         return length;
     }
 
-    private static JpegHeader frame(byte[] jpeg, int at, int length, int exifOffset, int exifLength) {
+    private static JpegHeader frame(
+            byte[] jpeg, int at, int length, int exifOffset, int exifLength, boolean progressive) {
         if (length < 6) {
             throw malformed("frame header too short");
         }
-        return new JpegHeader(u16(jpeg, at + 3), u16(jpeg, at + 1), jpeg[at + 5] & 0xFF, exifOffset, exifLength);
+        return new JpegHeader(
+                u16(jpeg, at + 3), u16(jpeg, at + 1), jpeg[at + 5] & 0xFF, exifOffset, exifLength, progressive);
     }
 
     /** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
  *       (TwelveMonkeys for JPEG).
  * </ul>
  *
- * Every route returns the image upright by its EXIF orientation. Alpha is kept: the pre-processor
+ * A progressive JPEG of more than 100 scans is refused from its markers ({@link JpegScans}): each
+ * scan costs the decoder a pass over the whole image, so many tiny scans are a CPU bomb.
+ *
+ * <p>Every route returns the image upright by its EXIF orientation. Alpha is kept: the pre-processor
  * composites it over white, the same for every format. Other formats (HEIC, AVIF, TIFF, SVG, PDF,
  * text, ...) are refused as {@link RejectReason#UNSUPPORTED_FORMAT}, naming what was sent.
  *
@@ -94,6 +97,9 @@ public final class RoutingImageDecoder implements ImageDecoder {
     private BufferedImage jpeg(byte[] bytes) throws IOException {
         JpegHeader header = JpegHeader.parse(bytes);
         limits.checkDimensions(header.widthPx(), header.heightPx());
+        if (header.progressive()) {
+            JpegScans.requireFew(bytes);
+        }
         if (header.components() != 4) {
             int scale = OpenCvDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
             BufferedImage image = TurboJpegDecoder.decode(bytes, header, scale);

@@ -83,6 +83,14 @@ public final class BadInputCorpus {
                         "image/jpeg",
                         RejectReason.IMAGE_UNDECODABLE),
                 rejected(
+                        "jpeg-progressive-2000-scans.jpg",
+                        MalformedImages.jpegScanBomb(
+                                TestImages.jpeg(
+                                        TestImages.quadrants(1600, 1200, BufferedImage.TYPE_3BYTE_BGR), 0.8f, true),
+                                2000),
+                        "image/jpeg",
+                        RejectReason.IMAGE_UNDECODABLE),
+                rejected(
                         "jpeg-bad-segment-length.jpg",
                         MalformedImages.jpegBadSegmentLength(jpeg),
                         "image/jpeg",

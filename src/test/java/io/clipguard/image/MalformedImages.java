@@ -107,6 +107,27 @@ final class MalformedImages {
         };
     }
 
+    /**
+     * A progressive JPEG whose last scan is repeated {@code copies} times before EOI: a few bytes a
+     * scan, a pass over the whole image each for the decoder (a CPU bomb; libjpeg only warns).
+     */
+    static byte[] jpegScanBomb(byte[] progressive, int copies) {
+        int lastScan = -1;
+        for (int i = 2; i + 1 < progressive.length; i++) {
+            if ((progressive[i] & 0xFF) == 0xFF && (progressive[i + 1] & 0xFF) == 0xDA) {
+                lastScan = i;
+            }
+        }
+        int end = progressive.length - 2; // EOI
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(progressive, 0, end);
+        for (int c = 0; c < copies; c++) {
+            out.write(progressive, lastScan, end - lastScan);
+        }
+        out.write(progressive, end, 2);
+        return out.toByteArray();
+    }
+
     /** The JPEG with its first segment's length pointing past the end of the file. */
     static byte[] jpegBadSegmentLength(byte[] jpeg) {
         byte[] bad = jpeg.clone();
