@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * with SIMD, which that build lacks: 1.5-2.4x faster on photographs, the same pixels
  * ({@code TurboJpegDecoderTest}).
  *
+ * <p>{@code -Dclipguard.turbojpeg.disabled=true} leaves every JPEG to OpenCV (for comparisons).
+ *
  * <p>Thread-safe: one TurboJPEG handle per call. Returns null, for the caller to fall back on
  * OpenCV, when the library is not installed or reports anything, a warning included: corrupt data
  * then takes the same route it took before this decoder existed.

@@ -7,6 +7,7 @@ import io.clipguard.local.LocalSchemaRegistry;
 import io.clipguard.local.OutcomeReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,11 +30,16 @@ class GracefulShutdownIT {
                 work,
                 2,
                 (short) 1)) {
+            Properties shortDrain = run.settings();
+            shortDrain.setProperty("clipguard.shutdown.drain-ms", "500"); // half an encoder batch: work is left
             FaultRun.Job first = run.start(
                     "first",
-                    run.settings(),
+                    shortDrain,
                     FaultInjectingMain.class.getName(),
-                    "-Dfault.encoder.slow-ms=100",
+                    // 1 s a batch: the batches behind the first 40 uploads outlast a 0.5 s drain, so the job
+                    // stops with work left however fast decoding is (with 100 ms and the 10 s default
+                    // drain, a faster pre-processing let it finish everything before it stopped)
+                    "-Dfault.encoder.slow-ms=1000",
                     "-Dfault.encoder.slow-from-batch=1",
                     "-Dfault.encoder.slow-batches=1000000");
             run.warmUp("first");
