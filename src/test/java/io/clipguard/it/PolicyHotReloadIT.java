@@ -15,6 +15,7 @@ import io.clipguard.reload.PolicyHolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -53,19 +54,7 @@ class PolicyHotReloadIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = SharedKafka.get().bootstrapServers();
         String registry = LocalSchemaRegistry.shared().url().toString();
-        Map<String, String> topics = Map.of(
-                "uploads",
-                "uploads-" + run,
-                "scored",
-                "scored-" + run,
-                "flagged",
-                "flagged-" + run,
-                "dlq",
-                "dlq-" + run,
-                "shadow",
-                "shadow-" + run,
-                "policy",
-                "policies-" + run);
+        Map<String, String> topics = withPolicyTopic(jobTopics(run), run);
         createTopics(bootstrap, topics);
         String v1 = Files.readString(POLICY);
         Path shadow = dir.resolve("candidate.yaml");
@@ -139,20 +128,9 @@ class PolicyHotReloadIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = SharedKafka.get().bootstrapServers();
         String registry = LocalSchemaRegistry.shared().url().toString();
-        Map<String, String> topics = Map.of(
-                "uploads",
-                "uploads-" + run,
-                "scored",
-                "scored-" + run,
-                "flagged",
-                "flagged-" + run,
-                "dlq",
-                "dlq-" + run,
-                "shadow",
-                "shadow-" + run);
+        Map<String, String> topics = jobTopics(run);
         createTopics(bootstrap, topics);
-        Map<String, String> withPolicyTopic = new java.util.HashMap<>(topics);
-        withPolicyTopic.put("policy", "policies-" + run);
+        Map<String, String> withPolicyTopic = withPolicyTopic(topics, run);
         Properties settings = settings(run, bootstrap, registry, withPolicyTopic, null);
         long start = System.nanoTime();
         try (ModerationApp app = ModerationApp.start(ConfigLoader.from(settings));
@@ -223,5 +201,21 @@ class PolicyHotReloadIT {
             settings.setProperty("clipguard.policy.shadow-file", shadow.toString());
         }
         return settings;
+    }
+
+    /** The job's topics for one run, the policy topic left out. */
+    private static Map<String, String> jobTopics(String run) {
+        return Map.of(
+                "uploads", "uploads-" + run,
+                "scored", "scored-" + run,
+                "flagged", "flagged-" + run,
+                "dlq", "dlq-" + run,
+                "shadow", "shadow-" + run);
+    }
+
+    private static Map<String, String> withPolicyTopic(Map<String, String> topics, String run) {
+        Map<String, String> all = new HashMap<>(topics);
+        all.put("policy", "policies-" + run);
+        return all;
     }
 }
