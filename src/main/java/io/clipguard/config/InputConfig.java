@@ -1,6 +1,7 @@
 package io.clipguard.config;
 
 import io.clipguard.image.DecodeLimits;
+import io.clipguard.image.RoutingImageDecoder;
 import io.clipguard.ingest.FetchSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +46,6 @@ import java.util.stream.Collectors;
  */
 public record InputConfig(DecodeLimits limits, boolean reduceJpeg, int reduceJpegMargin, FetchSettings fetch) {
 
-    /** The faithful margin: the default. */
-    public static final int FAITHFUL_MARGIN = 2;
-
     private static final String FETCH = "input.fetch.";
 
     /** The defaults, with the given byte cap. */
@@ -55,7 +53,7 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, int reduceJpe
         return new InputConfig(
                 new DecodeLimits(maxImageBytes, DecodeLimits.DEFAULTS.maxPixels()),
                 true,
-                FAITHFUL_MARGIN,
+                RoutingImageDecoder.FAITHFUL_MARGIN,
                 FetchSettings.DEFAULTS);
     }
 
@@ -63,7 +61,7 @@ public record InputConfig(DecodeLimits limits, boolean reduceJpeg, int reduceJpe
         DecodeLimits limits = new DecodeLimits(
                 settings.positiveLong("input.max-image-bytes", DecodeLimits.DEFAULTS.maxImageBytes()),
                 settings.positiveLong("input.max-pixels", DecodeLimits.DEFAULTS.maxPixels()));
-        int margin = settings.positiveInt("input.reduce-jpeg-margin", FAITHFUL_MARGIN);
+        int margin = settings.positiveInt("input.reduce-jpeg-margin", RoutingImageDecoder.FAITHFUL_MARGIN);
         if (margin > 8) {
             throw new ConfigException(
                     ConfigLoader.PREFIX + "input.reduce-jpeg-margin=" + margin

@@ -60,9 +60,12 @@ public final class RoutingImageDecoder implements ImageDecoder {
         this.frames = frames;
     }
 
+    /** Reduced JPEGs keep at least this many times the model's input: within about a grey level of a full decode. */
+    public static final int FAITHFUL_MARGIN = 2;
+
     /** A decoder for a model whose input is {@code modelSizePx} square. */
     public static RoutingImageDecoder forModelInput(DecodeLimits limits, int modelSizePx) {
-        return new RoutingImageDecoder(limits, 2 * modelSizePx);
+        return new RoutingImageDecoder(limits, FAITHFUL_MARGIN * modelSizePx);
     }
 
     @Override

@@ -70,11 +70,6 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
-    /** The port bound. */
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
     private static void status(HttpExchange exchange, HealthCheck.Status status) throws IOException {
         String body = "{\"status\":\"" + (status.up() ? "UP" : "DOWN") + "\",\"reason\":\""
                 + status.reason().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n";
