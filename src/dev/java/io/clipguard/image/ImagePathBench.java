@@ -85,18 +85,7 @@ public final class ImagePathBench {
     }
 
     private static RgbImage scalar(RgbImage image, int size) {
-        int width = image.widthPx();
-        int height = image.heightPx();
-        int outWidth = width <= height ? size : ResizeShorterSide.longSide(size, width, height);
-        int outHeight = width <= height ? ResizeShorterSide.longSide(size, height, width) : size;
-        return BicubicResampler.resizeRegion(
-                image,
-                outWidth,
-                outHeight,
-                CenterCrop.offset(outWidth, size),
-                CenterCrop.offset(outHeight, size),
-                size,
-                size);
+        return new ResizeAndCrop(size).apply(image, false);
     }
 
     private static void row(StringBuilder out, String what, Runnable before, Runnable now) {

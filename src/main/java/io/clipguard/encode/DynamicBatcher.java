@@ -193,7 +193,7 @@ public final class DynamicBatcher implements AutoCloseable {
             consecutiveFailures.incrementAndGet();
         }
         for (int i = 0; i < failed.size(); i++) {
-            Throwable cause = failures.get(Math.min(i, failures.size() - 1));
+            Throwable cause = failures.get(i);
             failed.get(i)
                     .result()
                     .completeExceptionally(new EncodeFailedException(

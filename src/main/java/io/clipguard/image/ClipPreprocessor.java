@@ -2,7 +2,6 @@ package io.clipguard.image;
 
 import io.clipguard.model.ImageSpec;
 import java.awt.image.BufferedImage;
-import java.util.List;
 
 /**
  * CLIP's image pre-processing, matching Hugging Face's {@code CLIPImageProcessor} on Pillow (and
@@ -21,12 +20,12 @@ import java.util.List;
 public final class ClipPreprocessor {
 
     private final int sizePx;
-    private final List<ImageTransform> steps;
+    private final ResizeAndCrop resizeAndCrop;
     private final ChwNormalizer normalizer;
 
     private ClipPreprocessor(ImageSpec spec) {
         this.sizePx = spec.sizePx();
-        this.steps = List.of(new ResizeAndCrop(sizePx));
+        this.resizeAndCrop = new ResizeAndCrop(sizePx);
         this.normalizer = new ChwNormalizer(spec);
     }
 
@@ -52,10 +51,6 @@ public final class ClipPreprocessor {
 
     /** The 8-bit square the model sees, before normalisation; for tests and debugging. */
     RgbImage modelImage(BufferedImage image) {
-        RgbImage current = Rgb8Reader.read(image);
-        for (ImageTransform step : steps) {
-            current = step.apply(current);
-        }
-        return current;
+        return resizeAndCrop.apply(Rgb8Reader.read(image));
     }
 }

@@ -14,14 +14,20 @@ final class ExifOrientation {
     static int of(ImageFormat format, byte[] bytes) {
         try {
             return switch (format) {
-                case JPEG -> {
-                    JpegHeader header = JpegHeader.parse(bytes);
-                    yield header.exifOffset() < 0 ? 1 : fromTiff(bytes, header.exifOffset(), header.exifLength());
-                }
+                case JPEG -> ofJpeg(bytes, JpegHeader.parse(bytes));
                 case PNG -> fromChunk(bytes, 8, "eXIf", false);
                 case WEBP -> fromChunk(bytes, 12, "EXIF", true);
                 default -> 1;
             };
+        } catch (RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /** A JPEG's orientation from the header already parsed. */
+    static int ofJpeg(byte[] jpeg, JpegHeader header) {
+        try {
+            return header.exifOffset() < 0 ? 1 : fromTiff(jpeg, header.exifOffset(), header.exifLength());
         } catch (RuntimeException e) {
             return 1;
         }

@@ -19,13 +19,18 @@ final class ResizeAndCrop implements ImageTransform {
 
     @Override
     public RgbImage apply(RgbImage image) {
+        return apply(image, SIMD);
+    }
+
+    /** With the Vector API resampler when {@code simd} (and it is available), else the scalar one. */
+    RgbImage apply(RgbImage image, boolean simd) {
         int width = image.widthPx();
         int height = image.heightPx();
         int outWidth = width <= height ? sizePx : ResizeShorterSide.longSide(sizePx, width, height);
         int outHeight = width <= height ? ResizeShorterSide.longSide(sizePx, height, width) : sizePx;
         int left = CenterCrop.offset(outWidth, sizePx);
         int top = CenterCrop.offset(outHeight, sizePx);
-        if (SIMD && outWidth != width && outHeight != height) {
+        if (simd && SIMD && outWidth != width && outHeight != height) {
             return SimdResampler.resizeRegion(image, outWidth, outHeight, left, top, sizePx, sizePx);
         }
         return BicubicResampler.resizeRegion(image, outWidth, outHeight, left, top, sizePx, sizePx);

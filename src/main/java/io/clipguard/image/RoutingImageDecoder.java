@@ -107,7 +107,7 @@ public final class RoutingImageDecoder implements ImageDecoder {
             int scale = OpenCvDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
             BufferedImage image = TurboJpegDecoder.decode(bytes, header, scale);
             if (image != null) {
-                return Orientation.apply(image, ExifOrientation.of(ImageFormat.JPEG, bytes));
+                return Orientation.apply(image, ExifOrientation.ofJpeg(bytes, header));
             }
             image = OpenCvDecoder.available() ? OpenCvDecoder.decodeJpeg(bytes, scale) : null;
             if (image != null) {
