@@ -26,7 +26,7 @@ record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int
                 throw malformed("expected a marker at byte " + at);
             }
             int marker = jpeg[at + 1] & 0xFF;
-            if (marker == 0xFF || marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) {
+            if (marker == 0xFF || isStandalone(marker)) {
                 at += marker == 0xFF ? 1 : 2; // fill byte, or a marker without a length
                 continue;
             }
@@ -81,7 +81,12 @@ record JpegHeader(int widthPx, int heightPx, int components, int exifOffset, int
         return true;
     }
 
-    private static int u16(byte[] bytes, int at) {
+    /** TEM and RST0-RST7: markers without a length field. */
+    static boolean isStandalone(int marker) {
+        return marker == 0x01 || marker >= 0xD0 && marker <= 0xD7;
+    }
+
+    static int u16(byte[] bytes, int at) {
         return (bytes[at] & 0xFF) << 8 | bytes[at + 1] & 0xFF;
     }
 

@@ -40,14 +40,14 @@ final class JpegScans {
             if (marker == 0xD9) {
                 return scans; // EOI
             }
-            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) {
-                at += 2; // markers without a length
+            if (JpegHeader.isStandalone(marker)) {
+                at += 2;
                 continue;
             }
             if (at + 4 > jpeg.length) {
                 return scans;
             }
-            int length = (jpeg[at + 2] & 0xFF) << 8 | jpeg[at + 3] & 0xFF;
+            int length = JpegHeader.u16(jpeg, at + 2);
             if (length < 2) {
                 return scans;
             }
@@ -65,7 +65,7 @@ final class JpegScans {
         for (int i = from; i + 1 < jpeg.length; i++) {
             if ((jpeg[i] & 0xFF) == 0xFF) {
                 int next = jpeg[i + 1] & 0xFF;
-                if (next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
+                if (next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) { // not stuffing, fill or RSTn
                     return i;
                 }
             }
