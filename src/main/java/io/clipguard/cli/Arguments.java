@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * {@code --name value} options followed by positional arguments, checked against the options the
@@ -65,27 +66,23 @@ record Arguments(Map<String, String> options, List<String> positional, List<Stri
 
     /** A whole number option. */
     long integer(String name, long fallback) {
-        String value = options.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " " + value + " is not a whole number");
-        }
+        return number(name, fallback, Long::parseLong, "a whole number");
     }
 
     /** A decimal number option, or null when it is not given and there is no fallback. */
     Double decimal(String name, Double fallback) {
+        return number(name, fallback, Double::parseDouble, "a number");
+    }
+
+    private <T> T number(String name, T fallback, Function<String, T> parse, String what) {
         String value = options.get(name);
         if (value == null) {
             return fallback;
         }
         try {
-            return Double.parseDouble(value);
+            return parse.apply(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " " + value + " is not a number");
+            throw new IllegalArgumentException("--" + name + " " + value + " is not " + what);
         }
     }
 
