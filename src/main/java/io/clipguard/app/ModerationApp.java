@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ModerationApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModerationApp.class);
+    /** How long a start waits for the cluster to answer about its topics before it fails. */
+    private static final Duration TOPIC_LIMITS_PATIENCE = Duration.ofSeconds(60);
 
     private final AppConfig config;
     private final ModelRuntime runtime;
@@ -69,10 +71,11 @@ public final class ModerationApp implements AutoCloseable {
             PolicyRuntime policies = runtime.policies();
             config.policy().topic().ifPresent(topic -> policies.watch(topic, config.streams()));
             ModerationTopics topics = ModerationTopics.of(
-                    config.topics(),
-                    AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
-                    AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
-                    AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()));
+                            config.topics(),
+                            AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass()),
+                            AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
+                            AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()))
+                    .withMaxOutcomeBytes(outputLimit(config));
             PipelineMetrics metrics =
                     management.pipelineMetrics(runtime.policy().policy());
             BatchingRuntime batching = config.batch().perRecord()
@@ -112,6 +115,21 @@ public final class ModerationApp implements AutoCloseable {
             }
             management.close();
             throw e;
+        }
+    }
+
+    /**
+     * The smallest message limit of the output topics, read from the cluster; in the batched mode the
+     * in-flight store's changelog is made to take the largest event first.
+     */
+    private static int outputLimit(AppConfig config) {
+        try (TopicLimits limits = new TopicLimits(config.streams(), TOPIC_LIMITS_PATIENCE)) {
+            if (!config.batch().perRecord()) {
+                limits.ensureChangelogTakes(
+                        ModerationTopology.inFlightChangelog(config.streams().getProperty("application.id")),
+                        config.maxEventBytes());
+            }
+            return limits.smallestOutputLimit(config.topics());
         }
     }
 

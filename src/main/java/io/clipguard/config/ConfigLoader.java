@@ -135,6 +135,8 @@ public final class ConfigLoader {
         // inline that, not the pipeline, is what a burst would fill
         passThrough.putIfAbsent("input.buffer.max.bytes", String.valueOf(64L * 1024 * 1024));
         passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        // a negative record timestamp would fail the stream thread on that record for ever
+        passThrough.putIfAbsent("default.timestamp.extractor", "io.clipguard.topology.RecordOrWallClockTimestamp");
         // the stream thread reads upload events and writes results through the registry client: keep its
         // waits inside the same bound as the wait for room in the pipeline (an unknown id is fetched once)
         passThrough.putIfAbsent("schema.registry.connect.timeout.ms", "1000");

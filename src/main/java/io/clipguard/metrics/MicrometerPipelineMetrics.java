@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Pipeline metrics on a Micrometer registry, in Prometheus terms: histograms of the batch size
  * ({@code clipguard_batch_size}), queue wait ({@code clipguard_queue_wait_seconds}), encoder time per
  * batch ({@code clipguard_encode_seconds}) and upload-to-decision latency ({@code
- * clipguard_end_to_end_latency_seconds}); counters of decisions by policy, label and action ({@code
+ * clipguard_end_to_end_latency_seconds}), uploads whose upload time is implausible and so not in it
+ * ({@code clipguard_upload_time_implausible_total}); counters of decisions by policy, label and action ({@code
  * clipguard_decisions_total}) and of dead letters by reason ({@code clipguard_dead_letters_total}).
  * Thread-safe; never throws into processing.
  */
@@ -24,6 +25,7 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
     private final Timer encode;
     private final Timer queueWait;
     private final Timer endToEnd;
+    private final Counter implausibleUploadTimes;
 
     public MicrometerPipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -42,6 +44,10 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
                 "Upload time to decision time",
                 Duration.ofMillis(10),
                 Duration.ofMinutes(5));
+        implausibleUploadTimes = Counter.builder("clipguard.upload.time.implausible")
+                .description(
+                        "Uploads decided whose upload time is in the future or over 30 days ago (not in the latency)")
+                .register(registry);
     }
 
     private Timer histogram(String name, String description, Duration min, Duration max) {
@@ -67,6 +73,11 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
     @Override
     public void decided(double endToEndMillis) {
         endToEnd.record((long) (Math.max(0, endToEndMillis) * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void implausibleUploadTime() {
+        implausibleUploadTimes.increment();
     }
 
     @Override

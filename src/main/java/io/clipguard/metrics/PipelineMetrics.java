@@ -18,6 +18,12 @@ public interface PipelineMetrics {
     /** An upload was decided {@code endToEndMillis} after it was uploaded. */
     default void decided(double endToEndMillis) {}
 
+    /**
+     * An upload was decided, but its upload time is implausible (over a minute in the future, or more
+     * than 30 days ago: a producer writing microseconds, say), so its latency is not recorded.
+     */
+    default void implausibleUploadTime() {}
+
     /** A result was written: the policy that decided, its deciding label (or "none") and the action. */
     default void scored(String policyId, String decidingLabel, String action) {}
 

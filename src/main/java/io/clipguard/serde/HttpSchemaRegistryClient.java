@@ -97,6 +97,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             answer = transport.get("/schemas/ids/" + id, "fetching schema id " + id);
         } catch (SchemaNotFoundException e) {
+            if (e.errorCode() != RegistryTransport.SCHEMA_NOT_FOUND) {
+                // a subject or version "not found" to a question about an id is not a registry's answer to it
+                throw new SchemaRegistryUnavailableException(
+                        "fetching schema id " + id + " at " + baseUrl() + " got an answer that is not about schemas ("
+                                + e.getMessage() + "), try again later",
+                        e);
+            }
             throw new SchemaNotFoundException(
                     "schema id " + id + " not found in registry at " + baseUrl() + " (" + e.getMessage() + ")",
                     e.errorCode());

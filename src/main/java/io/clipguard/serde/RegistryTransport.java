@@ -24,6 +24,14 @@ final class RegistryTransport {
     // 5xx is one: a Confluent registry answers 500 with error codes 50001-50003 during a leader
     // fail-over, which says nothing about the schema asked for.
     private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429);
+    /**
+     * A registry's own "not found" answers: subject (40401), version (40402), schema (40403). Only these
+     * say the thing asked for does not exist.
+     */
+    static final Set<Integer> NOT_FOUND_CODES = Set.of(40401, 40402, 40403);
+    /** The answer to a schema id that the registry does not know. */
+    static final int SCHEMA_NOT_FOUND = 40403;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI baseUrl;
@@ -92,11 +100,21 @@ final class RegistryTransport {
         }
         JsonNode error = parseQuietly(response.body());
         int errorCode = error.path("error_code").asInt(status);
-        String message = error.path("message").asText(response.body());
+        String message = error.path("message").asText(abbreviate(response.body()));
         String text =
                 action + " failed at " + baseUrl + ": HTTP " + status + ", error_code " + errorCode + ": " + message;
-        if (status == 404) {
+        if (status == 401 || status == 403) {
+            // expired credentials or a gateway in the way: the job's problem, never the record's
+            throw new SchemaRegistryUnavailableException(text + " (check the registry credentials)", null);
+        }
+        if (status == 404 && NOT_FOUND_CODES.contains(errorCode)) {
             throw new SchemaNotFoundException(text, errorCode);
+        }
+        if (status == 404) {
+            // a 404 without a registry's error code is not the registry answering: an ingress's default
+            // backend or a wrong base URL, which says nothing about the schema asked for
+            throw new SchemaRegistryUnavailableException(
+                    text + " (a 404 without a registry error code: is " + baseUrl + " the registry?)", null);
         }
         throw new SchemaRegistryException(text, status, errorCode);
     }

@@ -120,7 +120,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         try (KeyValueIterator<String, InFlightUpload> unfinished = inFlight.all()) {
             while (unfinished.hasNext()) {
                 KeyValue<String, InFlightUpload> entry = unfinished.next();
-                long charge = Admission.charge(entry.value.event().length);
+                long charge = Admission.charge(entry.value.bytes());
                 admission.budget().acquireOver(charge); // already in memory: the store holds it
                 start(track(new Pending(entry.value, charge)));
                 resumed++;
@@ -136,23 +136,24 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         forwardDone();
         SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
         byte[] value = event.value() == null ? new byte[0] : event.value();
-        InFlightUpload upload = new InFlightUpload(from, event.timestamp(), value);
+        InFlightUpload upload = new InFlightUpload(from, event.timestamp(), value, event.key());
         String key = upload.key();
         if (run.pending.containsKey(key)) {
             return; // already resubmitted from the store
         }
-        if (value.length > admission.largestStorableEvent()) {
+        if (upload.bytes() > admission.largestStorableEvent()) {
             forward(
-                    moderator.failed(
-                            null,
+                    UploadEventReader.failedUnread(
+                            moderator,
+                            event.key(),
                             Reason.IMAGE_TOO_LARGE,
-                            "the upload event has " + value.length + " bytes, over the limit of "
+                            "the upload event and its key have " + upload.bytes() + " bytes, over the limit of "
                                     + admission.largestStorableEvent() + " for an event in flight",
                             from),
                     event.timestamp());
             return;
         }
-        long charge = Admission.charge(value.length);
+        long charge = Admission.charge(upload.bytes());
         admit(charge);
         Pending pending = track(new Pending(upload, charge));
         try {
@@ -193,7 +194,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         }
         UploadEventReader.Read read;
         try {
-            read = reader.read(new RecordHeaders(), pending.upload.event(), pending.upload.from());
+            read = reader.read(
+                    new RecordHeaders(), pending.upload.recordKey(), pending.upload.event(), pending.upload.from());
         } catch (RuntimeException transientFailure) { // the reader rethrows only failures that are not the event's
             current.readsPausedUntilNanos = System.nanoTime() + FIRST_BACKOFF_NANOS;
             current.done.add(

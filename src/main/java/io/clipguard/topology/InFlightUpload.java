@@ -15,8 +15,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param from      where the event was read
  * @param timestamp the event's timestamp, reused for the outcome
  * @param event     the raw event bytes (Confluent wire format)
+ * @param recordKey the record's key, or null: the upload id of an event that cannot be read
  */
-record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
+record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event, byte[] recordKey) {
+
+    /** An upload whose record has no key. */
+    InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
+        this(from, timestamp, event, null);
+    }
+
+    /** What this upload holds: its event and its record key. */
+    int bytes() {
+        return event.length + (recordKey == null ? 0 : recordKey.length);
+    }
 
     /** The store key: unique per event. */
     String key() {
@@ -35,12 +46,16 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
 
     /**
      * Topic (length-prefixed, as {@code DataOutputStream.writeUTF} writes a topic name's ASCII),
-     * partition, offset, timestamp, event length, event; big-endian. Written and read with one copy
-     * of the event each way: these are the largest values the stream thread handles.
+     * partition, offset, timestamp, event length, event, and where the record had a key, its length
+     * and bytes; big-endian. Entries without a key are byte for byte what earlier versions wrote.
+     * Written and read with one copy of the event each way: these are the largest values the stream
+     * thread handles.
      */
     private static byte[] write(InFlightUpload upload) {
         byte[] topic = upload.from().topic().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(2 + topic.length + 4 + 8 + 8 + 4 + upload.event().length);
+        byte[] key = upload.recordKey();
+        int keyBytes = key == null ? 0 : 4 + key.length;
+        ByteBuffer out = ByteBuffer.allocate(2 + topic.length + 4 + 8 + 8 + 4 + upload.event().length + keyBytes);
         out.putShort((short) topic.length)
                 .put(topic)
                 .putInt(upload.from().partition())
@@ -48,6 +63,9 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
                 .putLong(upload.timestamp())
                 .putInt(upload.event().length)
                 .put(upload.event());
+        if (key != null) {
+            out.putInt(key.length).put(key);
+        }
         return out.array();
     }
 
@@ -60,6 +78,11 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
         long timestamp = in.getLong();
         byte[] event = new byte[in.getInt()];
         in.get(event);
-        return new InFlightUpload(from, timestamp, event);
+        byte[] key = null;
+        if (in.remaining() >= 4) {
+            key = new byte[in.getInt()];
+            in.get(key);
+        }
+        return new InFlightUpload(from, timestamp, event, key);
     }
 }

@@ -32,13 +32,14 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
     @Override
     public void process(Record<byte[], byte[]> event) {
         SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
-        UploadEventReader.Read read = reader.read(event.headers(), event.value(), from);
+        UploadEventReader.Read read = reader.read(event.headers(), event.key(), event.value(), from);
         Outcome outcome = read.failure() != null ? read.failure() : moderator.moderate(read.upload(), from);
         if (outcome instanceof Outcome.Retry retry) {
             // not the upload's fault: the task restarts from its last commit and reads the event again
             throw new PipelineUnavailableException(
                     "upload " + retry.uploadId() + " at " + from + " cannot be" + " moderated now: " + retry.cause());
         }
-        context().forward(event.withKey(outcome.uploadId()).withValue(outcome));
+        // a new record, not the event's: its headers are the producer's, of any size, and not ours to copy
+        context().forward(new Record<>(outcome.uploadId(), outcome, event.timestamp()));
     }
 }

@@ -3,6 +3,7 @@ package io.clipguard.topology;
 import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.UploadedImage;
+import io.clipguard.pipeline.OutcomeFitter;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -15,6 +16,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param flagged flagged results, keyed by review queue
  * @param dlq     one dead-letter record per upload that could not be scored, keyed by upload id
  * @param shadow  the shadow policy's result where it differs from the live one, keyed by upload id
+ * @param maxOutcomeBytes the smallest {@code max.message.bytes} of the output topics: what an outcome
+ *                copies from its event is cut to fit it
  */
 public record ModerationTopics(
         String uploads,
@@ -22,9 +25,10 @@ public record ModerationTopics(
         Topic<String, ModerationResult> scored,
         Topic<String, ModerationResult> flagged,
         Topic<String, ModerationError> dlq,
-        Topic<String, ModerationResult> shadow) {
+        Topic<String, ModerationResult> shadow,
+        int maxOutcomeBytes) {
 
-    /** The default topic names with the given value serdes. */
+    /** The given topic names with the given value serdes, at Kafka's default message limit. */
     public static ModerationTopics of(
             TopicNames names,
             Serde<UploadedImage> uploads,
@@ -37,6 +41,12 @@ public record ModerationTopics(
                 new Topic<>(names.scored(), keys, results),
                 new Topic<>(names.flagged(), keys, results),
                 new Topic<>(names.dlq(), keys, errors),
-                new Topic<>(names.shadow(), keys, results));
+                new Topic<>(names.shadow(), keys, results),
+                OutcomeFitter.KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /** The same topics, whose smallest output message limit is {@code bytes}. */
+    public ModerationTopics withMaxOutcomeBytes(int bytes) {
+        return new ModerationTopics(uploads, uploadSerde, scored, flagged, dlq, shadow, bytes);
     }
 }

@@ -5,10 +5,12 @@ import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
+import io.clipguard.pipeline.OutcomeFitter;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -87,6 +89,11 @@ public final class ModerationTopology {
         return builder.build();
     }
 
+    /** The in-flight store's changelog topic of the application {@code applicationId}. */
+    public static String inFlightChangelog(String applicationId) {
+        return applicationId + "-" + BatchingModerateProcessor.STORE + "-changelog";
+    }
+
     private static KStream<byte[], byte[]> uploads(StreamsBuilder builder, ModerationTopics topics) {
         return builder.stream(
                 topics.uploads(),
@@ -95,7 +102,15 @@ public final class ModerationTopology {
 
     private static void route(KStream<String, Outcome> outcomes, ModerationTopics topics, PipelineMetrics metrics) {
         OutcomeRecorder recorder = new OutcomeRecorder(metrics);
-        outcomes = outcomes.peek((id, outcome) -> recorder.record(outcome), Named.as("record"));
+        OutcomeFitter fitter = new OutcomeFitter(topics.maxOutcomeBytes());
+        // keyed by the (fitted) upload id: an id too large for its topic is cut in the key as in the value
+        outcomes = outcomes.map(
+                        (id, outcome) -> {
+                            Outcome fitted = fitter.fit(outcome);
+                            return KeyValue.pair(fitted.uploadId(), fitted);
+                        },
+                        Named.as("fit"))
+                .peek((id, outcome) -> recorder.record(outcome), Named.as("record"));
         outcomes.filter((id, outcome) -> outcome instanceof Outcome.Failed, Named.as("failed"))
                 .mapValues(outcome -> ((Outcome.Failed) outcome).error(), Named.as("dead-letter"))
                 .to(topics.dlq().name(), produced(topics.dlq(), "dlq"));

@@ -5,6 +5,7 @@ import io.clipguard.avro.ModerationResult;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.Outcome;
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,39 @@ final class OutcomeRecorder {
         this.metrics = metrics;
     }
 
+    /**
+     * A latency longer than this says the upload time is wrong (in microseconds, say), not that the
+     * upload waited: it is counted apart rather than distort the latency histogram.
+     */
+    static final Duration MAX_PLAUSIBLE_LATENCY = Duration.ofDays(30);
+    /** An upload time this far ahead of the decision is the producer's clock, counted as no wait. */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+
+    /**
+     * Milliseconds from upload to decision, saturating: an upload time is the producer's value, and
+     * {@code Long.MAX_VALUE} or a time in microseconds must not overflow (it once failed the stream
+     * thread for good).
+     */
+    static long endToEndMillis(Instant uploadedAt, Instant decidedAt) {
+        long from = uploadedAt.toEpochMilli();
+        long to = decidedAt.toEpochMilli();
+        long difference = to - from;
+        // overflow iff the operands have different signs and the result's sign differs from the minuend's
+        if (((to ^ from) & (to ^ difference)) < 0) {
+            return to >= 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return difference;
+    }
+
     void record(Outcome outcome) {
         if (outcome instanceof Outcome.Scored scored) {
             ModerationResult result = scored.result();
-            metrics.decided(Duration.between(result.getUploadedAt(), result.getDecidedAt())
-                            .toNanos()
-                    / 1e6);
+            long millis = endToEndMillis(result.getUploadedAt(), result.getDecidedAt());
+            if (millis >= -MAX_CLOCK_SKEW.toMillis() && millis <= MAX_PLAUSIBLE_LATENCY.toMillis()) {
+                metrics.decided(Math.max(0, millis));
+            } else {
+                metrics.implausibleUploadTime();
+            }
             metrics.scored(
                     result.getPolicyId(),
                     result.getDecidingLabel() == null ? "none" : result.getDecidingLabel(),

@@ -6,6 +6,7 @@ import io.clipguard.pipeline.Outcome;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
 import io.clipguard.serde.AvroSerdeException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.common.header.Headers;
@@ -34,9 +35,13 @@ final class UploadEventReader {
         this.isTransient = isTransient;
     }
 
-    Read read(Headers headers, byte[] event, SourceCoordinates from) {
+    /**
+     * @param key the record's key: by the schema's convention the upload id, so the dead letter of an
+     *            event that cannot be read carries it (and says so)
+     */
+    Read read(Headers headers, byte[] key, byte[] event, SourceCoordinates from) {
         if (event == null || event.length == 0) {
-            return new Read(null, moderator.failed(null, Reason.MALFORMED_EVENT, "the event has no value", from));
+            return unreadable(key, Reason.MALFORMED_EVENT, "the event has no value", from);
         }
         try {
             return new Read(deserializer.deserialize(from.topic(), headers, event), null);
@@ -44,19 +49,33 @@ final class UploadEventReader {
             if (isTransient.test(e)) {
                 throw e;
             }
-            return new Read(
-                    null,
-                    moderator.failed(null, reasonFor(e), "cannot read the upload event: " + e.getMessage(), from));
+            return unreadable(key, reasonFor(e), "cannot read the upload event: " + e.getMessage(), from);
         } catch (OutOfMemoryError | StackOverflowError e) {
             // a hostile event (a length or nesting no real event has) must not take the thread down
-            return new Read(
-                    null,
-                    moderator.failed(
-                            null,
-                            Reason.MALFORMED_EVENT,
-                            "cannot read the upload event of " + event.length + " bytes: " + e,
-                            from));
+            return unreadable(
+                    key,
+                    Reason.MALFORMED_EVENT,
+                    "cannot read the upload event of " + event.length + " bytes: " + e,
+                    from);
         }
+    }
+
+    private Read unreadable(byte[] key, Reason reason, String message, SourceCoordinates from) {
+        return new Read(null, failedUnread(moderator, key, reason, message, from));
+    }
+
+    /**
+     * The dead letter of an event whose upload id could not be read: the record's key stands in for it
+     * (by the schema's convention the key is the upload id), and the message says so.
+     */
+    static Outcome failedUnread(
+            Moderator moderator, byte[] key, Reason reason, String message, SourceCoordinates from) {
+        if (key == null || key.length == 0) {
+            return moderator.failed(null, reason, message, from);
+        }
+        // a key that is not UTF-8 still names the upload as well as it can: malformed bytes become U+FFFD
+        String id = new String(key, StandardCharsets.UTF_8);
+        return moderator.failed(id, reason, message + " (upload_id is the record's key)", from);
     }
 
     /** Where the record being processed came from. */

@@ -48,6 +48,9 @@ final class FaultRun implements AutoCloseable {
     final String registry;
     final Map<String, String> topics;
     final Map<String, Instant> sentAt = new ConcurrentHashMap<>();
+    /** Keys of events sent that are not uploads: their dead letters carry the key as upload id. */
+    final java.util.Set<String> rawKeys = ConcurrentHashMap.newKeySet();
+
     private final Path work;
     private final List<Job> jobs = new ArrayList<>();
     private final List<byte[]> images = new ArrayList<>();
@@ -228,7 +231,7 @@ final class FaultRun implements AutoCloseable {
      */
     void warmUpWithoutReadingAnUpload() {
         int before = reader().awaitDistinct(0, Duration.ZERO).deadLetters().size();
-        producer().sendRaw("warmup", new byte[] {0, 0, 0});
+        sendRaw("warmup", new byte[] {0, 0, 0});
         producer().flush();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (reader().drain(Duration.ofMillis(200)).deadLetters().size() <= before) {
@@ -248,6 +251,12 @@ final class FaultRun implements AutoCloseable {
         Thread thread = new Thread(() -> sendGood(prefix, count, perSecond), "uploads-" + scenario);
         thread.start();
         return thread;
+    }
+
+    /** Sends an event that is not an upload (or not readable as one), keyed {@code key}. */
+    void sendRaw(String key, byte[] event) {
+        rawKeys.add(key);
+        producer().sendRaw(key, event);
     }
 
     void send(UploadedImage upload) {
@@ -290,7 +299,8 @@ final class FaultRun implements AutoCloseable {
      */
     OutcomeReader.Outcomes assertExactlyOnce(OutcomeReader.Outcomes outcomes, Duration bound) throws IOException {
         Map<String, Integer> perUpload = new java.util.HashMap<>(outcomes.perUpload());
-        perUpload.remove("null"); // dead letters of events that could not be read carry no upload id
+        perUpload.remove("null"); // dead letters of keyless events that could not be read carry no upload id
+        perUpload.keySet().removeAll(rawKeys); // those of keyed ones carry the key
         long duplicates =
                 perUpload.values().stream().mapToLong(count -> count - 1).sum();
         long lost = sentAt.keySet().stream()

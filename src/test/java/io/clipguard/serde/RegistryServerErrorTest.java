@@ -59,4 +59,45 @@ class RegistryServerErrorTest {
                 new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
         assertThrows(SchemaNotFoundException.class, () -> client.schemaById(7));
     }
+
+    /** Regression: expired credentials or a gateway's refusal dead-lettered good events as MALFORMED_EVENT. */
+    @Test
+    void unauthorisedAndForbiddenAreTransient() throws Exception {
+        for (int status : new int[] {401, 403}) {
+            URI url = answering(status, "{\"error_code\":" + status + ",\"message\":\"Unauthorized\"}");
+            HttpSchemaRegistryClient client =
+                    new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
+            SchemaRegistryUnavailableException e =
+                    assertThrows(SchemaRegistryUnavailableException.class, () -> client.schemaById(7));
+            assertTrue(e.getMessage().contains("credentials"), e.getMessage());
+            server.stop(0);
+        }
+    }
+
+    /** Regression: an ingress's HTML 404 dead-lettered every event as UNKNOWN_SCHEMA. */
+    @Test
+    void aNotFoundPageWithoutARegistryErrorCodeIsTransient() throws Exception {
+        URI url = answering(404, "<html><body>default backend - 404</body></html>");
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        SchemaRegistryUnavailableException e =
+                assertThrows(SchemaRegistryUnavailableException.class, () -> client.schemaById(7));
+        assertTrue(e.getMessage().contains("without a registry error code"), e.getMessage());
+    }
+
+    @Test
+    void aSubjectNotFoundToAnIdQuestionIsTransient() throws Exception {
+        URI url = answering(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThrows(SchemaRegistryUnavailableException.class, () -> client.schemaById(7));
+    }
+
+    @Test
+    void aMissingSubjectIsStillNoLatestVersion() throws Exception {
+        URI url = answering(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertTrue(client.latest("uploads-value").isEmpty());
+    }
 }

@@ -12,6 +12,7 @@ import io.clipguard.avro.UploadedImage;
 import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.pipeline.ModelIdentity;
 import io.clipguard.pipeline.Moderator;
+import io.clipguard.pipeline.OutcomeFitter;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.RejectedUploadException;
 import io.clipguard.policy.Action;
@@ -211,16 +212,105 @@ abstract class ModerationTopologyContract {
     }
 
     @Test
-    void unreadableEventIsDeadLetteredWithoutUploadId() {
+    void unreadableEventIsDeadLetteredUnderItsRecordKey() {
         pipe(key("x"), "definitely not avro".getBytes(StandardCharsets.UTF_8));
         pipe(key("y"), new byte[0]);
         List<TestRecord<String, ModerationError>> errors = dlq.readRecordsToList();
-        assertEquals(2, errors.size());
+        assertEquals(List.of("x", "y"), errors.stream().map(TestRecord::key).toList());
         errors.forEach(error -> {
-            assertNull(error.key());
+            assertEquals(error.key(), error.value().getUploadId());
             assertEquals("MALFORMED_EVENT", error.value().getReason());
+            assertTrue(error.value().getMessage().contains("upload_id is the record's key"));
         });
         assertTrue(scored.isEmpty());
+    }
+
+    @Test
+    void unreadableKeylessEventIsDeadLetteredWithoutUploadId() {
+        pipe(null, "definitely not avro".getBytes(StandardCharsets.UTF_8));
+        TestRecord<String, ModerationError> error = dlq.readRecord();
+        assertNull(error.key());
+        assertNull(error.value().getUploadId());
+        assertEquals("MALFORMED_EVENT", error.value().getReason());
+    }
+
+    /** Regression: an upload time in microseconds or at the ends of a long overflowed the latency metric. */
+    @Test
+    void farFutureAndOverflowingUploadTimesAreScored() {
+        long[] uploadedAt = {1_750_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE, -1};
+        for (int i = 0; i < uploadedAt.length; i++) {
+            UploadedImage upload = UploadedImage.newBuilder()
+                    .setUploadId("t" + i)
+                    .setUploadedAt(Instant.ofEpochMilli(uploadedAt[i]))
+                    .setImageBytes(ByteBuffer.wrap(new byte[] {BLUE}))
+                    .build();
+            pipe(key("t" + i), uploads.serializer().serialize("uploads", upload));
+        }
+        List<TestRecord<String, ModerationResult>> results = scored.readRecordsToList();
+        assertEquals(
+                List.of("t0", "t1", "t2", "t3"),
+                results.stream().map(TestRecord::key).toList());
+        for (int i = 0; i < uploadedAt.length; i++) {
+            assertEquals(uploadedAt[i], results.get(i).value().getUploadedAt().toEpochMilli());
+        }
+        assertTrue(dlq.isEmpty());
+    }
+
+    /** Regression: ids and attributes copied verbatim made outputs over the topic's 1 MB limit. */
+    @Test
+    void oversizedIdAndAttributesAreCutToFitTheOutputTopics() {
+        String hugeId = "u".repeat(1_200_000);
+        Map<String, String> attributes = new java.util.HashMap<>();
+        for (int i = 0; i < 1500; i++) {
+            attributes.put("a" + i, "v".repeat(1000));
+        }
+        UploadedImage manyAttributes = UploadedImage.newBuilder()
+                .setUploadId("many-attributes")
+                .setUploadedAt(Instant.EPOCH)
+                .setImageBytes(ByteBuffer.wrap(new byte[] {RED}))
+                .setAttributes(attributes)
+                .build();
+        pipe(key("many-attributes"), uploads.serializer().serialize("uploads", manyAttributes));
+        UploadedImage hugeIdBlue = UploadedImage.newBuilder()
+                .setUploadId(hugeId)
+                .setUploadedAt(Instant.EPOCH)
+                .setImageBytes(ByteBuffer.wrap(new byte[] {BLUE}))
+                .build();
+        pipe(key("huge-id"), uploads.serializer().serialize("uploads", hugeIdBlue));
+        UploadedImage hugeIdNotAnImage = UploadedImage.newBuilder(hugeIdBlue)
+                .setImageBytes(ByteBuffer.wrap(new byte[] {UNDECODABLE}))
+                .build();
+        pipe(key("huge-id"), uploads.serializer().serialize("uploads", hugeIdNotAnImage));
+
+        List<TestRecord<String, ModerationResult>> results = scored.readRecordsToList();
+        assertEquals(2, results.size());
+        results.forEach(result -> assertFits(
+                result.key(),
+                PlainAvroSerde.of(ModerationResult.class).serializer().serialize("t", result.value())));
+        ModerationResult cutAttributes = results.get(0).value();
+        assertEquals("many-attributes", cutAttributes.getUploadId());
+        assertTrue(
+                cutAttributes.getAttributes().get(OutcomeFitter.CUT_ATTRIBUTE).contains("dropped"));
+        ModerationResult cutId = results.get(1).value();
+        assertEquals(results.get(1).key(), cutId.getUploadId());
+        assertTrue(cutId.getUploadId().startsWith("uuuu"));
+        assertTrue(cutId.getUploadId().endsWith("[cut from 1200000 bytes]"));
+        assertTrue(cutId.getAttributes().get(OutcomeFitter.CUT_ATTRIBUTE).contains("upload_id cut"));
+        TestRecord<String, ModerationResult> queued = flagged.readRecord();
+        assertFits(
+                queued.key(),
+                PlainAvroSerde.of(ModerationResult.class).serializer().serialize("t", queued.value()));
+        TestRecord<String, ModerationError> error = dlq.readRecord();
+        assertEquals("IMAGE_UNDECODABLE", error.value().getReason());
+        assertFits(
+                error.key(),
+                PlainAvroSerde.of(ModerationError.class).serializer().serialize("t", error.value()));
+        assertTrue(error.value().getMessage().contains("upload_id cut from 1200000 bytes"));
+    }
+
+    private static void assertFits(String key, byte[] value) {
+        long bytes = key.getBytes(StandardCharsets.UTF_8).length + value.length;
+        assertTrue(bytes < OutcomeFitter.KAFKA_DEFAULT_MAX_MESSAGE_BYTES, bytes + " bytes do not fit a 1 MB topic");
     }
 
     @Test
