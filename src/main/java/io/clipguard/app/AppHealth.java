@@ -12,7 +12,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Live: while starting (the model loads); then while the client is not in ERROR, not stopped
  * unless we are stopping, has at least one stream thread alive (the {@code alive-stream-threads}
  * client metric: dead threads do not always move the client to ERROR), the batcher's dispatchers
- * run, and the encoder has not failed {@value #MAX_FAILED_BATCHES} batches in a row. Ready: the model
+ * run, the policy topic watcher runs, and the encoder has not failed {@value #MAX_FAILED_BATCHES} batches in a row. Ready: the model
  * and policy are loaded, the client is RUNNING (rebalancing is live, not ready) and the cluster answers
  * (a client stays RUNNING for a while after its brokers are gone). Thread-safe.
  */
@@ -23,11 +23,13 @@ final class AppHealth implements HealthCheck {
     private volatile KafkaStreams streams;
     private volatile DynamicBatcher batcher;
     private volatile BrokerProbe brokers;
+    private volatile PolicyRuntime policies;
     private volatile boolean stopping;
 
     /** The job is loaded: from now on its client, batcher and cluster are what health is judged by. */
-    void started(KafkaStreams streams, DynamicBatcher batcher, BrokerProbe brokers) {
+    void started(KafkaStreams streams, DynamicBatcher batcher, BrokerProbe brokers, PolicyRuntime policies) {
         this.batcher = batcher;
+        this.policies = policies;
         this.brokers = brokers;
         this.streams = streams;
     }
@@ -56,6 +58,10 @@ final class AppHealth implements HealthCheck {
         DynamicBatcher pipeline = batcher;
         if (pipeline != null && !stopping && !pipeline.dispatchersAlive()) {
             return Status.down("an encoder batch dispatcher died");
+        }
+        String stoppedWatcher = policies == null ? null : policies.stoppedWatcher();
+        if (stoppedWatcher != null && !stopping) {
+            return Status.down(stoppedWatcher + ": this instance would drift from the others' policy versions");
         }
         if (pipeline != null && pipeline.consecutiveFailures() >= MAX_FAILED_BATCHES) {
             return Status.down("the encoder failed " + pipeline.consecutiveFailures() + " batches in a row");

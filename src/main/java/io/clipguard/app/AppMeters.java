@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * clipguard_fetch_attempts_total}, {@code clipguard_fetch_failures_total}), policy versions applied
  * and rejected by hot reload ({@code clipguard_policy_versions_applied_total}, {@code
  * ..._rejected_total}), and the version in force ({@code clipguard_policy_in_force{policy,version,role}}
- * = 1), plus the in-flight byte budget in use ({@code clipguard_in_flight_bytes}).
+ * = 1), background parts that stopped ({@code clipguard_background_threads_stopped}), plus the
+ * in-flight byte budget in use ({@code clipguard_in_flight_bytes}).
  */
 final class AppMeters {
 
@@ -52,6 +53,11 @@ final class AppMeters {
                     .tags(tags)
                     .register(registry);
         }
+        PolicyRuntime policies = runtime.policies();
+        Gauge.builder("clipguard.background.threads.stopped", () -> stoppedBackgroundThreads(policies, batching))
+                .description("Background parts that ended without being told to: the policy topic watcher, the"
+                        + " encoder's batch dispatchers (liveness fails while any is)")
+                .register(registry);
         if (batching != null) {
             Gauge.builder("clipguard.in.flight.bytes", batching.admission().budget(), b -> b.usedBytes())
                     .description("Bytes of uploads in flight")
@@ -72,6 +78,11 @@ final class AppMeters {
                 roles);
         meters.refresh();
         return meters;
+    }
+
+    private static int stoppedBackgroundThreads(PolicyRuntime policies, BatchingRuntime batching) {
+        int stopped = policies.stoppedWatcher() == null ? 0 : 1;
+        return stopped + (batching != null && !batching.batcher().dispatchersAlive() ? 1 : 0);
     }
 
     /** Re-reads the versions in force; call before each scrape. */

@@ -97,7 +97,7 @@ public final class ModerationApp implements AutoCloseable {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             BrokerProbe brokers = management.bind(streams, config.streams(), runtime, batching);
-            health.started(streams, batching == null ? null : batching.batcher(), brokers);
+            health.started(streams, batching == null ? null : batching.batcher(), brokers, policies);
             streams.start();
             LOG.info(
                     "moderating {} -> {}, {}, {} with model {} and policy {} v{}",

@@ -162,6 +162,11 @@ public final class PolicyRuntime implements AutoCloseable {
         }
     }
 
+    /** Null while hot reload from the policy topic works (or is not used), else what stopped. */
+    public synchronized String stoppedWatcher() {
+        return watcher == null || watcher.alive() ? null : "the policy topic watcher stopped";
+    }
+
     /** The live policy, replaceable by hot reload. */
     public PolicyHolder live() {
         return live;

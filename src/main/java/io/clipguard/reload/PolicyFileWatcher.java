@@ -50,11 +50,16 @@ public final class PolicyFileWatcher implements AutoCloseable {
             Path file = entry.getKey();
             String stamp = stamp(file);
             if (stamp != null && !stamp.equals(seen.get(file))) {
-                seen.put(file, stamp);
                 try {
                     entry.getValue().offer(Files.readString(file), file.toString());
+                    seen.put(file, stamp);
                 } catch (IOException e) {
+                    seen.put(file, stamp);
                     LOG.warn("cannot read changed policy file {}; the policy in force stays: {}", file, e.getMessage());
+                } catch (RuntimeException | Error e) {
+                    // a scheduled task that throws is never run again: hot reload would stop in silence.
+                    // Not the file's fault (its holder rejects a bad policy): offered again next time
+                    LOG.warn("offering policy file {} failed ({}); trying again", file, e.toString());
                 }
             }
         }

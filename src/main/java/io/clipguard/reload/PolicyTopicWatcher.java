@@ -76,6 +76,11 @@ public final class PolicyTopicWatcher implements AutoCloseable {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** False once the watching thread ended without being closed: hot reload has stopped. */
+    public boolean alive() {
+        return !running || thread.isAlive();
+    }
+
     private void run() {
         try {
             Map<TopicPartition, Long> endAtStart = assignFromBeginning();
@@ -84,17 +89,19 @@ public final class PolicyTopicWatcher implements AutoCloseable {
                     pollOnce(endAtStart);
                 } catch (WakeupException e) {
                     throw e;
-                } catch (RuntimeException e) {
-                    // a broker outage (a TimeoutException from position()) or one bad record must not stop
-                    // hot reload for good, or instances drift onto different policy versions
+                } catch (RuntimeException | Error e) {
+                    // a broker outage (a TimeoutException from position()), an Error while embedding a new
+                    // version (memory, the engine) must not stop hot reload for good, or instances drift
+                    // onto different policy versions; the record is offered again
                     LOG.warn("policy watcher on {}: {}; trying again in {} ms", topic, e.toString(), RETRY.toMillis());
                     sleep(RETRY);
                 }
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.error("policy watcher on {} stopped; the policies in force stay", topic, e);
+            throw e;
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
@@ -102,7 +109,13 @@ public final class PolicyTopicWatcher implements AutoCloseable {
 
     private void pollOnce(Map<TopicPartition, Long> endAtStart) {
         for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-            offer(record);
+            try {
+                offer(record);
+            } catch (RuntimeException | Error e) {
+                // not the policy's fault (a bad policy is rejected by its holder): read it again later
+                consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                throw e;
+            }
         }
         if (caughtUp.getCount() > 0
                 && endAtStart.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
