@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #submit} blocks while the queue is full, which slows the callers down
  * instead of growing memory. Every future completes, whatever the encoder throws ({@code Error}s
  * included): when a batch fails, each of its images is encoded again alone, so one bad image fails
- * alone ({@link EncodeFailedException#imageAtFault()}) and an encoder that fails for everyone fails
- * every image as not at fault. An image that fails alone in a batch of one, right after the encoder
- * worked, is {@link EncodeFailedException#suspect()}. {@link #close()} fails what is still queued as
+ * alone and an encoder that fails for everyone fails every image as not at fault. An image that fails
+ * alone while others encode, or alone in a batch of one right after the encoder worked, is {@link
+ * EncodeFailedException#suspect()}: its caller tries it again and blames it only if it keeps failing. {@link #close()} fails what is still queued as
  * not at fault.
  */
 public final class DynamicBatcher implements AutoCloseable {
@@ -201,7 +201,6 @@ public final class DynamicBatcher implements AutoCloseable {
                                     ? "the encoder failed on this image alone: " + cause
                                     : "the encoder failed for every image of the batch: " + cause,
                             cause,
-                            othersEncoded,
                             othersEncoded || engineWorking));
         }
     }
@@ -236,6 +235,6 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private static EncodeFailedException closedFailure() {
-        return new EncodeFailedException("the batcher is closed", null, false, false);
+        return new EncodeFailedException("the batcher is closed", null, false);
     }
 }

@@ -194,9 +194,7 @@ public final class AsyncModerator implements AutoCloseable {
             return new Outcome.Retry(id, later.getMessage(), later.lastResort());
         }
         if (e instanceof EncodeFailedException encode) {
-            return encode.imageAtFault()
-                    ? moderator.failed(id, Reason.ENCODER_FAILED, encode.getMessage(), job.from)
-                    : new Outcome.Retry(id, encode.getMessage(), encode.suspect() ? Reason.ENCODER_FAILED : null);
+            return new Outcome.Retry(id, encode.getMessage(), encode.suspect() ? Reason.ENCODER_FAILED : null);
         }
         if (e instanceof Abandoned || e instanceof RejectedExecutionException || e instanceof InterruptedException) {
             return new Outcome.Retry(id, "stopped: " + e.getMessage());

@@ -8,6 +8,7 @@ import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -55,7 +56,9 @@ import org.slf4j.LoggerFactory;
 final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[], String, Outcome> {
 
     static final String STORE = "in-flight-uploads";
-    static final int MAX_ATTEMPTS_BEFORE_LAST_RESORT = 3;
+    /** How often a failure that may be the upload's must recur before the upload is blamed. */
+    static final int SUSPECT_FAILURES_BEFORE_BLAME = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchingModerateProcessor.class);
     private static final Duration FORWARD_INTERVAL = Duration.ofMillis(5);
     private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(5).toNanos();
@@ -87,7 +90,14 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         final long chargeBytes;
         final AtomicBoolean charged = new AtomicBoolean(true);
         volatile boolean running;
+        /** Every start, whatever ended it: for the backoff and the logs. */
         int attempts;
+        /**
+         * Failures that may be the upload's own, by the reason it would be blamed for. Registry pauses,
+         * outages and shutdowns never count here, so they never use up an upload's chances.
+         */
+        final Map<Reason, Integer> suspectFailures = new EnumMap<>(Reason.class);
+
         long retryAtNanos;
 
         Pending(InFlightUpload upload, long chargeBytes) {
@@ -238,14 +248,17 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
             }
             Outcome outcome = next.outcome();
             if (outcome instanceof Outcome.Retry retry) {
-                if (retry.lastResort() == null || pending.attempts < MAX_ATTEMPTS_BEFORE_LAST_RESORT) {
+                int suspected = retry.lastResort() == null
+                        ? 0
+                        : pending.suspectFailures.merge(retry.lastResort(), 1, Integer::sum);
+                if (suspected < SUSPECT_FAILURES_BEFORE_BLAME) {
                     scheduleRetry(pending, retry);
                     continue;
                 }
                 outcome = moderator.failed(
                         retry.uploadId(),
                         retry.lastResort(),
-                        retry.cause() + " (after " + pending.attempts + " attempts)",
+                        retry.cause() + " (failed so " + suspected + " times, in " + pending.attempts + " attempts)",
                         pending.upload.from());
             }
             forward(outcome, pending.upload.timestamp());

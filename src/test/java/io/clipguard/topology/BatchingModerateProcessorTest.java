@@ -268,4 +268,49 @@ class BatchingModerateProcessorTest {
         assertEquals(List.of(), forwardedIds(), "nothing forwarded, least of all a dead letter");
         assertEquals(2, storeSize(), "both stay in flight for whoever runs the task next");
     }
+
+    /** Regression: registry pauses counted as attempts, so one suspect encoder failure then dead-lettered. */
+    @Test
+    void registryPausesNeverUseUpAnUploadsChancesAgainstTheEncoder() throws Exception {
+        AtomicInteger encoderCalls = new AtomicInteger();
+        ImageEncoder failsOnItsSecondCall = LambdaEncoder.of(1, pixelBatch -> {
+            if (encoderCalls.incrementAndGet() == 2) {
+                throw new IllegalStateException("a CUDA hiccup");
+            }
+            return pixelBatch.toArray(float[][]::new);
+        });
+        AtomicInteger registryFailuresLeft = new AtomicInteger(5);
+        org.apache.kafka.common.serialization.Deserializer<UploadedImage> flakyRegistry = (topic, bytes) -> {
+            UploadedImage upload = uploads.deserializer().deserialize(topic, bytes);
+            if (upload.getUploadId().equals("u1") && registryFailuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("registry unreachable");
+            }
+            return upload;
+        };
+        try (DynamicBatcher own = new DynamicBatcher(
+                        failsOnItsSecondCall,
+                        new BatchingConfig(1, Duration.ZERO, 16),
+                        1,
+                        DynamicBatcher.BatchListener.NONE);
+                AsyncModerator ownAsync = new AsyncModerator(
+                        moderator,
+                        Executors.newFixedThreadPool(1),
+                        Executors.newFixedThreadPool(1),
+                        own,
+                        PipelineMetrics.NONE,
+                        Duration.ofSeconds(30))) {
+            BatchingModerateProcessor processor =
+                    new BatchingModerateProcessor(flakyRegistry, moderator, ownAsync, e -> true, roomy());
+            processor.init(context);
+            process(processor, "warm", 0, 10); // the encoder works: a failure alone after it is suspect
+            punctuateUntil(() -> forwardedIds().size() == 1);
+            process(processor, "u1", 1, 10);
+            punctuateUntil(() -> forwardedIds().size() == 2);
+            Outcome outcome = context.forwarded().get(1).record().value();
+            assertTrue(
+                    outcome instanceof Outcome.Scored,
+                    "five registry pauses and one suspect encoder failure are no proof against u1: " + outcome);
+            assertEquals(3, encoderCalls.get(), "u1 was encoded again after its one failure");
+        }
+    }
 }
