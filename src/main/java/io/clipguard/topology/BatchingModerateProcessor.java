@@ -116,8 +116,6 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         final PriorityQueue<Pending> retries = new PriorityQueue<>(Comparator.comparingLong(p -> p.retryAtNanos));
         volatile boolean closed;
         Cancellable punctuator;
-        /** After a read failed for want of the registry, further reads wait until then. */
-        long readsPausedUntilNanos;
     }
 
     @Override
@@ -197,8 +195,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private void start(Pending pending) {
         Run current = run;
         pending.attempts++;
-        if (System.nanoTime() - current.readsPausedUntilNanos < 0) {
-            // the registry just failed another read: do not make the stream thread wait on it again now
+        if (RegistryPause.active(System.nanoTime())) {
+            // the registry just failed a read on this thread: do not make the thread wait on it again now
             current.done.add(new Done(pending, new Outcome.Retry(null, "the schema registry is unavailable")));
             return;
         }
@@ -206,8 +204,9 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         try {
             read = reader.read(
                     new RecordHeaders(), pending.upload.recordKey(), pending.upload.event(), pending.upload.from());
+            RegistryPause.succeeded();
         } catch (RuntimeException transientFailure) { // the reader rethrows only failures that are not the event's
-            current.readsPausedUntilNanos = System.nanoTime() + FIRST_BACKOFF_NANOS;
+            RegistryPause.failed(System.nanoTime());
             current.done.add(
                     new Done(pending, new Outcome.Retry(null, "cannot read the event now: " + transientFailure)));
             return;

@@ -63,6 +63,7 @@ class BatchingModerateProcessorTest {
 
     @BeforeEach
     void setUp() {
+        RegistryPause.succeeded(); // per thread: an earlier test on this thread may have left one
         Policy policy = new Policy(
                 "colours",
                 "1",
@@ -312,5 +313,43 @@ class BatchingModerateProcessorTest {
                     "five registry pauses and one suspect encoder failure are no proof against u1: " + outcome);
             assertEquals(3, encoderCalls.get(), "u1 was encoded again after its one failure");
         }
+    }
+
+    /** Regression: the pause after a failed registry read was per task, so a thread waited task after task. */
+    @Test
+    void aFailedRegistryReadPausesEveryTaskOfTheThread() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        org.apache.kafka.common.serialization.Deserializer<UploadedImage> registryDown = (topic, bytes) -> {
+            reads.incrementAndGet();
+            throw new IllegalStateException("registry unreachable");
+        };
+        BatchingModerateProcessor taskA =
+                new BatchingModerateProcessor(registryDown, moderator, async, e -> true, roomy());
+        BatchingModerateProcessor taskB =
+                new BatchingModerateProcessor(registryDown, moderator, async, e -> true, roomy());
+        taskA.init(context);
+        MockProcessorContext<String, Outcome> contextB = new MockProcessorContext<>();
+        KeyValueStore<String, InFlightUpload> storeB = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
+                        Serdes.String(),
+                        InFlightUpload.serde())
+                .withLoggingDisabled()
+                .build();
+        storeB.init(contextB.getStateStoreContext(), storeB);
+        contextB.addStateStore(storeB);
+        taskB.init(contextB);
+
+        process(taskA, "a1", 0, 10);
+        contextB.setRecordMetadata("uploads", 1, 0);
+        UploadedImage b1 = UploadedImage.newBuilder()
+                .setUploadId("b1")
+                .setUploadedAt(Instant.EPOCH)
+                .setImageBytes(ByteBuffer.wrap(new byte[10]))
+                .build();
+        taskB.process(new Record<>(null, uploads.serializer().serialize("uploads", b1), 0));
+
+        assertEquals(1, reads.get(), "the second task of the thread did not wait on the registry right after");
+        assertEquals(1, storeB.approximateNumEntries(), "its upload is kept, to be read after the pause");
+        assertTrue(contextB.forwarded().isEmpty(), "and not dead-lettered");
     }
 }
