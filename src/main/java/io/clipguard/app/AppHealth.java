@@ -2,6 +2,7 @@ package io.clipguard.app;
 
 import io.clipguard.encode.DynamicBatcher;
 import io.clipguard.management.HealthCheck;
+import java.time.Duration;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -12,13 +13,19 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Live: while starting (the model loads); then while the client is not in ERROR, not stopped
  * unless we are stopping, has at least one stream thread alive (the {@code alive-stream-threads}
  * client metric: dead threads do not always move the client to ERROR), the batcher's dispatchers
- * run, the policy topic watcher runs, and the encoder has not failed {@value #MAX_FAILED_BATCHES} batches in a row. Ready: the model
+ * run, no encoder call has run longer than {@link #MAX_ENCODE}, the policy topic watcher runs, and
+ * the encoder has not failed {@value #MAX_FAILED_BATCHES} batches in a row. Ready: the model
  * and policy are loaded, the client is RUNNING (rebalancing is live, not ready) and the cluster answers
  * (a client stays RUNNING for a while after its brokers are gone). Thread-safe.
  */
 final class AppHealth implements HealthCheck {
 
     static final int MAX_FAILED_BATCHES = 10;
+    /**
+     * An encoder call running longer than this is hung: a ViT-B/32 batch of 256 takes seconds on a CPU,
+     * well under a second on a GPU.
+     */
+    static final Duration MAX_ENCODE = Duration.ofSeconds(60);
 
     private volatile KafkaStreams streams;
     private volatile DynamicBatcher batcher;
@@ -62,6 +69,10 @@ final class AppHealth implements HealthCheck {
         String stoppedWatcher = policies == null ? null : policies.stoppedWatcher();
         if (stoppedWatcher != null && !stopping) {
             return Status.down(stoppedWatcher + ": this instance would drift from the others' policy versions");
+        }
+        if (pipeline != null && pipeline.encoding().compareTo(MAX_ENCODE) > 0) {
+            return Status.down("an encoder call has not returned for "
+                    + pipeline.encoding().toSeconds() + " s");
         }
         if (pipeline != null && pipeline.consecutiveFailures() >= MAX_FAILED_BATCHES) {
             return Status.down("the encoder failed " + pipeline.consecutiveFailures() + " batches in a row");

@@ -29,6 +29,8 @@ public final class ModerationApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModerationApp.class);
     /** How long a start waits for the cluster to answer about its topics before it fails. */
     private static final Duration TOPIC_LIMITS_PATIENCE = Duration.ofSeconds(60);
+    /** How long a start waits for the schema registry to know the output schemas before it fails. */
+    private static final Duration REGISTRY_PATIENCE = Duration.ofMinutes(5);
 
     private final AppConfig config;
     private final ModelRuntime runtime;
@@ -90,6 +92,7 @@ public final class ModerationApp implements AutoCloseable {
                             ModerationApp::isTransient,
                             batching.admission(),
                             metrics);
+            OutputSchemas.register(topics, REGISTRY_PATIENCE);
             KafkaStreams streams = new KafkaStreams(topology, config.streams());
             streams.setUncaughtExceptionHandler(e -> {
                 // The task restarts from its last commit: nothing is lost, the failed event is read again.

@@ -42,6 +42,10 @@ public final class DynamicBatcher implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile boolean lastBatchEncoded;
+    /** When the encoder call now running started (nanoTime), or 0 while none runs. */
+    private final java.util.concurrent.atomic.AtomicLong encodingSinceNanos =
+            new java.util.concurrent.atomic.AtomicLong();
+
     private volatile boolean closed;
 
     /** Observes dispatched batches, for metrics; must not throw. */
@@ -103,6 +107,15 @@ public final class DynamicBatcher implements AutoCloseable {
         return consecutiveFailures.get();
     }
 
+    /**
+     * How long the longest encoder call now running has been running; zero while none runs. A call that
+     * never returns (a hung driver) shows here, and nowhere else: its images simply never complete.
+     */
+    public java.time.Duration encoding() {
+        long since = encodingSinceNanos.get();
+        return since == 0 ? java.time.Duration.ZERO : java.time.Duration.ofNanos(nanoTime.getAsLong() - since);
+    }
+
     /** Whether every dispatcher thread is still running (false after close). */
     public boolean dispatchersAlive() {
         return !closed && dispatchers.stream().allMatch(Thread::isAlive);
@@ -147,6 +160,7 @@ public final class DynamicBatcher implements AutoCloseable {
 
     private void encode(List<Request> batch) {
         long start = nanoTime.getAsLong();
+        encodingSinceNanos.compareAndSet(0, start); // with several dispatchers, the oldest call counts
         try {
             float[][] embeddings =
                     encoder.encode(batch.stream().map(Request::pixels).toList());
@@ -160,6 +174,8 @@ public final class DynamicBatcher implements AutoCloseable {
         } catch (Throwable e) { // an Error must not kill the dispatcher and strand the batch's futures
             LOG.warn("encoder failed on a batch of {}; encoding its images one by one", batch.size(), e);
             encodeOneByOne(batch, e, lastBatchEncoded);
+        } finally {
+            encodingSinceNanos.compareAndSet(start, 0);
         }
     }
 
