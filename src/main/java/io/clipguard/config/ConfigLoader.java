@@ -137,6 +137,11 @@ public final class ConfigLoader {
         passThrough.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // a negative record timestamp would fail the stream thread on that record for ever
         passThrough.putIfAbsent("default.timestamp.extractor", "io.clipguard.topology.RecordOrWallClockTimestamp");
+        // an exception nobody foresaw becomes its record's dead letter rather than a thread failing on it for ever
+        passThrough.putIfAbsent("processing.exception.handler", "io.clipguard.topology.LastResortDeadLetters");
+        passThrough.putIfAbsent("production.exception.handler", "io.clipguard.topology.LastResortDeadLetters");
+        passThrough.setProperty("errors.dead.letter.queue.topic.name", topics.dlq());
+        passThrough.setProperty("errors.dead.letter.queue.value.serde", serdeClass);
         // the stream thread reads upload events and writes results through the registry client: keep its
         // waits inside the same bound as the wait for room in the pipeline (an unknown id is fetched once)
         passThrough.putIfAbsent("schema.registry.connect.timeout.ms", "1000");

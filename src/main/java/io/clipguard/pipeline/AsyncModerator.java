@@ -199,8 +199,8 @@ public final class AsyncModerator implements AutoCloseable {
         if (e instanceof Abandoned || e instanceof RejectedExecutionException || e instanceof InterruptedException) {
             return new Outcome.Retry(id, "stopped: " + e.getMessage());
         }
-        LOG.error("unexpected failure moderating upload {}; it will be tried again", id, e);
-        return new Outcome.Retry(id, "unexpected failure: " + e);
+        LOG.error("unexpected failure moderating upload {}; it will be tried again, and blamed if it recurs", id, e);
+        return new Outcome.Retry(id, "unexpected failure: " + e, Reason.PROCESSING_FAILED);
     }
 
     private void finish(Job job, Outcome outcome, Throwable e) {

@@ -203,7 +203,7 @@ public final class OutcomeFitter {
     }
 
     /** The start of {@code text} in at most {@code maxBytes} UTF-8 bytes, then a marker with its size. */
-    static String cut(String text, int maxBytes) {
+    public static String cut(String text, int maxBytes) {
         long bytes = utf8Length(text);
         if (bytes <= maxBytes) {
             return text;

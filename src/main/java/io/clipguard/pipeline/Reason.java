@@ -25,6 +25,11 @@ public enum Reason {
     IMAGE_UNDECODABLE,
     /** The image exceeds the byte or pixel limits. */
     IMAGE_TOO_LARGE,
-    /** The encoder failed on this image. */
-    ENCODER_FAILED
+    /** The encoder failed on this image, alone, again and again. */
+    ENCODER_FAILED,
+    /**
+     * A step of the job failed on this upload in a way it did not foresee (a bug), again and again: the
+     * upload is dead-lettered so that its partition moves on. Report it, with the dead letter.
+     */
+    PROCESSING_FAILED
 }

@@ -16,6 +16,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -260,10 +261,36 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
                         retry.cause() + " (failed so " + suspected + " times, in " + pending.attempts + " attempts)",
                         pending.upload.from());
             }
-            forward(outcome, pending.upload.timestamp());
+            forwardOrDeadLetter(pending, outcome);
             inFlight.put(pending.key, null); // a delete without reading the old event back (about 1 MB)
             run.pending.remove(pending.key);
             uncharge(pending);
+        }
+    }
+
+    /**
+     * Forwards an outcome; if a step downstream throws for it in a way nobody foresaw, its upload is
+     * dead-lettered instead, so that one value never fails the thread for ever. Kafka's own exceptions
+     * (the broker, the registry, a fenced producer) are Kafka Streams' to handle.
+     */
+    private void forwardOrDeadLetter(Pending pending, Outcome outcome) {
+        try {
+            forward(outcome, pending.upload.timestamp());
+        } catch (KafkaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "task {}: writing the outcome of upload at {} failed; dead-lettering it",
+                    context().taskId(),
+                    pending.key,
+                    e);
+            forward(
+                    moderator.failed(
+                            outcome.uploadId(),
+                            Reason.PROCESSING_FAILED,
+                            "writing its outcome failed: " + e,
+                            pending.upload.from()),
+                    pending.upload.timestamp());
         }
     }
 

@@ -32,7 +32,13 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
     @Override
     public void process(Record<byte[], byte[]> event) {
         SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
-        UploadEventReader.Read read = reader.read(event.headers(), event.key(), event.value(), from);
+        UploadEventReader.Read read;
+        try {
+            read = reader.read(event.headers(), event.key(), event.value(), from);
+        } catch (RuntimeException transientFailure) { // the reader rethrows only failures that are not the event's
+            throw new PipelineUnavailableException(
+                    "the event at " + from + " cannot be read now: " + transientFailure, transientFailure);
+        }
         Outcome outcome = read.failure() != null ? read.failure() : moderator.moderate(read.upload(), from);
         if (outcome instanceof Outcome.Retry retry) {
             // not the upload's fault: the task restarts from its last commit and reads the event again

@@ -14,4 +14,8 @@ final class PipelineUnavailableException extends RetriableException {
     PipelineUnavailableException(String message) {
         super(message);
     }
+
+    PipelineUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -45,4 +45,23 @@ public final class PlainAvroSerde {
         };
         return Serdes.serdeFrom(serializer, deserializer);
     }
+
+    /** The same serde as a class with a constructor taking the record class, for configs that name a serde class. */
+    public static final class Named<T extends SpecificRecord> implements Serde<T> {
+        private final Serde<T> serde;
+
+        public Named(Class<T> type) {
+            this.serde = of(type);
+        }
+
+        @Override
+        public Serializer<T> serializer() {
+            return serde.serializer();
+        }
+
+        @Override
+        public Deserializer<T> deserializer() {
+            return serde.deserializer();
+        }
+    }
 }

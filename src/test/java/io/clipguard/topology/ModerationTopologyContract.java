@@ -55,6 +55,8 @@ abstract class ModerationTopologyContract {
     private static final byte GREEN = 1;
     private static final byte BLUE = 2;
     private static final byte UNDECODABLE = 9;
+    /** An image on which the decoder fails in a way nobody foresaw: a bug. */
+    private static final byte BUGGY = 7;
 
     private final Serde<UploadedImage> uploads = PlainAvroSerde.of(UploadedImage.class);
     TopologyTestDriver driver;
@@ -97,6 +99,9 @@ abstract class ModerationTopologyContract {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastResortDeadLetters.class.getName());
+        config.put(LastResortDeadLetters.DLQ_TOPIC_CONFIG, "moderation.dlq");
+        config.put(LastResortDeadLetters.SERDE_CLASS_CONFIG, PlainAvroSerde.Named.class.getName());
         driver = new TopologyTestDriver(build(topics, moderator, e -> e instanceof IllegalStateException), config);
         input = driver.createInputTopic(
                 "uploads", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
@@ -137,6 +142,9 @@ abstract class ModerationTopologyContract {
     }
 
     private static BufferedImage decode(byte[] bytes) throws RejectedUploadException {
+        if (bytes[0] == BUGGY) {
+            throw new IllegalStateException("a bug in the decoder");
+        }
         if (bytes[0] == UNDECODABLE) {
             throw new RejectedUploadException(Reason.IMAGE_UNDECODABLE, "not an image");
         }
@@ -353,5 +361,25 @@ abstract class ModerationTopologyContract {
                 AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID, "schema id 99 not found in registry", null);
         pipe(key("u"), event("u", RED));
         assertEquals("UNKNOWN_SCHEMA", dlq.readValue().getReason());
+    }
+
+    /** An exception nobody foresaw, on one upload, dead-letters that upload; the partition moves on. */
+    @Test
+    void anUnforeseenFailureOnOneUploadIsDeadLetteredAndThePartitionMovesOn() {
+        pipe(key("bug"), event("bug", BUGGY));
+        pipe(key("after"), event("after", BLUE));
+        TestRecord<String, ModerationError> error = dlq.readRecord();
+        assertEquals("bug", error.key());
+        assertEquals("bug", error.value().getUploadId());
+        assertEquals("PROCESSING_FAILED", error.value().getReason());
+        assertTrue(
+                error.value().getMessage().contains("a bug in the decoder"),
+                error.value().getMessage());
+        assertEquals("uploads", error.value().getSourceTopic());
+        assertEquals(0L, error.value().getSourceOffset());
+        assertEquals(
+                List.of("after"),
+                scored.readRecordsToList().stream().map(TestRecord::key).toList());
+        assertTrue(dlq.isEmpty(), "one dead letter, not one per try");
     }
 }
