@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -16,7 +17,8 @@ import java.util.stream.Stream;
  * and rejected by hot reload ({@code clipguard_policy_versions_applied_total}, {@code
  * ..._rejected_total}), and the version in force ({@code clipguard_policy_in_force{policy,version,role}}
  * = 1), background parts that stopped ({@code clipguard_background_threads_stopped}), plus the
- * in-flight byte budget in use ({@code clipguard_in_flight_bytes}).
+ * in-flight byte budget in use ({@code clipguard_in_flight_bytes}) and the uploads parked for want of
+ * room in it ({@code clipguard_uploads_parked}).
  */
 final class AppMeters {
 
@@ -62,6 +64,10 @@ final class AppMeters {
             Gauge.builder("clipguard.in.flight.bytes", batching.admission().budget(), b -> b.usedBytes())
                     .description("Bytes of uploads in flight")
                     .baseUnit("bytes")
+                    .register(registry);
+            Gauge.builder("clipguard.uploads.parked", batching.admission().parked(), AtomicInteger::get)
+                    .description("Uploads accepted and waiting for room in the in-flight budget (their offsets are"
+                            + " committed, so consumer lag does not show them)")
                     .register(registry);
             Gauge.builder(
                             "clipguard.in.flight.budget.bytes",

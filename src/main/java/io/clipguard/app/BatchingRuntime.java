@@ -7,6 +7,7 @@ import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.AsyncModerator;
 import io.clipguard.pipeline.ByteBudget;
 import io.clipguard.topology.Admission;
+import io.clipguard.topology.EventLoader;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,11 +27,13 @@ final class BatchingRuntime implements AutoCloseable {
     private final DynamicBatcher batcher;
     private final AsyncModerator moderator;
     private final Admission admission;
+    private final EventLoader loader;
 
-    private BatchingRuntime(DynamicBatcher batcher, AsyncModerator moderator, Admission admission) {
+    private BatchingRuntime(DynamicBatcher batcher, AsyncModerator moderator, Admission admission, EventLoader loader) {
         this.batcher = batcher;
         this.moderator = moderator;
         this.admission = admission;
+        this.loader = loader;
     }
 
     static BatchingRuntime start(
@@ -41,13 +44,15 @@ final class BatchingRuntime implements AutoCloseable {
                 Executors.newFixedThreadPool(config.batch().preprocessThreads(), daemons("preprocess"));
         DynamicBatcher batcher = new DynamicBatcher(
                 encoder, config.batch().batching(), config.model().instances(), metrics::batchEncoded);
-        AsyncModerator moderator =
-                new AsyncModerator(runtime.moderator(), fetchPool, cpuPool, batcher, metrics, ORPHAN_GRACE);
+        int side = runtime.bundle().image().sizePx();
         Admission admission = new Admission(
                 new ByteBudget(config.batch().maxInFlightBytes()),
                 config.batch().maxBlock(),
-                config.maxEventBytes());
-        return new BatchingRuntime(batcher, moderator, admission);
+                config.maxEventBytes(),
+                3L * side * side * Float.BYTES); // the encoder's input: 602 KB at 224 px
+        AsyncModerator moderator = new AsyncModerator(
+                runtime.moderator(), fetchPool, cpuPool, batcher, metrics, ORPHAN_GRACE, admission.budget());
+        return new BatchingRuntime(batcher, moderator, admission, EventLoader.kafka(config.streams()));
     }
 
     private static ThreadFactory daemons(String name) {
@@ -71,9 +76,14 @@ final class BatchingRuntime implements AutoCloseable {
         return batcher;
     }
 
+    EventLoader loader() {
+        return loader;
+    }
+
     @Override
     public void close() {
         moderator.close();
         batcher.close();
+        loader.close();
     }
 }

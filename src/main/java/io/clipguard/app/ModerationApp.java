@@ -91,6 +91,7 @@ public final class ModerationApp implements AutoCloseable {
                             batching.moderator(),
                             ModerationApp::isTransient,
                             batching.admission(),
+                            batching.loader(),
                             metrics);
             OutputSchemas.register(topics, REGISTRY_PATIENCE);
             KafkaStreams streams = new KafkaStreams(topology, config.streams());
@@ -122,17 +123,13 @@ public final class ModerationApp implements AutoCloseable {
     }
 
     /**
-     * The smallest message limit of the output topics, read from the cluster; in the batched mode the
-     * in-flight store's changelog is made to take the largest event first.
+     * The largest outcome record the job may write: the smallest message limit of the output topics,
+     * read from the cluster, and no more than its producer sends.
      */
     private static int outputLimit(AppConfig config) {
+        int producerLimit = Integer.parseInt(config.streams().getProperty("producer.max.request.size"));
         try (TopicLimits limits = new TopicLimits(config.streams(), TOPIC_LIMITS_PATIENCE)) {
-            if (!config.batch().perRecord()) {
-                limits.ensureChangelogTakes(
-                        ModerationTopology.inFlightChangelog(config.streams().getProperty("application.id")),
-                        config.maxEventBytes());
-            }
-            return limits.smallestOutputLimit(config.topics());
+            return Math.min(producerLimit, limits.smallestOutputLimit(config.topics()));
         }
     }
 

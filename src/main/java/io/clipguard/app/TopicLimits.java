@@ -6,7 +6,6 @@ import io.clipguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
@@ -29,9 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The message limits of the topics the job writes, read from the cluster at start: outcomes are cut
  * to fit the smallest output topic's {@code max.message.bytes} (a record over it would fail its
- * transaction again and again), and the in-flight store's changelog is made to take the largest event
- * the configuration accepts (raising {@code input.max-image-bytes} leaves an existing changelog at
- * its old limit otherwise).
+ * transaction again and again).
  */
 final class TopicLimits implements AutoCloseable {
 
@@ -81,37 +76,6 @@ final class TopicLimits implements AutoCloseable {
         return smallest;
     }
 
-    /**
-     * Makes an existing changelog take records of {@code maxEventBytes} (a new one is created with that
-     * limit by Kafka Streams).
-     *
-     * @throws ConfigException when its limit is lower and cannot be raised
-     */
-    void ensureChangelogTakes(String changelog, int maxEventBytes) {
-        Integer limit = topicLimit(changelog);
-        if (limit == null || limit >= maxEventBytes) {
-            return;
-        }
-        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
-        AlterConfigOp raise = new AlterConfigOp(
-                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxEventBytes)),
-                AlterConfigOp.OpType.SET);
-        try {
-            await(() ->
-                    admin.incrementalAlterConfigs(Map.of(topic, List.of(raise))).all());
-        } catch (ConfigException e) {
-            throw new ConfigException("the in-flight changelog " + changelog + " takes records of up to " + limit
-                    + " bytes, fewer than the " + maxEventBytes + " the configured input.max-image-bytes needs, and"
-                    + " raising its max.message.bytes failed (" + e.getMessage() + "): raise it, or grant the job"
-                    + " AlterConfigs on it");
-        }
-        LOG.info(
-                "raised the in-flight changelog {}'s max.message.bytes from {} to {} to take the largest event",
-                changelog,
-                limit,
-                maxEventBytes);
-    }
-
     /** The topic's effective max.message.bytes, or null when it does not exist. */
     private Integer topicLimit(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -150,9 +114,8 @@ final class TopicLimits implements AutoCloseable {
                     throw new MissingTopic();
                 }
                 if (!(e.getCause() instanceof RetriableException)) {
-                    throw new ConfigException(
-                            "cannot read or set the topics' message limits: " + e.getCause()
-                                    + " (the job needs DescribeConfigs on the topics it writes, AlterConfigs on its changelog)");
+                    throw new ConfigException("cannot read or set the topics' message limits: " + e.getCause()
+                            + " (the job needs DescribeConfigs on the topics it writes)");
                 }
                 problem = e.getCause();
             } catch (TimeoutException e) {

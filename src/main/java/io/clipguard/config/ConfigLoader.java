@@ -146,16 +146,9 @@ public final class ConfigLoader {
         // waits inside the same bound as the wait for room in the pipeline (an unknown id is fetched once)
         passThrough.putIfAbsent("schema.registry.connect.timeout.ms", "1000");
         passThrough.putIfAbsent("schema.registry.request.timeout.ms", "2000");
-        // in-flight uploads are kept whole in a changelog: its producer must take the largest event
+        // outcomes are cut to fit the smaller of this and the output topics' limits
         int maxEventBytes = AppConfig.maxEventBytes(input.limits().maxImageBytes());
         passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxEventBytes));
-        if (!batch.perRecord()
-                && Long.parseLong(passThrough.getProperty("producer.max.request.size")) < maxEventBytes) {
-            throw new ConfigException(
-                    "producer.max.request.size=" + passThrough.getProperty("producer.max.request.size")
-                            + " is too small: uploads in flight are kept whole in a changelog, so it must be at least "
-                            + maxEventBytes + " (" + PREFIX + "input.max-image-bytes plus 1 MiB)");
-        }
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
         return new AppConfig(topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input, management);

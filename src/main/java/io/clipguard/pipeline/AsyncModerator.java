@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,8 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Moderates uploads asynchronously, for every stream thread and task of an instance at once. An
  * upload's way: fetch (only for an {@code image_uri}: I/O, on its own many threads, bounded by the
- * upload's fetch deadline) -> decode and pre-process (CPU, on the pre-processing threads) -> the
- * shared {@link DynamicBatcher} -> scoring. The image's bytes are let go once it is decoded.
+ * upload's fetch deadline) -> decode, pre-process and hand to the shared {@link DynamicBatcher}, all
+ * on one pre-processing thread (CPU) -> scoring, on a thread of its own. The image's bytes are let go
+ * once it is decoded.
+ *
+ * <p>Memory: a pre-processing thread hands its image to the batcher itself, waiting while the batcher's
+ * queue is full, so encoder inputs exist only for the images queued or in the encoder and on those
+ * threads, never for a whole backlog. Fetched image bytes are charged to the byte budget from the fetch
+ * until they are decoded.
  *
  * <p>Uploads are known by a key unique per event. Asking again for a key still in progress returns
  * the same future, so a task that is closed and opened again (a revived or re-assigned task) picks up
@@ -43,10 +50,16 @@ public final class AsyncModerator implements AutoCloseable {
     private final Moderator moderator;
     private final ExecutorService fetchPool;
     private final ExecutorService cpuPool;
+    private final ExecutorService scorer = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "score");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final DynamicBatcher batcher;
     private final PipelineMetrics metrics;
     private final long orphanGraceNanos;
     private final LongSupplier nanoTime;
+    private final ByteBudget fetchedBytes;
     private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -62,7 +75,19 @@ public final class AsyncModerator implements AutoCloseable {
             DynamicBatcher batcher,
             PipelineMetrics metrics,
             Duration orphanGrace) {
-        this(moderator, fetchPool, cpuPool, batcher, metrics, orphanGrace, System::nanoTime);
+        this(moderator, fetchPool, cpuPool, batcher, metrics, orphanGrace, new ByteBudget(Long.MAX_VALUE));
+    }
+
+    /** As above; fetched image bytes are charged to {@code fetchedBytes} until they are decoded. */
+    public AsyncModerator(
+            Moderator moderator,
+            ExecutorService fetchPool,
+            ExecutorService cpuPool,
+            DynamicBatcher batcher,
+            PipelineMetrics metrics,
+            Duration orphanGrace,
+            ByteBudget fetchedBytes) {
+        this(moderator, fetchPool, cpuPool, batcher, metrics, orphanGrace, System::nanoTime, fetchedBytes);
     }
 
     AsyncModerator(
@@ -73,6 +98,18 @@ public final class AsyncModerator implements AutoCloseable {
             PipelineMetrics metrics,
             Duration orphanGrace,
             LongSupplier nanoTime) {
+        this(moderator, fetchPool, cpuPool, batcher, metrics, orphanGrace, nanoTime, new ByteBudget(Long.MAX_VALUE));
+    }
+
+    private AsyncModerator(
+            Moderator moderator,
+            ExecutorService fetchPool,
+            ExecutorService cpuPool,
+            DynamicBatcher batcher,
+            PipelineMetrics metrics,
+            Duration orphanGrace,
+            LongSupplier nanoTime,
+            ByteBudget fetchedBytes) {
         this.moderator = moderator;
         this.fetchPool = fetchPool;
         this.cpuPool = cpuPool;
@@ -80,6 +117,7 @@ public final class AsyncModerator implements AutoCloseable {
         this.metrics = metrics;
         this.orphanGraceNanos = orphanGrace.toNanos();
         this.nanoTime = nanoTime;
+        this.fetchedBytes = fetchedBytes;
     }
 
     /**
@@ -145,43 +183,60 @@ public final class AsyncModerator implements AutoCloseable {
     }
 
     private void start(Job job) {
-        CompletableFuture<Moderator.Prepared> prepared;
+        CompletableFuture<CompletableFuture<DynamicBatcher.Embedded>> submitted;
         try {
-            prepared = job.needsFetch()
-                    ? CompletableFuture.supplyAsync(job.step(() -> moderator.image(job.upload)), fetchPool)
+            submitted = job.needsFetch()
+                    ? CompletableFuture.supplyAsync(job.step(() -> fetch(job)), fetchPool)
                             .thenApplyAsync(
-                                    image -> job.step(() -> prepare(job, image)).get(), cpuPool)
-                    : CompletableFuture.supplyAsync(job.step(() -> prepare(job, moderator.image(job.upload))), cpuPool);
+                                    image -> job.step(() -> prepareAndSubmit(job, image))
+                                            .get(),
+                                    cpuPool)
+                    : CompletableFuture.supplyAsync(
+                            job.step(() -> prepareAndSubmit(job, moderator.image(job.upload))), cpuPool);
         } catch (RejectedExecutionException e) {
-            prepared = CompletableFuture.failedFuture(e);
+            submitted = CompletableFuture.failedFuture(e);
         }
-        // async: the stream thread that attached this step must never run it (submit can block)
-        prepared.thenComposeAsync(ready -> encode(job, ready), cpuPool)
+        submitted
+                .thenCompose(embedding -> embedding)
+                .thenApplyAsync(embedded -> decide(job, embedded), scorer)
                 .exceptionally(e -> outcomeOf(job, unwrap(e)))
                 .whenComplete((outcome, e) -> finish(job, outcome, e));
     }
 
-    private Moderator.Prepared prepare(Job job, byte[] image) throws Exception {
-        job.upload.setImageBytes(null); // the only copy left is the local one, gone once decoded
-        return moderator.prepare(job.upload, image, job.from);
+    /** Fetches the image; its bytes count against the budget until they are decoded. */
+    private byte[] fetch(Job job) throws RejectedUploadException {
+        byte[] image = moderator.image(job.upload);
+        fetchedBytes.acquireOver(image.length);
+        job.fetchedCharge.set(image.length);
+        return image;
     }
 
-    private CompletableFuture<Outcome> encode(Job job, Moderator.Prepared prepared) {
+    /**
+     * Decodes and pre-processes, then hands the image to the batcher on this same thread, waiting while
+     * its queue is full: no queue of prepared images builds up between the two.
+     */
+    private CompletableFuture<DynamicBatcher.Embedded> prepareAndSubmit(Job job, byte[] image) throws Exception {
+        Moderator.Prepared prepared;
         try {
-            job.checkAlive();
-            // scoring on the CPU pool: the batcher's dispatcher thread goes straight back to the encoder
-            return batcher.submit(prepared.pixels())
-                    .thenApplyAsync(
-                            embedded -> {
-                                metrics.queueWaited(embedded.queueMillis());
-                                return moderator.decide(prepared, embedded.embedding(), embedded.encodeMillis());
-                            },
-                            cpuPool);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(e);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            job.upload.setImageBytes(null); // the only copy left is the local one, gone once decoded
+            prepared = moderator.prepare(job.upload, image, job.from);
+        } finally {
+            releaseFetched(job);
+        }
+        job.prepared = prepared;
+        job.checkAlive();
+        return batcher.submit(prepared.pixels());
+    }
+
+    private Outcome decide(Job job, DynamicBatcher.Embedded embedded) {
+        metrics.queueWaited(embedded.queueMillis());
+        return moderator.decide(job.prepared, embedded.embedding(), embedded.encodeMillis());
+    }
+
+    private void releaseFetched(Job job) {
+        long charge = job.fetchedCharge.getAndSet(0);
+        if (charge > 0) {
+            fetchedBytes.release(charge);
         }
     }
 
@@ -204,6 +259,8 @@ public final class AsyncModerator implements AutoCloseable {
     }
 
     private void finish(Job job, Outcome outcome, Throwable e) {
+        releaseFetched(job); // a job that ended between its fetch and its decode
+        job.prepared = null;
         jobs.remove(job.key, job);
         job.outcome.complete(
                 outcome != null ? outcome : new Outcome.Retry(job.upload.getUploadId(), String.valueOf(e)));
@@ -226,6 +283,7 @@ public final class AsyncModerator implements AutoCloseable {
         closed = true;
         fetchPool.shutdown();
         cpuPool.shutdown();
+        scorer.shutdown();
         try {
             if (!cpuPool.awaitTermination(5, TimeUnit.SECONDS) | !fetchPool.awaitTermination(1, TimeUnit.SECONDS)) {
                 fetchPool.shutdownNow();
@@ -256,6 +314,10 @@ public final class AsyncModerator implements AutoCloseable {
         final UploadedImage upload;
         final SourceCoordinates from;
         final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        final java.util.concurrent.atomic.AtomicLong fetchedCharge = new java.util.concurrent.atomic.AtomicLong();
+        /** Between pre-processing and scoring: what scoring needs besides the embedding. */
+        volatile Moderator.Prepared prepared;
+
         volatile long orphanedAtNanos;
         volatile boolean abandoned;
 

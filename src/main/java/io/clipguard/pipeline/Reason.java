@@ -31,5 +31,11 @@ public enum Reason {
      * A step of the job failed on this upload in a way it did not foresee (a bug), again and again: the
      * upload is dead-lettered so that its partition moves on. Report it, with the dead letter.
      */
-    PROCESSING_FAILED
+    PROCESSING_FAILED,
+    /**
+     * The event was accepted, but when it was read again from its topic to be finished (after a
+     * restart, or after waiting for room) the topic no longer had it: the topic's retention is shorter
+     * than the time it waited. Send it again.
+     */
+    EVENT_UNAVAILABLE
 }

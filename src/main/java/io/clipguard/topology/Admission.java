@@ -2,19 +2,34 @@ package io.clipguard.topology;
 
 import io.clipguard.pipeline.ByteBudget;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How the batched processor lets uploads in: the instance's byte budget for uploads in flight, the
- * longest a stream thread may wait for room in it, and the largest event the in-flight store's
- * changelog can take.
+ * How the batched processor lets uploads in: the instance's byte budget for uploads at work, the
+ * longest a stream thread may wait for room in it, the largest event accepted, and the count of
+ * uploads parked for want of room (instance-wide).
  *
- * @param budget        bytes of uploads in flight, shared by every task of the instance
- * @param maxBlock      the longest a stream thread may wait for room between two visits to its loop
- *                      (where it commits); kept well inside the transaction timeout, past which the
- *                      producer would be fenced
- * @param maxEventBytes the largest event kept in the in-flight store; larger ones are dead letters
+ * @param budget         bytes of uploads at work, shared by every task of the instance; an upload is
+ *                       never let in over it
+ * @param maxBlock       the longest a stream thread may wait for room between two visits to its loop
+ *                       (where it commits); kept well inside the transaction timeout, past which the
+ *                       producer would be fenced. Past it, uploads are parked
+ * @param maxEventBytes  the largest event accepted; larger ones are dead letters
+ * @param perUploadBytes what each upload at work holds besides copies of its event: the encoder's input
+ *                       tensor, and a decoded image while it is pre-processed
+ * @param parked         uploads parked for want of room, on every task of the instance
  */
-public record Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes) {
+public record Admission(
+        ByteBudget budget, Duration maxBlock, int maxEventBytes, long perUploadBytes, AtomicInteger parked) {
+
+    /** An admission whose uploads hold nothing besides their event (for tests of the flow alone). */
+    public Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes) {
+        this(budget, maxBlock, maxEventBytes, 0);
+    }
+
+    public Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes, long perUploadBytes) {
+        this(budget, maxBlock, maxEventBytes, perUploadBytes, new AtomicInteger());
+    }
 
     /**
      * How long this stream thread has waited since it last got back to its loop (where it punctuates
@@ -25,12 +40,9 @@ public record Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes)
 
     /** What one upload is charged at least: its job, outcome and store entry cost memory too. */
     static final int MIN_CHARGE_BYTES = 16 * 1024;
-    /** Room in the changelog record for the store entry's own fields and the record's framing. */
-    static final int STORE_OVERHEAD_BYTES = 4 * 1024;
-
-    /** The largest event value that can be kept in the in-flight store. */
-    int largestStorableEvent() {
-        return maxEventBytes - STORE_OVERHEAD_BYTES;
+    /** The largest event accepted. */
+    int largestEvent() {
+        return maxEventBytes;
     }
 
     /** How often a waiting stream thread stops to run {@code whileWaiting}. */
@@ -39,9 +51,9 @@ public record Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes)
     /**
      * Takes room for {@code chargeBytes}, waiting for it at most what is left of {@link #maxBlock}
      * since this thread last got back to its loop, and running {@code whileWaiting} every few
-     * milliseconds meanwhile; past that the bytes are taken over the budget.
+     * milliseconds meanwhile.
      *
-     * @return true when the bytes fit the budget, false when they were let in over it
+     * @return true when the room was taken, false when there was none in time (nothing is taken)
      */
     boolean admit(long chargeBytes, Runnable whileWaiting) {
         long[] waited = WAITED_NANOS.get();
@@ -53,17 +65,26 @@ public record Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes)
                     return true;
                 }
                 if (left <= 0) {
-                    break;
+                    return false;
                 }
                 whileWaiting.run();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         } finally {
             waited[0] += System.nanoTime() - start;
         }
-        budget.acquireOver(chargeBytes);
-        return false;
+    }
+
+    /** Takes room for {@code chargeBytes} if there is some now. */
+    boolean tryAdmitNow(long chargeBytes) {
+        try {
+            return budget.tryAcquire(chargeBytes, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The stream thread is back in its loop: it punctuates, then commits when due. */
@@ -72,13 +93,13 @@ public record Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes)
     }
 
     /**
-     * What an upload holds on the heap while in flight, in copies of its event: the event itself, the
-     * in-flight store's serialized entry, and the image bytes of the decoded event (measured: a burst
-     * of photographs held about three to four times the budget when each counted once).
+     * What an upload at work holds on the heap, in copies of its event: the event itself (kept for a
+     * retry), and the image bytes of the decoded event until the image is decoded.
      */
-    static final int HEAP_COPIES = 3;
+    static final int HEAP_COPIES = 2;
 
-    static long charge(int eventBytes) {
-        return Math.max((long) HEAP_COPIES * eventBytes, MIN_CHARGE_BYTES);
+    /** What an upload with an event of {@code eventBytes} is charged while at work. */
+    long charge(int eventBytes) {
+        return Math.max((long) HEAP_COPIES * eventBytes + perUploadBytes, MIN_CHARGE_BYTES);
     }
 }

@@ -7,9 +7,13 @@ import io.clipguard.pipeline.Outcome;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Queue;
@@ -19,7 +23,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -34,19 +37,23 @@ import org.slf4j.LoggerFactory;
  * Hands each upload to the shared {@link AsyncModerator} and forwards outcomes as they complete,
  * from a wall-clock punctuator (and before each new record), on the stream thread.
  *
- * <p>Why nothing is lost or doubled: an accepted event is put into a changelogged store before it
- * is submitted, and deleted in the same step that forwards its outcome. Under {@code
- * exactly_once_v2} Kafka Streams commits the store's changelog, the outputs and the input offsets in
- * one transaction, so whenever an event's offset is committed, either its outcome is committed too
- * or the event is still in the store; on (re)start, {@link #init} resubmits everything in the store.
- * (The batched mode refuses {@code at_least_once}: there the outcome and the store delete are
- * separate writes, and losing the first after the second would lose the upload.)
+ * <p>Why nothing is lost or doubled: an accepted event's place (topic, partition, offset) is put into
+ * a changelogged store before it is submitted, and deleted in the same step that forwards its outcome.
+ * Under {@code exactly_once_v2} Kafka Streams commits the store's changelog, the outputs and the input
+ * offsets in one transaction, so whenever an event's offset is committed, either its outcome is
+ * committed too or its place is still in the store; on (re)start, {@link #init} reads every stored
+ * event again from its topic ({@link EventLoader}) and finishes it. (The batched mode refuses {@code
+ * at_least_once}: there the outcome and the store delete are separate writes, and losing the first
+ * after the second would lose the upload.)
  *
- * <p>Why nothing is stuck: the stream thread never waits on a fetch, a decode or the encoder. It
- * waits only for room in the instance's byte budget, at most {@link Admission#maxBlock()} per upload
- * (forwarding its own outcomes meanwhile); past that the upload is let in over the budget. A failure
- * that is not the upload's fault ({@link Outcome.Retry}: the registry unavailable, the encoder
- * failing, memory) keeps the upload in the store and tries it again with backoff, never as a dead
+ * <p>Why nothing is stuck, and the heap is bounded: the stream thread never waits on a fetch, a decode
+ * or the encoder. It waits only for room in the instance's byte budget, which every upload at work is
+ * charged for (its event, and its share of the decoded image and the encoder's input), at most {@link
+ * Admission#maxBlock()} between two visits to its loop (forwarding its own outcomes meanwhile). An
+ * upload that finds no room in that time is parked: only its place is kept, no bytes, and it is read
+ * again from its topic once there is room, in the order it came. Nothing is ever let in over the
+ * budget. A failure that is not the upload's fault ({@link Outcome.Retry}: the registry unavailable,
+ * the encoder failing, memory) keeps the upload and tries it again with backoff, never as a dead
  * letter. Kafka Streams reuses processor instances (a task closed dirty is revived, a suspended one
  * resumed, {@code init} called again): everything per task lives in a {@link Run} made anew by
  * {@code init}, and what an earlier run left behind is ignored.
@@ -69,6 +76,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private final Moderator moderator;
     private final AsyncModerator async;
     private final Admission admission;
+    private final EventLoader loader;
     private KeyValueStore<String, InFlightUpload> inFlight;
     private Run run;
 
@@ -77,19 +85,25 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
             Moderator moderator,
             AsyncModerator async,
             Predicate<RuntimeException> isTransient,
-            Admission admission) {
+            Admission admission,
+            EventLoader loader) {
         this.reader = new UploadEventReader(reader, moderator, isTransient);
         this.moderator = moderator;
         this.async = async;
         this.admission = admission;
+        this.loader = loader;
     }
 
     /** An upload this task has accepted and not yet forwarded an outcome for. */
     private static final class Pending {
-        final InFlightUpload upload;
+        /** With its bytes while it is at work; only its place while parked. */
+        InFlightUpload upload;
+
         final String key;
         final long chargeBytes;
-        final AtomicBoolean charged = new AtomicBoolean(true);
+        /** Whether it holds its room in the budget: from admission until its image is let go. */
+        final AtomicBoolean charged = new AtomicBoolean();
+
         volatile boolean running;
         /** Every start, whatever ended it: for the backoff and the logs. */
         int attempts;
@@ -110,11 +124,18 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
 
     private record Done(Pending pending, Outcome outcome) {}
 
+    /** A parked upload read again from its topic; {@code loaded} null when the topic no longer has it. */
+    private record Reloaded(Pending pending, EventLoader.Loaded loaded) {}
+
     /** One run of this task, from {@code init} to {@code close}. */
     private static final class Run {
         final Map<String, Pending> pending = new HashMap<>();
         final Queue<Done> done = new ConcurrentLinkedQueue<>();
         final PriorityQueue<Pending> retries = new PriorityQueue<>(Comparator.comparingLong(p -> p.retryAtNanos));
+        /** Waiting for room, in the order they came; only their places are held. */
+        final Deque<Pending> parked = new ArrayDeque<>();
+
+        final Queue<Reloaded> reloaded = new ConcurrentLinkedQueue<>();
         volatile boolean closed;
         Cancellable punctuator;
     }
@@ -125,18 +146,22 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         run = new Run();
         inFlight = context.getStateStore(STORE);
         run.punctuator = context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
-        int resumed = 0;
-        try (KeyValueIterator<String, InFlightUpload> unfinished = inFlight.all()) {
-            while (unfinished.hasNext()) {
-                KeyValue<String, InFlightUpload> entry = unfinished.next();
-                long charge = Admission.charge(entry.value.bytes());
-                admission.budget().acquireOver(charge); // already in memory: the store holds it
-                start(track(new Pending(entry.value, charge)));
-                resumed++;
-            }
+        List<InFlightUpload> unfinished = new ArrayList<>();
+        try (KeyValueIterator<String, InFlightUpload> stored = inFlight.all()) {
+            stored.forEachRemaining(entry -> unfinished.add(entry.value));
         }
-        if (resumed > 0) {
-            LOG.info("task {}: resumed {} uploads that were in flight when it last stopped", context.taskId(), resumed);
+        // in the order they came: store keys sort as text, offsets must sort as numbers
+        unfinished.sort(Comparator.comparing((InFlightUpload u) -> u.from().topic())
+                .thenComparingInt(u -> u.from().partition())
+                .thenComparingLong(u -> u.from().offset()));
+        for (InFlightUpload upload : unfinished) {
+            park(track(new Pending(upload, admission.charge(upload.eventBytes()))));
+        }
+        if (!unfinished.isEmpty()) {
+            LOG.info(
+                    "task {}: resuming {} uploads that were in flight when it last stopped, as the budget allows",
+                    context.taskId(),
+                    unfinished.size());
         }
     }
 
@@ -145,46 +170,105 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         forwardDone();
         SourceCoordinates from = UploadEventReader.coordinates(context().recordMetadata());
         byte[] value = event.value() == null ? new byte[0] : event.value();
-        InFlightUpload upload = new InFlightUpload(from, event.timestamp(), value, event.key());
+        InFlightUpload upload = InFlightUpload.held(from, event.timestamp(), value, event.key());
         String key = upload.key();
         if (run.pending.containsKey(key)) {
-            return; // already resubmitted from the store
+            return; // already resumed from the store
         }
-        if (upload.bytes() > admission.largestStorableEvent()) {
+        if (upload.eventBytes() > admission.largestEvent()) {
             forward(
                     UploadEventReader.failedUnread(
                             moderator,
                             event.key(),
                             Reason.IMAGE_TOO_LARGE,
-                            "the upload event and its key have " + upload.bytes() + " bytes, over the limit of "
-                                    + admission.largestStorableEvent() + " for an event in flight",
+                            "the upload event and its key have " + upload.eventBytes() + " bytes, over the limit of "
+                                    + admission.largestEvent() + " for an event (input.max-image-bytes plus 1 MiB)",
                             from),
                     event.timestamp());
             return;
         }
-        long charge = Admission.charge(upload.bytes());
-        admit(charge);
-        Pending pending = track(new Pending(upload, charge));
+        Pending pending = track(new Pending(upload, admission.charge(upload.eventBytes())));
         try {
-            inFlight.put(key, upload);
-        } catch (RuntimeException e) { // a failed changelog send: the task is closed, the charge given back
+            inFlight.put(key, upload.ref());
+        } catch (RuntimeException e) { // a failed changelog send: the task is closed
             run.pending.remove(key);
-            uncharge(pending);
             throw e;
+        }
+        if (!run.parked.isEmpty() || !admit(pending)) {
+            park(pending); // behind the ones already waiting, or no room in time
+            return;
         }
         start(pending);
     }
 
     /** Waits for room in the budget (forwarding this task's outcomes meanwhile) as long as allowed. */
-    private void admit(long chargeBytes) {
-        if (!admission.admit(chargeBytes, this::forwardDone)) {
-            LOG.warn(
-                    "task {}: no room for an upload within {} ms; letting it in over the in-flight budget"
-                            + " ({} of {} bytes held)",
+    private boolean admit(Pending pending) {
+        if (!admission.admit(pending.chargeBytes, this::forwardDone)) {
+            return false;
+        }
+        pending.charged.set(true);
+        return true;
+    }
+
+    /** Keeps only the upload's place until there is room for it. */
+    private void park(Pending pending) {
+        pending.upload = pending.upload.ref();
+        if (run.parked.isEmpty()) {
+            LOG.info(
+                    "task {}: no room for uploads in the in-flight budget ({} of {} bytes held); parking them,"
+                            + " to be read again from their topic in turn",
                     context().taskId(),
-                    admission.maxBlock().toMillis(),
                     admission.budget().usedBytes(),
                     admission.budget().capacityBytes());
+        }
+        run.parked.add(pending);
+        admission.parked().incrementAndGet();
+    }
+
+    /** Lets parked uploads in, in turn, while there is room; reads each again from its topic. */
+    private void unpark() {
+        Run current = run;
+        while (!current.parked.isEmpty()) {
+            Pending next = current.parked.peek();
+            if (!admission.tryAdmitNow(next.chargeBytes)) {
+                return;
+            }
+            current.parked.poll();
+            admission.parked().decrementAndGet();
+            next.charged.set(true);
+            if (next.upload.isHeld()) { // an entry an earlier version stored with its bytes
+                start(next);
+            } else {
+                loader.load(next.upload.from())
+                        .whenComplete(
+                                (loaded, e) -> current.reloaded.add(new Reloaded(next, e == null ? loaded : null)));
+            }
+        }
+    }
+
+    /** Starts the uploads read again; one whose event is gone from its topic is dead-lettered. */
+    private void startReloaded() {
+        for (Reloaded next = run.reloaded.poll(); next != null; next = run.reloaded.poll()) {
+            Pending pending = next.pending();
+            if (run.pending.get(pending.key) != pending) {
+                uncharge(pending);
+                continue;
+            }
+            if (next.loaded() == null) {
+                run.done.add(new Done(
+                        pending,
+                        moderator.failed(
+                                null,
+                                Reason.EVENT_UNAVAILABLE,
+                                "the event was accepted, but its topic no longer had it when it was read again to be"
+                                        + " finished (retention shorter than the time it waited?)",
+                                pending.upload.from())));
+                continue;
+            }
+            pending.upload = pending.upload.with(
+                    next.loaded().value() == null ? new byte[0] : next.loaded().value(),
+                    next.loaded().key());
+            start(pending);
         }
     }
 
@@ -238,6 +322,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
                 start(due);
             }
         }
+        unpark();
+        startReloaded();
     }
 
     private void forwardDone() {
@@ -322,17 +408,21 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
 
     @Override
     public void close() {
-        // Outcomes still in flight are not forwarded by this run: their events are still in the store,
+        // Outcomes still in flight are not forwarded by this run: their places are still in the store,
         // so whoever runs this task next (this instance, which then picks up the same uploads where they
         // are, or another) finishes them.
         Run ending = run;
         ending.closed = true;
         ending.punctuator.cancel(); // a revived task keeps its punctuation queue: do not pile them up
         async.orphan(ending.pending.keySet());
-        // an upload whose job still runs holds its image until the job ends, and is uncharged then
+        admission.parked().addAndGet(-ending.parked.size());
+        // an upload whose job still runs holds its image until the job ends, and is uncharged then; one
+        // being read again is uncharged here, and its late arrival is dropped
         ending.pending.values().stream().filter(pending -> !pending.running).forEach(this::uncharge);
         ending.pending.clear();
+        ending.parked.clear();
         ending.retries.clear();
         ending.done.clear();
+        ending.reloaded.clear();
     }
 }

@@ -12,21 +12,43 @@ import org.apache.kafka.common.serialization.Serializer;
  * An upload event accepted but not yet decided: kept in a changelogged state store until its outcome
  * is forwarded, so an event whose offset is committed can always be finished after a crash.
  *
- * @param from      where the event was read
- * @param timestamp the event's timestamp, reused for the outcome
- * @param event     the raw event bytes (Confluent wire format)
- * @param recordKey the record's key, or null: the upload id of an event that cannot be read
+ * <p>The store keeps where the event is, not its bytes (a {@link #ref()}): the event is still in its
+ * topic, and is read from there again when its task resumes elsewhere or when a parked upload gets
+ * room. So the broker does not write every inline image a second time, a restore takes seconds, and
+ * an upload waiting for room costs no heap. Entries that earlier versions wrote with the bytes are
+ * still read.
+ *
+ * @param from       where the event was read
+ * @param timestamp  the event's record timestamp, reused for the outcome
+ * @param eventBytes the size of the event and its record key, known without the bytes: what the
+ *                   upload is charged
+ * @param event      the raw event bytes (Confluent wire format), or null where only the place is known
+ * @param recordKey  the record's key where known, or null: the upload id of an event that cannot be read
  */
-record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event, byte[] recordKey) {
+record InFlightUpload(SourceCoordinates from, long timestamp, int eventBytes, byte[] event, byte[] recordKey) {
 
-    /** An upload whose record has no key. */
-    InFlightUpload(SourceCoordinates from, long timestamp, byte[] event) {
-        this(from, timestamp, event, null);
+    /** An upload with its bytes in hand. */
+    static InFlightUpload held(SourceCoordinates from, long timestamp, byte[] event, byte[] recordKey) {
+        return new InFlightUpload(from, timestamp, size(event, recordKey), event, recordKey);
     }
 
-    /** What this upload holds: its event and its record key. */
-    int bytes() {
-        return event.length + (recordKey == null ? 0 : recordKey.length);
+    /** Where the event is, without its bytes: what the store keeps. */
+    InFlightUpload ref() {
+        return new InFlightUpload(from, timestamp, eventBytes, null, null);
+    }
+
+    /** The same upload with its bytes, read again from its topic. */
+    InFlightUpload with(byte[] loadedEvent, byte[] loadedKey) {
+        return new InFlightUpload(from, timestamp, size(loadedEvent, loadedKey), loadedEvent, loadedKey);
+    }
+
+    /** Whether the bytes are in hand. */
+    boolean isHeld() {
+        return event != null;
+    }
+
+    private static int size(byte[] event, byte[] key) {
+        return event.length + (key == null ? 0 : key.length);
     }
 
     /** The store key: unique per event. */
@@ -46,23 +68,25 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event, byte
 
     /**
      * Topic (length-prefixed, as {@code DataOutputStream.writeUTF} writes a topic name's ASCII),
-     * partition, offset, timestamp, event length, event, and where the record had a key, its length
-     * and bytes; big-endian. Entries without a key are byte for byte what earlier versions wrote.
-     * Written and read with one copy of the event each way: these are the largest values the stream
-     * thread handles.
+     * partition, offset, timestamp, then either the event's length, the event and, where the record had
+     * a key, its length and bytes (what earlier versions wrote: entries without a key are byte for byte
+     * theirs), or, for a ref, minus one minus the size of event and key; big-endian.
      */
     private static byte[] write(InFlightUpload upload) {
         byte[] topic = upload.from().topic().getBytes(StandardCharsets.UTF_8);
+        byte[] event = upload.event();
         byte[] key = upload.recordKey();
-        int keyBytes = key == null ? 0 : 4 + key.length;
-        ByteBuffer out = ByteBuffer.allocate(2 + topic.length + 4 + 8 + 8 + 4 + upload.event().length + keyBytes);
+        int bytes = event == null ? 0 : event.length + (key == null ? 0 : 4 + key.length);
+        ByteBuffer out = ByteBuffer.allocate(2 + topic.length + 4 + 8 + 8 + 4 + bytes);
         out.putShort((short) topic.length)
                 .put(topic)
                 .putInt(upload.from().partition())
                 .putLong(upload.from().offset())
-                .putLong(upload.timestamp())
-                .putInt(upload.event().length)
-                .put(upload.event());
+                .putLong(upload.timestamp());
+        if (event == null) {
+            return out.putInt(-1 - upload.eventBytes()).array();
+        }
+        out.putInt(event.length).put(event);
         if (key != null) {
             out.putInt(key.length).put(key);
         }
@@ -76,13 +100,17 @@ record InFlightUpload(SourceCoordinates from, long timestamp, byte[] event, byte
         SourceCoordinates from =
                 new SourceCoordinates(new String(topic, StandardCharsets.UTF_8), in.getInt(), in.getLong());
         long timestamp = in.getLong();
-        byte[] event = new byte[in.getInt()];
+        int length = in.getInt();
+        if (length < 0) {
+            return new InFlightUpload(from, timestamp, -1 - length, null, null);
+        }
+        byte[] event = new byte[length];
         in.get(event);
         byte[] key = null;
         if (in.remaining() >= 4) {
             key = new byte[in.getInt()];
             in.get(key);
         }
-        return new InFlightUpload(from, timestamp, event, key);
+        return held(from, timestamp, event, key);
     }
 }

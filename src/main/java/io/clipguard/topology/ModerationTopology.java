@@ -8,7 +8,6 @@ import io.clipguard.pipeline.Outcome;
 import io.clipguard.pipeline.OutcomeFitter;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -59,11 +58,12 @@ public final class ModerationTopology {
 
     /**
      * Uploads from every partition are pre-processed on a worker pool and encoded in dynamic
-     * batches; uploads in flight are kept in a changelogged store until their outcome is forwarded.
+     * batches; where each upload in flight is (topic, partition, offset) is kept in a changelogged
+     * store until its outcome is forwarded, and the event is read again from there when needed.
      *
      * @param async     the instance's shared pre-processing pool and batcher
-     * @param admission the instance's byte budget and the largest event kept in flight; the in-flight
-     *                  store's changelog keeps whole events, so its topic takes messages that large
+     * @param admission the instance's byte budget and the largest event accepted
+     * @param loader    reads events again from their topic, for resumed and parked uploads
      */
     public static Topology batched(
             ModerationTopics topics,
@@ -71,27 +71,22 @@ public final class ModerationTopology {
             AsyncModerator async,
             Predicate<RuntimeException> isTransient,
             Admission admission,
+            EventLoader loader,
             PipelineMetrics metrics) {
-        int maxEventBytes = admission.maxEventBytes();
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
                         Serdes.String(),
                         InFlightUpload.serde())
-                .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxEventBytes))));
+                .withLoggingEnabled(Map.of()));
         KStream<String, Outcome> outcomes = uploads(builder, topics)
                 .process(
                         () -> new BatchingModerateProcessor(
-                                topics.uploadSerde().deserializer(), moderator, async, isTransient, admission),
+                                topics.uploadSerde().deserializer(), moderator, async, isTransient, admission, loader),
                         Named.as("moderate"),
                         BatchingModerateProcessor.STORE);
         route(outcomes, topics, metrics);
         return builder.build();
-    }
-
-    /** The in-flight store's changelog topic of the application {@code applicationId}. */
-    public static String inFlightChangelog(String applicationId) {
-        return applicationId + "-" + BatchingModerateProcessor.STORE + "-changelog";
     }
 
     private static KStream<byte[], byte[]> uploads(StreamsBuilder builder, ModerationTopics topics) {

@@ -23,6 +23,7 @@ class BatchedTopologyTest extends ModerationTopologyContract {
     private ExecutorService pool;
     private ExecutorService fetchPool;
     private DynamicBatcher batcher;
+    private final RememberingLoader loader = new RememberingLoader();
 
     @Override
     Topology build(ModerationTopics topics, Moderator moderator, Predicate<RuntimeException> isTransient) {
@@ -43,7 +44,13 @@ class BatchedTopologyTest extends ModerationTopologyContract {
                 new AsyncModerator(moderator, fetchPool, pool, batcher, PipelineMetrics.NONE, Duration.ofSeconds(30)),
                 isTransient,
                 new Admission(new ByteBudget(1024 * 1024), Duration.ofSeconds(2), 2 * 1024 * 1024),
+                loader,
                 PipelineMetrics.NONE);
+    }
+
+    @Override
+    void sent(io.clipguard.pipeline.SourceCoordinates at, byte[] key, byte[] value) {
+        loader.remember(at, key, value);
     }
 
     @Override

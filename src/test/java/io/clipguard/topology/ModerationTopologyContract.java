@@ -130,10 +130,21 @@ abstract class ModerationTopologyContract {
     /** Waits until every piped upload has its outcome forwarded. */
     abstract void settle();
 
+    private long nextOffset;
+
     private void pipe(byte[] key, byte[] value) {
-        input.pipeInput(key, value);
+        send(key, value);
         settle();
     }
+
+    /** Sends an event; the topology may read it again from its topic, where it stays. */
+    private void send(byte[] key, byte[] value) {
+        sent(new io.clipguard.pipeline.SourceCoordinates("uploads", 0, nextOffset++), key, value);
+        input.pipeInput(key, value);
+    }
+
+    /** The event sent at {@code at}, for a topology that reads events again from their topic. */
+    void sent(io.clipguard.pipeline.SourceCoordinates at, byte[] key, byte[] value) {}
 
     private static float[] axis(int index) {
         float[] vector = new float[3];
@@ -338,12 +349,12 @@ abstract class ModerationTopologyContract {
     void transientReadFailureIsNeverDeadLettered() {
         transientFailure = new IllegalStateException("registry unreachable");
         if (!retriesInPlace()) {
-            assertThrows(StreamsException.class, () -> input.pipeInput(key("u"), event("u", RED)));
+            assertThrows(StreamsException.class, () -> send(key("u"), event("u", RED)));
             assertTrue(dlq.isEmpty());
             assertTrue(scored.isEmpty());
             return;
         }
-        input.pipeInput(key("u"), event("u", RED));
+        send(key("u"), event("u", RED));
         for (int i = 0; i < 40; i++) {
             driver.advanceWallClockTime(java.time.Duration.ofMillis(5));
         }
