@@ -123,7 +123,18 @@ public final class OutcomeReader implements AutoCloseable {
     }
 
     private static <V> ConsumerRecord<String, V> typed(ConsumerRecord<String, byte[]> record, V value) {
-        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.key(), value);
+        return new ConsumerRecord<>(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.timestamp(),
+                record.timestampType(),
+                record.serializedKeySize(),
+                record.serializedValueSize(),
+                record.key(),
+                value,
+                record.headers(),
+                record.leaderEpoch());
     }
 
     @Override

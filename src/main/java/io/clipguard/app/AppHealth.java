@@ -13,7 +13,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Live: while starting (the model loads); then while the client is not in ERROR, not stopped
  * unless we are stopping, has at least one stream thread alive (the {@code alive-stream-threads}
  * client metric: dead threads do not always move the client to ERROR), the batcher's dispatchers
- * run, no encoder call has run longer than {@link #MAX_ENCODE}, the policy topic watcher runs, and
+ * run, no encoder call has run longer than {@code management.max-encode-ms}, the policy topic watcher runs, and
  * the encoder has not failed {@value #MAX_FAILED_BATCHES} batches in a row. Ready: the model
  * and policy are loaded, the client is RUNNING (rebalancing is live, not ready) and the cluster answers
  * (a client stays RUNNING for a while after its brokers are gone). Thread-safe.
@@ -22,16 +22,20 @@ final class AppHealth implements HealthCheck {
 
     static final int MAX_FAILED_BATCHES = 10;
     /**
-     * An encoder call running longer than this is hung: a ViT-B/32 batch of 256 takes seconds on a CPU,
-     * well under a second on a GPU.
+     * An encoder call running longer than this is hung (60 s by default: a ViT-B/32 batch of 256 takes
+     * seconds on a CPU, well under a second on a GPU).
      */
-    static final Duration MAX_ENCODE = Duration.ofSeconds(60);
+    private final Duration maxEncode;
 
     private volatile KafkaStreams streams;
     private volatile DynamicBatcher batcher;
     private volatile BrokerProbe brokers;
     private volatile PolicyRuntime policies;
     private volatile boolean stopping;
+
+    AppHealth(Duration maxEncode) {
+        this.maxEncode = maxEncode;
+    }
 
     /** The job is loaded: from now on its client, batcher and cluster are what health is judged by. */
     void started(KafkaStreams streams, DynamicBatcher batcher, BrokerProbe brokers, PolicyRuntime policies) {
@@ -70,7 +74,7 @@ final class AppHealth implements HealthCheck {
         if (stoppedWatcher != null && !stopping) {
             return Status.down(stoppedWatcher + ": this instance would drift from the others' policy versions");
         }
-        if (pipeline != null && pipeline.encoding().compareTo(MAX_ENCODE) > 0) {
+        if (pipeline != null && pipeline.encoding().compareTo(maxEncode) > 0) {
             return Status.down("an encoder call has not returned for "
                     + pipeline.encoding().toSeconds() + " s");
         }

@@ -10,6 +10,7 @@ import java.time.Duration;
  * clipguard.management.port=8080        # 0 turns the endpoints off
  * clipguard.shutdown.drain-ms=10000     # on SIGTERM, wait this long for uploads in flight to finish
  * clipguard.shutdown.leave-group=true   # leave the consumer group on a stop, so partitions move at once
+ * clipguard.management.max-encode-ms=60000  # an encoder call running longer is hung: liveness fails
  * </pre>
  *
  * @param host       where the endpoints listen
@@ -17,11 +18,12 @@ import java.time.Duration;
  * @param drain      the longest a stop waits for the uploads in flight to be decided and written
  * @param leaveGroup whether a stop leaves the group (true) or lets a restart with the same static
  *                   identity take the partitions back (false)
+ * @param maxEncode  the longest an encoder call may run before liveness calls it hung
  */
-public record ManagementConfig(String host, int port, Duration drain, boolean leaveGroup) {
+public record ManagementConfig(String host, int port, Duration drain, boolean leaveGroup, Duration maxEncode) {
 
     public static final ManagementConfig DEFAULTS =
-            new ManagementConfig("127.0.0.1", 8080, Duration.ofSeconds(10), true);
+            new ManagementConfig("127.0.0.1", 8080, Duration.ofSeconds(10), true, Duration.ofSeconds(60));
 
     /** Whether the endpoints are served at all. */
     public boolean enabled() {
@@ -45,6 +47,8 @@ public record ManagementConfig(String host, int port, Duration drain, boolean le
                 port,
                 Duration.ofMillis(settings.positiveLong(
                         "shutdown.drain-ms", DEFAULTS.drain().toMillis())),
-                settings.flag("shutdown.leave-group", DEFAULTS.leaveGroup()));
+                settings.flag("shutdown.leave-group", DEFAULTS.leaveGroup()),
+                Duration.ofMillis(settings.positiveLong(
+                        "management.max-encode-ms", DEFAULTS.maxEncode().toMillis())));
     }
 }

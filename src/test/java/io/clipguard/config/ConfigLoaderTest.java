@@ -108,12 +108,24 @@ class ConfigLoaderTest {
         assertEquals(3000, ConfigLoader.from(properties).batch().maxBlock().toMillis());
     }
 
+    /** The in-flight store keeps where events are, not their bytes: the producer need not take an event. */
     @Test
-    void producerRequestSize_belowTheLargestEventIsRefusedInBatchedMode() {
+    void producerRequestSizeOfKafkasDefaultIsAccepted() {
         Properties properties = minimal();
         properties.setProperty("producer.max.request.size", "1048576");
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties));
-        assertTrue(e.getMessage().startsWith("producer.max.request.size=1048576 is too small"), e.getMessage());
+        assertEquals("1048576", ConfigLoader.from(properties).streams().getProperty("producer.max.request.size"));
+    }
+
+    @Test
+    void lastResortHandlersAndTolerantTimestampsAreSetUnlessGiven() {
+        Properties streams = ConfigLoader.from(minimal()).streams();
+        assertEquals(
+                "io.clipguard.topology.LastResortDeadLetters", streams.getProperty("processing.exception.handler"));
+        assertEquals(
+                "io.clipguard.topology.LastResortDeadLetters", streams.getProperty("production.exception.handler"));
+        assertEquals("moderation.dlq", streams.getProperty("errors.dead.letter.queue.topic.name"));
+        assertEquals(
+                "io.clipguard.topology.RecordOrWallClockTimestamp", streams.getProperty("default.timestamp.extractor"));
     }
 
     @Test

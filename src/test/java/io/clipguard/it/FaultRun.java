@@ -10,6 +10,7 @@ import io.clipguard.local.OutcomeReader;
 import io.clipguard.local.Pacing;
 import io.clipguard.local.SampleImages;
 import io.clipguard.local.UploadProducer;
+import io.clipguard.pipeline.OutcomeFitter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -71,11 +72,18 @@ final class FaultRun implements AutoCloseable {
                 "flagged",
                 scenario + "-flagged-" + id,
                 "dlq",
-                scenario + "-dlq-" + id);
+                scenario + "-dlq-" + id,
+                "shadow",
+                scenario + "-shadow-" + id);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             admin.createTopics(topics.entrySet().stream()
-                            .map(t -> new NewTopic(
-                                    t.getValue(), t.getKey().equals("uploads") ? partitions : 1, replication))
+                            .map(t -> t.getKey().equals("uploads")
+                                    ? new NewTopic(t.getValue(), partitions, replication)
+                                    // the outputs at Kafka's default message limit, not the test broker's 20 MB
+                                    : new NewTopic(t.getValue(), 1, replication)
+                                            .configs(Map.of(
+                                                    "max.message.bytes",
+                                                    String.valueOf(OutcomeFitter.KAFKA_DEFAULT_MAX_MESSAGE_BYTES))))
                             .toList())
                     .all()
                     .get();
@@ -99,6 +107,51 @@ final class FaultRun implements AutoCloseable {
         settings.setProperty("clipguard.management.port", "0"); // several jobs share this machine
         settings.setProperty("clipguard.policy.file", "deploy/policies/tiny-shapes.yaml");
         return settings;
+    }
+
+    /** Serves the job's management endpoints on a free port of this machine, and returns it. */
+    static int serveManagement(Properties settings) throws IOException {
+        int port;
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        settings.setProperty("clipguard.management.port", String.valueOf(port));
+        settings.setProperty("clipguard.management.host", "127.0.0.1");
+        return port;
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    /** The HTTP status of a management endpoint, or -1 while nothing answers. */
+    static int status(int port, String path) {
+        try {
+            return HTTP.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Waits until the endpoint answers {@code expected}; how long that took, or fails at the timeout. */
+    static Duration awaitStatus(int port, String path, int expected, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        while (status(port, path) != expected) {
+            if (System.nanoTime() - start > timeout.toNanos()) {
+                throw new AssertionError(path + " did not answer " + expected + " within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** A running job process. */
@@ -298,7 +351,8 @@ final class FaultRun implements AutoCloseable {
      * scenario's figures either way.
      */
     OutcomeReader.Outcomes assertExactlyOnce(OutcomeReader.Outcomes outcomes, Duration bound) throws IOException {
-        Map<String, Integer> perUpload = new java.util.HashMap<>(outcomes.perUpload());
+        Map<String, Integer> perUpload = new java.util.HashMap<>();
+        outcomes.perUpload().forEach((id, count) -> perUpload.merge(sentId(id), count, Integer::sum));
         perUpload.remove("null"); // dead letters of keyless events that could not be read carry no upload id
         perUpload.keySet().removeAll(rawKeys); // those of keyed ones carry the key
         long duplicates =
@@ -322,6 +376,21 @@ final class FaultRun implements AutoCloseable {
                 slowest.compareTo(bound) <= 0,
                 "slowest outcome " + slowest.toMillis() + " ms, bound " + bound.toMillis() + " ms");
         return outcomes;
+    }
+
+    private static final Pattern CUT = Pattern.compile("(?s)(.*)\\.\\.\\.\\[cut from (\\d+) bytes]");
+
+    /** The id sent for an outcome's id: an id too large for its topic comes back cut, with a marker. */
+    String sentId(String outcomeId) {
+        Matcher cut = CUT.matcher(outcomeId);
+        if (!cut.matches()) {
+            return outcomeId;
+        }
+        int bytes = Integer.parseInt(cut.group(2));
+        return sentAt.keySet().stream()
+                .filter(id -> id.startsWith(cut.group(1)) && id.getBytes(StandardCharsets.UTF_8).length == bytes)
+                .findFirst()
+                .orElse(outcomeId);
     }
 
     private void report(int outcomes, long duplicates, long lost, Duration slowest) throws IOException {

@@ -16,14 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real socket on 127.0.0.1 in front of a real schema registry, that can be told to fail the way a
  * registry does: {@link Mode#DOWN} drops every connection without an answer, {@link Mode#ERROR_500}
- * answers as a Confluent registry does during a leader fail-over (HTTP 500, error code 50003).
+ * answers as a Confluent registry does during a leader fail-over (HTTP 500, error code 50003), {@link
+ * Mode#UNAUTHORIZED_401} as one whose credentials expired, {@link Mode#HTML_404} as an ingress's
+ * default backend.
  */
 final class RegistryProxy implements AutoCloseable {
 
     enum Mode {
         FORWARD,
         DOWN,
-        ERROR_500
+        ERROR_500,
+        /** Expired credentials, or a gateway that wants some. */
+        UNAUTHORIZED_401,
+        /** An ingress's default backend: an HTML page, no registry error code. */
+        HTML_404
     }
 
     private final HttpServer server;
@@ -57,15 +63,30 @@ final class RegistryProxy implements AutoCloseable {
                 return; // closed without an answer: the client sees the connection end
             }
             if (now == Mode.ERROR_500) {
-                refused.incrementAndGet();
-                byte[] body = "{\"error_code\":50003,\"message\":\"Error while forwarding the request to the leader\"}"
-                        .getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(500, body.length);
-                exchange.getResponseBody().write(body);
+                answer(
+                        exchange,
+                        500,
+                        "{\"error_code\":50003,\"message\":\"Error while forwarding the request to the leader\"}");
+                return;
+            }
+            if (now == Mode.UNAUTHORIZED_401) {
+                answer(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+                return;
+            }
+            if (now == Mode.HTML_404) {
+                exchange.getResponseHeaders().add("Content-Type", "text/html");
+                answer(exchange, 404, "<html><body><h1>404 Not Found</h1>default backend</body></html>");
                 return;
             }
             forward(exchange);
         }
+    }
+
+    private void answer(HttpExchange exchange, int status, String text) throws IOException {
+        refused.incrementAndGet();
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
     }
 
     private void forward(HttpExchange exchange) throws IOException {
