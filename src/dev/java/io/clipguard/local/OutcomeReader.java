@@ -27,7 +27,8 @@ public final class OutcomeReader implements AutoCloseable {
     public record Outcomes(
             List<ConsumerRecord<String, ModerationResult>> scored,
             List<ConsumerRecord<String, ModerationResult>> flagged,
-            List<ConsumerRecord<String, ModerationError>> deadLetters) {
+            List<ConsumerRecord<String, ModerationError>> deadLetters,
+            List<ConsumerRecord<String, ModerationResult>> shadow) {
 
         /** Scored plus dead-lettered: one per upload when nothing is lost or doubled. */
         public int decided() {
@@ -51,10 +52,23 @@ public final class OutcomeReader implements AutoCloseable {
     private final Deserializer<ModerationError> errors;
     private final String scoredTopic;
     private final String flaggedTopic;
-    private final Outcomes outcomes = new Outcomes(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    private final String shadowTopic;
+    private final Outcomes outcomes =
+            new Outcomes(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 
     public OutcomeReader(
             String bootstrapServers, String registryUrl, String scoredTopic, String flaggedTopic, String dlqTopic) {
+        this(bootstrapServers, registryUrl, scoredTopic, flaggedTopic, dlqTopic, null);
+    }
+
+    /** A reader of the shadow topic too, where {@code shadowTopic} is not null. */
+    public OutcomeReader(
+            String bootstrapServers,
+            String registryUrl,
+            String scoredTopic,
+            String flaggedTopic,
+            String dlqTopic,
+            String shadowTopic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_PREFIX + UUID.randomUUID());
@@ -66,7 +80,12 @@ public final class OutcomeReader implements AutoCloseable {
         this.errors = AvroSerdes.forClass(ModerationError.class, serde, null).deserializer();
         this.scoredTopic = scoredTopic;
         this.flaggedTopic = flaggedTopic;
-        consumer.subscribe(List.of(scoredTopic, flaggedTopic, dlqTopic));
+        this.shadowTopic = shadowTopic;
+        List<String> topics = new ArrayList<>(List.of(scoredTopic, flaggedTopic, dlqTopic));
+        if (shadowTopic != null) {
+            topics.add(shadowTopic);
+        }
+        consumer.subscribe(topics);
     }
 
     /** Polls until {@code expected} uploads are decided (scored or dead-lettered) or the timeout passes. */
@@ -94,6 +113,21 @@ public final class OutcomeReader implements AutoCloseable {
     }
 
     /**
+     * Polls until nothing new has come for {@code quiet} (or {@code atMost} has passed), to catch a
+     * late duplicate: one poll would return with the first records it found.
+     */
+    public Outcomes drainUntilQuiet(Duration quiet, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < quiet.toNanos() && System.nanoTime() < deadline) {
+            if (poll(Duration.ofMillis(250)) > 0) {
+                quietSince = System.nanoTime();
+            }
+        }
+        return outcomes;
+    }
+
+    /**
      * Polls once and returns the ids of uploads decided (scored or dead-lettered) in what was read;
      * an unidentified dead letter counts as the empty string.
      */
@@ -110,9 +144,13 @@ public final class OutcomeReader implements AutoCloseable {
         return ids;
     }
 
-    private void poll(Duration wait) {
+    private int poll(Duration wait) {
+        int count = 0;
         for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
-            if (record.topic().equals(scoredTopic)) {
+            count++;
+            if (record.topic().equals(shadowTopic)) {
+                outcomes.shadow().add(typed(record, results.deserialize(record.topic(), record.value())));
+            } else if (record.topic().equals(scoredTopic)) {
                 outcomes.scored().add(typed(record, results.deserialize(record.topic(), record.value())));
             } else if (record.topic().equals(flaggedTopic)) {
                 outcomes.flagged().add(typed(record, results.deserialize(record.topic(), record.value())));
@@ -120,6 +158,7 @@ public final class OutcomeReader implements AutoCloseable {
                 outcomes.deadLetters().add(typed(record, errors.deserialize(record.topic(), record.value())));
             }
         }
+        return count;
     }
 
     private static <V> ConsumerRecord<String, V> typed(ConsumerRecord<String, byte[]> record, V value) {

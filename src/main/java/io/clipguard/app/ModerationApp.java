@@ -38,6 +38,7 @@ public final class ModerationApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final AppHealth health;
     private final Management management;
+    private final DeadThreadMembers deadThreads;
 
     private ModerationApp(
             AppConfig config,
@@ -45,13 +46,15 @@ public final class ModerationApp implements AutoCloseable {
             BatchingRuntime batching,
             KafkaStreams streams,
             AppHealth health,
-            Management management) {
+            Management management,
+            DeadThreadMembers deadThreads) {
         this.config = config;
         this.runtime = runtime;
         this.batching = batching;
         this.streams = streams;
         this.health = health;
         this.management = management;
+        this.deadThreads = deadThreads;
     }
 
     /** Loads the model and policy, builds the topology and starts processing. */
@@ -95,9 +98,11 @@ public final class ModerationApp implements AutoCloseable {
                             metrics);
             OutputSchemas.register(topics, REGISTRY_PATIENCE);
             KafkaStreams streams = new KafkaStreams(topology, config.streams());
+            DeadThreadMembers deadThreads = new DeadThreadMembers(config.streams());
             streams.setUncaughtExceptionHandler(e -> {
                 // The task restarts from its last commit: nothing is lost, the failed event is read again.
                 LOG.error("stream thread failed; replacing it and resuming from the last commit", e);
+                deadThreads.threadFailed(Thread.currentThread().getName());
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             BrokerProbe brokers = management.bind(streams, config.streams(), runtime, batching);
@@ -112,7 +117,7 @@ public final class ModerationApp implements AutoCloseable {
                     runtime.bundle().modelId(),
                     runtime.policy().policy().id(),
                     runtime.policy().policy().version());
-            return new ModerationApp(config, runtime, batching, streams, health, management);
+            return new ModerationApp(config, runtime, batching, streams, health, management, deadThreads);
         } catch (RuntimeException e) {
             if (runtime != null) {
                 runtime.close();
@@ -188,6 +193,7 @@ public final class ModerationApp implements AutoCloseable {
         if (!streams.close(options)) {
             LOG.warn("Kafka Streams did not close within 30 s; what it had in flight goes to the next owner");
         }
+        deadThreads.close();
         if (batching != null) {
             batching.close();
         }

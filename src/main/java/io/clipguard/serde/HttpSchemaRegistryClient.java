@@ -68,10 +68,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = transport.post(
-                "/subjects/" + encode(subject) + "/versions",
-                schemaBody(schema),
-                "registering a schema under subject " + subject);
+        JsonNode answer;
+        try {
+            answer = transport.post(
+                    "/subjects/" + encode(subject) + "/versions",
+                    schemaBody(schema),
+                    "registering a schema under subject " + subject);
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 409) {
+                throw e;
+            }
+            // Confluent answers 409 for an incompatible schema; some registries (Apicurio) also when another
+            // client registered the same schema a moment before: then it is there, under its id
+            try {
+                return lookup(subject, schema);
+            } catch (SchemaNotFoundException notThere) {
+                throw e;
+            }
+        }
         return remember(key, requiredId(answer, subject));
     }
 

@@ -79,11 +79,15 @@ final class FaultRun implements AutoCloseable {
             admin.createTopics(topics.entrySet().stream()
                             .map(t -> t.getKey().equals("uploads")
                                     ? new NewTopic(t.getValue(), partitions, replication)
-                                    // the outputs at Kafka's default message limit, not the test broker's 20 MB
+                                    // the outputs at Kafka's default message limit, not the test broker's 20 MB,
+                                    // stamped with the time the broker appended each record
                                     : new NewTopic(t.getValue(), 1, replication)
                                             .configs(Map.of(
                                                     "max.message.bytes",
-                                                    String.valueOf(OutcomeFitter.KAFKA_DEFAULT_MAX_MESSAGE_BYTES))))
+                                                    String.valueOf(OutcomeFitter.KAFKA_DEFAULT_MAX_MESSAGE_BYTES),
+                                                    // a bound is measured to when the broker appended the outcome
+                                                    "message.timestamp.type",
+                                                    "LogAppendTime")))
                             .toList())
                     .all()
                     .get();
@@ -160,6 +164,8 @@ final class FaultRun implements AutoCloseable {
         final Process process;
         final Path log;
         final Path gcLog;
+        /** Stopped by the scenario (killed or terminated): not expected to be alive at the end. */
+        volatile boolean stopped;
 
         Job(String name, Process process, Path log, Path gcLog) {
             this.name = name;
@@ -169,10 +175,12 @@ final class FaultRun implements AutoCloseable {
         }
 
         void kill() throws InterruptedException {
+            stopped = true;
             process.destroyForcibly().waitFor(); // SIGKILL: no goodbye, no last commit
         }
 
         void terminate() throws InterruptedException {
+            stopped = true;
             process.destroy(); // SIGTERM: the shutdown hook closes the job
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 throw new AssertionError(name + " did not stop within 60 s of SIGTERM");
@@ -248,7 +256,12 @@ final class FaultRun implements AutoCloseable {
     OutcomeReader reader() {
         if (reader == null) {
             reader = new OutcomeReader(
-                    bootstrap, registry, topics.get("scored"), topics.get("flagged"), topics.get("dlq"));
+                    bootstrap,
+                    registry,
+                    topics.get("scored"),
+                    topics.get("flagged"),
+                    topics.get("dlq"),
+                    topics.get("shadow"));
         }
         return reader;
     }
@@ -317,42 +330,75 @@ final class FaultRun implements AutoCloseable {
         producer().send(upload, true);
     }
 
-    /** Waits until every upload sent has an outcome, then a little longer to catch doubles. */
+    /**
+     * Waits until every upload sent has an outcome (failing at the timeout, naming what is missing),
+     * then until nothing new has come for 3 s, to catch a late duplicate.
+     */
     OutcomeReader.Outcomes awaitAll(Duration timeout) {
-        OutcomeReader.Outcomes outcomes = reader().awaitDistinct(sentAt.size(), timeout);
-        return reader().drain(Duration.ofSeconds(3));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        OutcomeReader.Outcomes outcomes = reader().drain(Duration.ofMillis(200));
+        List<String> missing = missing(outcomes);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            outcomes = reader().drain(Duration.ofMillis(200));
+            missing = missing(outcomes);
+        }
+        if (!missing.isEmpty()) {
+            throw new AssertionError("no outcome within " + timeout + " for " + missing.size() + " uploads, e.g. "
+                    + missing.stream().limit(10).toList());
+        }
+        return reader().drainUntilQuiet(Duration.ofSeconds(3), Duration.ofSeconds(30));
     }
 
-    /** The slowest outcome: from the send to the outcome record's append time, per upload. */
-    static Duration slowest(OutcomeReader.Outcomes outcomes, Map<String, Instant> sentAt) {
-        long worst = 0;
+    private List<String> missing(OutcomeReader.Outcomes outcomes) {
+        Map<String, Integer> perUpload = perUpload(outcomes);
+        return sentAt.keySet().stream().filter(id -> !perUpload.containsKey(id)).toList();
+    }
+
+    /** Outcomes per upload id as sent (cut ids mapped back), keyless dead letters as "null". */
+    private Map<String, Integer> perUpload(OutcomeReader.Outcomes outcomes) {
+        Map<String, Integer> perUpload = new java.util.HashMap<>();
+        outcomes.perUpload().forEach((id, count) -> perUpload.merge(sentId(id), count, Integer::sum));
+        return perUpload;
+    }
+
+    /**
+     * The slowest outcome of the uploads in {@code sent}: from the send to when the broker appended its
+     * outcome (the outputs are {@code LogAppendTime}), so a commit held up by a broker restart or a
+     * fenced producer counts. An upload with no outcome counts as a year: a lost upload never makes the
+     * figure smaller.
+     */
+    static Duration slowest(OutcomeReader.Outcomes outcomes, Map<String, Instant> sent) {
+        Map<String, Long> appendedAt = new java.util.HashMap<>();
         for (ConsumerRecord<String, ModerationResult> scored : outcomes.scored()) {
-            worst = Math.max(
-                    worst,
-                    millis(sentAt, scored.value().getUploadId(), scored.value().getDecidedAt()));
+            appendedAt.merge(sentIdIn(sent.keySet(), scored.value().getUploadId()), scored.timestamp(), Math::max);
         }
         for (ConsumerRecord<String, ModerationError> failed : outcomes.deadLetters()) {
-            worst = Math.max(
-                    worst,
-                    millis(sentAt, failed.value().getUploadId(), failed.value().getFailedAt()));
+            String id = String.valueOf(failed.value().getUploadId());
+            appendedAt.merge(sentIdIn(sent.keySet(), id), failed.timestamp(), Math::max);
+        }
+        long worst = 0;
+        for (Map.Entry<String, Instant> upload : sent.entrySet()) {
+            if (upload.getKey().startsWith("warmup")) {
+                continue;
+            }
+            Long appended = appendedAt.get(upload.getKey());
+            long millis = appended == null
+                    ? Duration.ofDays(365).toMillis()
+                    : appended - upload.getValue().toEpochMilli();
+            worst = Math.max(worst, millis);
         }
         return Duration.ofMillis(worst);
     }
 
-    /** From sending to deciding one upload; 0 for the warm-up and for events that carry no id. */
-    private static long millis(Map<String, Instant> sentAt, String id, Instant decided) {
-        Instant sent = id == null || id.startsWith("warmup") ? null : sentAt.get(id);
-        return sent == null ? 0 : Duration.between(sent, decided).toMillis();
-    }
-
     /**
-     * Asserts the invariant under exactly_once_v2: every upload sent has exactly one outcome, none is
-     * lost, nothing else was written, and the slowest outcome is within {@code bound}. Reports the
-     * scenario's figures either way.
+     * Asserts the invariant under exactly_once_v2, on what a {@code read_committed} consumer saw: every
+     * upload sent has exactly one outcome (scored or dead-lettered), none is lost, nothing else was
+     * written; each upload scored as flagged is on the flagged topic exactly once and nothing else is;
+     * no upload is on the shadow topic twice; the slowest outcome, to its append on the broker, is
+     * within {@code bound}; every job the scenario did not stop is alive. Reports the figures either way.
      */
     OutcomeReader.Outcomes assertExactlyOnce(OutcomeReader.Outcomes outcomes, Duration bound) throws IOException {
-        Map<String, Integer> perUpload = new java.util.HashMap<>();
-        outcomes.perUpload().forEach((id, count) -> perUpload.merge(sentId(id), count, Integer::sum));
+        Map<String, Integer> perUpload = perUpload(outcomes);
         perUpload.remove("null"); // dead letters of keyless events that could not be read carry no upload id
         perUpload.keySet().removeAll(rawKeys); // those of keyed ones carry the key
         long duplicates =
@@ -372,22 +418,51 @@ final class FaultRun implements AutoCloseable {
                                 .toList());
         assertEquals(0, duplicates, "uploads decided twice");
         assertEquals(sentAt.keySet(), perUpload.keySet(), "outcomes only for uploads that were sent");
+        assertFlaggedAndShadowOnce(outcomes);
         assertTrue(
                 slowest.compareTo(bound) <= 0,
                 "slowest outcome " + slowest.toMillis() + " ms, bound " + bound.toMillis() + " ms");
+        for (Job job : jobs) {
+            assertTrue(job.stopped || job.alive(), job.name + " is alive at the end");
+        }
         return outcomes;
+    }
+
+    /** The flagged topic holds each flagged result exactly once, and nothing else; the shadow, no doubles. */
+    private void assertFlaggedAndShadowOnce(OutcomeReader.Outcomes outcomes) {
+        Map<String, Long> flaggedCount = new java.util.HashMap<>();
+        outcomes.flagged().forEach(r -> flaggedCount.merge(r.value().getUploadId(), 1L, Long::sum));
+        java.util.Set<String> scoredFlagged = new java.util.HashSet<>();
+        outcomes.scored().stream()
+                .filter(r -> r.value().getFlagged())
+                .forEach(r -> scoredFlagged.add(r.value().getUploadId()));
+        assertEquals(scoredFlagged, flaggedCount.keySet(), "the flagged topic holds exactly the flagged results");
+        assertTrue(
+                flaggedCount.values().stream().allMatch(count -> count == 1),
+                "flagged twice: "
+                        + flaggedCount.entrySet().stream()
+                                .filter(e -> e.getValue() > 1)
+                                .limit(5)
+                                .toList());
+        Map<String, Long> shadowCount = new java.util.HashMap<>();
+        outcomes.shadow().forEach(r -> shadowCount.merge(r.value().getUploadId(), 1L, Long::sum));
+        assertTrue(shadowCount.values().stream().allMatch(count -> count == 1), "a shadow result written twice");
     }
 
     private static final Pattern CUT = Pattern.compile("(?s)(.*)\\.\\.\\.\\[cut from (\\d+) bytes]");
 
     /** The id sent for an outcome's id: an id too large for its topic comes back cut, with a marker. */
     String sentId(String outcomeId) {
+        return sentIdIn(sentAt.keySet(), outcomeId);
+    }
+
+    private static String sentIdIn(java.util.Set<String> sent, String outcomeId) {
         Matcher cut = CUT.matcher(outcomeId);
         if (!cut.matches()) {
             return outcomeId;
         }
         int bytes = Integer.parseInt(cut.group(2));
-        return sentAt.keySet().stream()
+        return sent.stream()
                 .filter(id -> id.startsWith(cut.group(1)) && id.getBytes(StandardCharsets.UTF_8).length == bytes)
                 .findFirst()
                 .orElse(outcomeId);

@@ -100,4 +100,33 @@ class RegistryServerErrorTest {
                 new HttpSchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofSeconds(2));
         assertTrue(client.latest("uploads-value").isEmpty());
     }
+
+    /** Two instances starting at once register the same schema; Apicurio answers the second 409. */
+    @Test
+    void aConflictOnRegisteringIsTheSchemaAlreadyThere() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/subjects/t-value/versions", exchange -> {
+            byte[] bytes = "{\"error_code\":409,\"message\":\"An artifact with ID 't-value' already exists\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(409, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.createContext("/subjects/t-value", exchange -> {
+            byte[] bytes = "{\"subject\":\"t-value\",\"id\":42,\"version\":1}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
+        org.apache.avro.Schema schema = org.apache.avro.SchemaBuilder.record("R")
+                .fields()
+                .requiredString("a")
+                .endRecord();
+        org.junit.jupiter.api.Assertions.assertEquals(42, client.register("t-value", schema));
+    }
 }
