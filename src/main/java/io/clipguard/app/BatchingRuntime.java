@@ -42,8 +42,19 @@ final class BatchingRuntime implements AutoCloseable {
                 Executors.newFixedThreadPool(config.input().fetch().threads(), daemons("fetch"));
         ExecutorService cpuPool =
                 Executors.newFixedThreadPool(config.batch().preprocessThreads(), daemons("preprocess"));
+        DynamicBatcher.BatchListener listener = new DynamicBatcher.BatchListener() {
+            @Override
+            public void batchEncoded(int size, double encodeMillis) {
+                metrics.batchEncoded(size, encodeMillis);
+            }
+
+            @Override
+            public void batchFailed(int size) {
+                metrics.batchFailed(size);
+            }
+        };
         DynamicBatcher batcher = new DynamicBatcher(
-                encoder, config.batch().batching(), config.model().instances(), metrics::batchEncoded);
+                encoder, config.batch().batching(), config.model().instances(), listener);
         int side = runtime.bundle().image().sizePx();
         Admission admission = new Admission(
                 new ByteBudget(config.batch().maxInFlightBytes()),

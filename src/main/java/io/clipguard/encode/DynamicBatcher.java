@@ -53,6 +53,9 @@ public final class DynamicBatcher implements AutoCloseable {
         BatchListener NONE = (size, encodeMillis) -> {};
 
         void batchEncoded(int size, double encodeMillis);
+
+        /** The encoder threw on a batch of {@code size}; its images are encoded again one by one. */
+        default void batchFailed(int size) {}
     }
 
     public DynamicBatcher(ImageEncoder encoder, BatchingConfig config, int dispatcherThreads, BatchListener listener) {
@@ -173,6 +176,7 @@ public final class DynamicBatcher implements AutoCloseable {
             }
         } catch (Throwable e) { // an Error must not kill the dispatcher and strand the batch's futures
             LOG.warn("encoder failed on a batch of {}; encoding its images one by one", batch.size(), e);
+            listener.batchFailed(batch.size());
             encodeOneByOne(batch, e, lastBatchEncoded);
         } finally {
             encodingSinceNanos.compareAndSet(start, 0);

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Pipeline metrics on a Micrometer registry, in Prometheus terms: histograms of the batch size
  * ({@code clipguard_batch_size}), queue wait ({@code clipguard_queue_wait_seconds}), encoder time per
- * batch ({@code clipguard_encode_seconds}) and upload-to-decision latency ({@code
+ * batch ({@code clipguard_encode_seconds}), encoder calls that threw ({@code
+ * clipguard_encoder_batch_failures_total}) and upload-to-decision latency ({@code
  * clipguard_end_to_end_latency_seconds}), uploads whose upload time is implausible and so not in it
  * ({@code clipguard_upload_time_implausible_total}); counters of decisions by policy, label and action ({@code
  * clipguard_decisions_total}) and of dead letters by reason ({@code clipguard_dead_letters_total}).
@@ -26,6 +27,7 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
     private final Timer queueWait;
     private final Timer endToEnd;
     private final Counter implausibleUploadTimes;
+    private final Counter failedBatches;
 
     public MicrometerPipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +46,9 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
                 "Upload time to decision time",
                 Duration.ofMillis(10),
                 Duration.ofMinutes(5));
+        failedBatches = Counter.builder("clipguard.encoder.batch.failures")
+                .description("Encoder calls that threw (their images are then encoded one by one)")
+                .register(registry);
         implausibleUploadTimes = Counter.builder("clipguard.upload.time.implausible")
                 .description(
                         "Uploads decided whose upload time is in the future or over 30 days ago (not in the latency)")
@@ -63,6 +68,11 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
     public void batchEncoded(int size, double encodeMillis) {
         batchSize.record(size);
         encode.record((long) (encodeMillis * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void batchFailed(int size) {
+        failedBatches.increment();
     }
 
     @Override

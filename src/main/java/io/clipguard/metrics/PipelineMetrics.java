@@ -12,6 +12,9 @@ public interface PipelineMetrics {
     /** A batch of {@code batchSize} images went through the encoder in {@code encodeMillis}. */
     default void batchEncoded(int batchSize, double encodeMillis) {}
 
+    /** The encoder threw on a batch of {@code size} images. */
+    default void batchFailed(int size) {}
+
     /** An image waited {@code queueMillis} in the batcher's queue. */
     default void queueWaited(double queueMillis) {}
 

@@ -78,12 +78,31 @@ class DynamicBatcherTest {
 
     @Test
     void dispatchesAPartialBatchOnceTheOldestHasWaitedMaxDelay() throws Exception {
-        FakeEncoder encoder = running();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ImageEncoder holdsTheFirstCall = LambdaEncoder.of(1, pixelBatch -> {
+            if (pixelBatch.get(0)[0] == 0) { // the blocker: both others queue up while it is encoded
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return pixelBatch.toArray(float[][]::new);
+        });
         try (DynamicBatcher batcher = new DynamicBatcher(
-                encoder, new BatchingConfig(32, Duration.ofMillis(30), 64), 1, DynamicBatcher.BatchListener.NONE)) {
+                holdsTheFirstCall,
+                new BatchingConfig(32, Duration.ofMillis(30), 64),
+                1,
+                DynamicBatcher.BatchListener.NONE)) {
+            CompletableFuture<DynamicBatcher.Embedded> blocker = batcher.submit(new float[] {0});
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
             CompletableFuture<DynamicBatcher.Embedded> first = batcher.submit(new float[] {1});
             CompletableFuture<DynamicBatcher.Embedded> second = batcher.submit(new float[] {2});
-            assertEquals(2, first.get(10, TimeUnit.SECONDS).batchSize());
+            release.countDown();
+            assertEquals(1, blocker.get(10, TimeUnit.SECONDS).batchSize());
+            assertEquals(2, first.get(10, TimeUnit.SECONDS).batchSize(), "not 32: left once the oldest had waited");
             assertEquals(2, second.get(10, TimeUnit.SECONDS).batchSize());
         }
     }

@@ -62,10 +62,19 @@ class EncodersTest {
 
     @Test
     void setsDjlOfflineAndOptsOutOfTracking() {
-        Encoders.text(TinyClip.bundle()).close();
+        // the build presets both for the whole test JVM: take them away, so that only the code path can
+        // set them again (no DJL call runs in between: tests run one at a time)
+        System.clearProperty("ai.djl.offline");
+        System.clearProperty("OPT_OUT_TRACKING");
+        try {
+            Encoders.text(TinyClip.bundle()).close();
 
-        assertEquals("true", System.getProperty("ai.djl.offline"));
-        assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
+            assertEquals("true", System.getProperty("ai.djl.offline"));
+            assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
+        } finally {
+            System.setProperty("ai.djl.offline", "true");
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
     }
 
     private static void copyBundle(Path from, Path to) throws IOException {

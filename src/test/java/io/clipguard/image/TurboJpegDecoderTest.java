@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clipguard.testing.Requires;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ class TurboJpegDecoderTest {
 
     @BeforeAll
     static void bothDecodersInstalled() {
-        assumeTrue(TurboJpegDecoder.available(), "libturbojpeg.so.0 is not installed");
+        Requires.that(
+                TurboJpegDecoder.available(), "libturbojpeg.so.0 is not installed (apt-get install libturbojpeg0)");
         assumeTrue(OpenCvDecoder.available(), "OpenCV is not available");
     }
 

@@ -66,7 +66,12 @@ class SsrfGuardTest {
                 guard(internal)
                         .check(URI.create("https://store.internal/a.jpg"))
                         .getAddress());
-        guard(internal).check(URI.create("https://cdn.example.com/a.jpg"));
+        assertEquals(
+                InetAddress.getByName("93.184.216.35"),
+                guard(internal)
+                        .check(URI.create("https://cdn.example.com/a.jpg"))
+                        .getAddress(),
+                "a subdomain of an allowed wildcard, on a public address");
         assertRefused(internal, "https://example.com/a.jpg", "host example.com is not allowed");
         assertRefused(internal, "https://images.example.org/a.jpg", "not allowed");
         assertRefused(internal, "https://mixed.example.com/a.jpg", "10.0.0.5, a private address");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipguard.local.LocalSchemaRegistry;
 import io.clipguard.local.OutcomeReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -30,9 +29,11 @@ class EncoderFaultIT {
                 work,
                 2,
                 (short) 1)) {
+            java.util.Properties settings = run.settings();
+            int port = FaultRun.serveManagement(settings);
             FaultRun.Job job = run.start(
                     "job",
-                    run.settings(),
+                    settings,
                     FaultInjectingMain.class.getName(),
                     "-Dfault.encoder.error-at-batch=20",
                     "-Dfault.encoder.slow-ms=1500",
@@ -46,9 +47,13 @@ class EncoderFaultIT {
                     0,
                     outcomes.deadLetters().size(),
                     "an engine failure is never the upload's fault: " + FaultRun.deadLetterReasons(outcomes));
+            String scrape = FaultRun.body(port, "/metrics");
             assertTrue(
-                    Files.readString(job.log).contains("fault injected: Error from encoder batch 20"),
-                    "the fault was injected");
+                    FaultRun.metric(scrape, "clipguard_encoder_batch_failures_total") >= 1,
+                    "the encoder did throw, as the job counts it");
+            assertTrue(
+                    FaultRun.metric(scrape, "clipguard_encode_seconds_max") >= 1.5,
+                    "and a batch did take the slow spell's 1.5 s");
             assertTrue(job.alive());
         }
     }

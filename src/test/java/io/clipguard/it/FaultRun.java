@@ -146,6 +146,23 @@ final class FaultRun implements AutoCloseable {
         }
     }
 
+    /** The body of a management endpoint (for example {@code /metrics}). */
+    static String body(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /** A metric's value in a Prometheus scrape (the first series of that name), or NaN when absent. */
+    static double metric(String scrape, String name) {
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$")
+                .matcher(scrape);
+        return value.find() ? Double.parseDouble(value.group(2)) : Double.NaN;
+    }
+
     /** Waits until the endpoint answers {@code expected}; how long that took, or fails at the timeout. */
     static Duration awaitStatus(int port, String path, int expected, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
@@ -419,6 +436,31 @@ final class FaultRun implements AutoCloseable {
         assertEquals(0, duplicates, "uploads decided twice");
         assertEquals(sentAt.keySet(), perUpload.keySet(), "outcomes only for uploads that were sent");
         assertFlaggedAndShadowOnce(outcomes);
+        assertTrue(
+                slowest.compareTo(bound) <= 0,
+                "slowest outcome " + slowest.toMillis() + " ms, bound " + bound.toMillis() + " ms");
+        for (Job job : jobs) {
+            assertTrue(job.stopped || job.alive(), job.name + " is alive at the end");
+        }
+        return outcomes;
+    }
+
+    /**
+     * The invariant under at_least_once: every upload sent has at least one outcome, none is lost,
+     * nothing else was written, the slowest first outcome is within {@code bound}, the jobs the scenario
+     * did not stop are alive. Doubles are reported, not failed: at_least_once allows them after a crash.
+     */
+    OutcomeReader.Outcomes assertAtLeastOnce(OutcomeReader.Outcomes outcomes, Duration bound) throws IOException {
+        Map<String, Integer> perUpload = perUpload(outcomes);
+        perUpload.remove("null");
+        perUpload.keySet().removeAll(rawKeys);
+        long duplicates =
+                perUpload.values().stream().mapToLong(count -> count - 1).sum();
+        List<String> lost = missing(outcomes);
+        Duration slowest = slowest(outcomes, sentAt);
+        report(outcomes.decided(), duplicates, lost.size(), slowest);
+        assertEquals(List.of(), lost.stream().limit(10).toList(), "uploads with no outcome");
+        assertEquals(sentAt.keySet(), perUpload.keySet(), "outcomes only for uploads that were sent");
         assertTrue(
                 slowest.compareTo(bound) <= 0,
                 "slowest outcome " + slowest.toMillis() + " ms, bound " + bound.toMillis() + " ms");

@@ -29,12 +29,23 @@ class InstanceChurnIT {
                 work,
                 6,
                 (short) 1)) {
-            FaultRun.Job a = run.start("a", run.settings());
+            java.util.Properties aSettings = run.settings();
+            int aPort = FaultRun.serveManagement(aSettings);
+            // a's encoder takes 300 ms a batch: whenever it is killed, it has uploads in flight
+            FaultRun.Job a = run.start(
+                    "a",
+                    aSettings,
+                    FaultInjectingMain.class.getName(),
+                    "-Dfault.encoder.slow-ms=300",
+                    "-Dfault.encoder.slow-from-batch=1",
+                    "-Dfault.encoder.slow-batches=1000000");
             FaultRun.Job b = run.start("b", run.settings());
             run.warmUp("ab");
             Thread uploads = run.sendGoodInBackground("good", 600, 30);
             Thread.sleep(4_000);
+            double inFlight = FaultRun.metric(FaultRun.body(aPort, "/metrics"), "clipguard_in_flight_bytes");
             a.kill();
+            assertTrue(inFlight > 0, "the killed instance owned partitions with uploads in flight: " + inFlight);
             Thread.sleep(4_000);
             FaultRun.Job c = run.start("c", run.settings());
             Thread.sleep(6_000);

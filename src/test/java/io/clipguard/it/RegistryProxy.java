@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real socket on 127.0.0.1 in front of a real schema registry, that can be told to fail the way a
- * registry does: {@link Mode#DOWN} drops every connection without an answer, {@link Mode#ERROR_500}
+ * registry does: {@link Mode#DOWN} drops every connection without an answer, {@link Mode#SILENT}
+ * accepts and never answers, {@link Mode#ERROR_500}
  * answers as a Confluent registry does during a leader fail-over (HTTP 500, error code 50003), {@link
  * Mode#UNAUTHORIZED_401} as one whose credentials expired, {@link Mode#HTML_404} as an ingress's
  * default backend.
@@ -25,6 +26,8 @@ final class RegistryProxy implements AutoCloseable {
     enum Mode {
         FORWARD,
         DOWN,
+        /** Accepts every connection and request, and never answers: a hung registry or a black hole. */
+        SILENT,
         ERROR_500,
         /** Expired credentials, or a gateway that wants some. */
         UNAUTHORIZED_401,
@@ -61,6 +64,18 @@ final class RegistryProxy implements AutoCloseable {
             if (now == Mode.DOWN) {
                 refused.incrementAndGet();
                 return; // closed without an answer: the client sees the connection end
+            }
+            if (now == Mode.SILENT) {
+                refused.incrementAndGet();
+                while (mode == Mode.SILENT) { // hold the exchange open, answering nothing
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                return;
             }
             if (now == Mode.ERROR_500) {
                 answer(

@@ -106,6 +106,9 @@ class RestartTimesIT {
             uploads.join();
             run.producer().flush();
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(180));
+            // the stalls are only worth measuring if nothing was lost or doubled on the way
+            run.assertExactlyOnce(outcomes, Duration.ofSeconds(180));
+            FaultRun.assertNoDeadLetters(outcomes);
             return new Duration[] {stall(run, outcomes, stopped, settled), stall(run, outcomes, killed, end)};
         }
     }

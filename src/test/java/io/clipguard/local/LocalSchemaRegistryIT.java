@@ -37,6 +37,12 @@ class LocalSchemaRegistryIT {
                     registry.url().toString());
             assertTrue(get(URI.create(registry.url() + "/config")).contains("\"BACKWARD\""));
             assertTrue(Files.size(registry.logFile()) > 0, "the registry's output goes to its log file");
+            // bound to 127.0.0.1 itself, not to every address: on Linux all of 127/8 reaches this host,
+            // so a wildcard bind would take a connection to 127.0.0.2; this needs no second interface
+            assertThrows(
+                    IOException.class,
+                    () -> connect(InetAddress.getByName("127.0.0.2"), port),
+                    "the registry must listen on 127.0.0.1 only, not on every address");
             Optional<InetAddress> external = nonLoopbackAddress();
             if (external.isPresent()) {
                 assertThrows(

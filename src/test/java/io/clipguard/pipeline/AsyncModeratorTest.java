@@ -176,6 +176,12 @@ class AsyncModeratorTest {
         CompletableFuture<Outcome> slow = moderator.moderate("k", byUri("u"), FROM);
         Thread closer = new Thread(moderator::close);
         closer.start();
+        // release the host only once the close has begun (a new upload is turned away at once), so the
+        // upload in progress meets a closing pipeline at its next stage, whatever the scheduling
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!moderator.moderate("probe", inline("p"), FROM).isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         slowHost.countDown();
         closer.join(10_000);
         assertInstanceOf(Outcome.Retry.class, slow.get(10, TimeUnit.SECONDS));

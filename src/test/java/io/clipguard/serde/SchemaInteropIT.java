@@ -1,12 +1,12 @@
 package io.clipguard.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.local.LocalSchemaRegistry;
+import io.clipguard.testing.Requires;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +36,10 @@ class SchemaInteropIT {
 
     @BeforeAll
     static void requirePythonClientAndStartRegistry() throws Exception {
-        assumeTrue(
+        Requires.that(
                 Files.isExecutable(PYTHON)
                         && run(List.of(PYTHON.toString(), "-c", "import confluent_kafka.avro, avro")).exitCode == 0,
-                "skipped: /usr/bin/python3 cannot import confluent_kafka.avro and avro"
+                "/usr/bin/python3 cannot import confluent_kafka.avro and avro"
                         + " (apt-get install python3-confluent-kafka python3-avro)");
         registry = LocalSchemaRegistry.shared();
         serde = AvroSerdes.forClass(

@@ -176,20 +176,19 @@ class BatchingModerateProcessorTest {
         BatchingModerateProcessor processor = processor(roomy());
         processor.init(context);
         process(processor, "u1", 0, 10);
-        encoderPermits.release(1);
-        while (encoded.get() < 1) {
-            Thread.sleep(2); // u1 is done but not forwarded yet
-        }
-        Thread.sleep(50);
-        processor.close();
+        processor.close(); // closed dirty while u1 is in the encoder
         store.delete(InFlightUpload.key("uploads", 0, 0)); // the dirty close rolled back the store write
+        encoderPermits.release(1); // u1's job finishes after the close: its outcome belongs to no run
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((encoded.get() < 1 || async.inProgress() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
         processor.init(context);
         for (int i = 0; i < 20; i++) {
             context.scheduledPunctuators()
                     .get(context.scheduledPunctuators().size() - 1)
                     .getPunctuator()
                     .punctuate(0);
-            Thread.sleep(2);
         }
         assertEquals(List.of(), forwardedIds(), "a stale outcome from before the close is not forwarded");
         process(processor, "u1", 0, 10); // the input replays the event from the last commit
