@@ -46,7 +46,13 @@ final class DeadThreadMembers implements AutoCloseable {
         this.groupInstanceId = streamsSettings.getProperty("group.instance.id");
         this.adminSettings = KafkaConnection.settings(streamsSettings);
         adminSettings.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "clipguard-dead-thread-members");
-        adminSettings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        adminSettings.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        adminSettings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"); // not below the request's
+    }
+
+    /** The admin client's settings (for tests: a client must be creatable with them). */
+    Properties adminSettings() {
+        return adminSettings;
     }
 
     /** The static member of the stream thread named {@code threadName}, or null without static membership. */

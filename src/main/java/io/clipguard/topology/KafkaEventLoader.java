@@ -60,6 +60,7 @@ final class KafkaEventLoader implements EventLoader {
         settings.setProperty("fetch.max.bytes", String.valueOf(8 * 1024 * 1024));
         settings.setProperty("max.partition.fetch.bytes", String.valueOf(1024 * 1024));
         settings.setProperty("max.poll.records", "200");
+        settings.setProperty("request.timeout.ms", "5000");
         settings.setProperty("default.api.timeout.ms", "10000");
         return new KafkaEventLoader(
                 new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer()));

@@ -72,6 +72,12 @@ class AppHealthTest {
             assertTrue("clipguard-0-3".equals(members.memberOf("app-5f2c-StreamThread-3")));
             assertTrue(members.memberOf("main") == null);
         }
+        settings.put("request.timeout.ms", "60000"); // a user's, larger than the remover's API timeout
+        try (DeadThreadMembers members = new DeadThreadMembers(settings);
+                org.apache.kafka.clients.admin.Admin admin =
+                        org.apache.kafka.clients.admin.Admin.create(members.adminSettings())) {
+            assertTrue(admin != null, "an admin client can be made with its settings (it once could not)");
+        }
         settings.remove("group.instance.id");
         try (DeadThreadMembers members = new DeadThreadMembers(settings)) {
             assertTrue(members.memberOf("app-5f2c-StreamThread-3") == null, "dynamic members cannot be removed");
