@@ -1,6 +1,10 @@
 package io.clipguard.tuning;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clipguard.score.Similarity;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +18,8 @@ import java.util.Random;
  * overconfident (as zero-shot CLIP's are) and a temperature of 2.5 calibrates them exactly.
  */
 public final class SyntheticReviews {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static final String POLICY =
             """
@@ -54,5 +60,32 @@ public final class SyntheticReviews {
 
     static Review review(ReviewedUpload upload) {
         return new Review(upload.scored().uploadId(), upload.verdicts(), "synthetic", Instant.EPOCH);
+    }
+
+    /** Writes the uploads' scores and reviews as the JSON lines {@code clipguard tune} reads. */
+    public static void writeJsonLines(List<ReviewedUpload> uploads, Path scored, Path reviews) throws Exception {
+        List<String> scoredLines = new ArrayList<>();
+        List<String> reviewLines = new ArrayList<>();
+        for (ReviewedUpload upload : uploads) {
+            ObjectNode line = JSON.createObjectNode()
+                    .put("upload_id", upload.scored().uploadId())
+                    .put("policy_version", upload.scored().policyVersion());
+            upload.scored().scores().forEach((label, score) -> line.withArray("labels")
+                    .addObject()
+                    .put("label", label)
+                    .put("score", score));
+            scoredLines.add(JSON.writeValueAsString(line));
+            ObjectNode review = JSON.createObjectNode()
+                    .put("upload_id", upload.scored().uploadId())
+                    .put("reviewer", "synthetic")
+                    .put("decided_at", "2026-11-23T04:00:00Z");
+            upload.verdicts().forEach((label, applies) -> review.withArray("verdicts")
+                    .addObject()
+                    .put("label", label)
+                    .put("applies", applies));
+            reviewLines.add(JSON.writeValueAsString(review));
+        }
+        Files.write(scored, scoredLines);
+        Files.write(reviews, reviewLines);
     }
 }

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clipguard.policy.Policy;
 import io.clipguard.policy.PolicyLoader;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -79,28 +76,6 @@ class TuneCommandFilesTest {
     }
 
     static void writeJsonLines(List<ReviewedUpload> uploads, Path scored, Path reviews) throws Exception {
-        List<String> scoredLines = new ArrayList<>();
-        List<String> reviewLines = new ArrayList<>();
-        for (ReviewedUpload upload : uploads) {
-            ObjectNode line = JSON.createObjectNode()
-                    .put("upload_id", upload.scored().uploadId())
-                    .put("policy_version", upload.scored().policyVersion());
-            upload.scored().scores().forEach((label, score) -> line.withArray("labels")
-                    .addObject()
-                    .put("label", label)
-                    .put("score", score));
-            scoredLines.add(JSON.writeValueAsString(line));
-            ObjectNode review = JSON.createObjectNode()
-                    .put("upload_id", upload.scored().uploadId())
-                    .put("reviewer", "synthetic")
-                    .put("decided_at", "2026-11-23T04:00:00Z");
-            upload.verdicts().forEach((label, applies) -> review.withArray("verdicts")
-                    .addObject()
-                    .put("label", label)
-                    .put("applies", applies));
-            reviewLines.add(JSON.writeValueAsString(review));
-        }
-        Files.write(scored, scoredLines);
-        Files.write(reviews, reviewLines);
+        SyntheticReviews.writeJsonLines(uploads, scored, reviews);
     }
 }
