@@ -3,6 +3,7 @@ package io.clipguard.app;
 import io.clipguard.encode.DynamicBatcher;
 import io.clipguard.management.HealthCheck;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -27,10 +28,32 @@ final class AppHealth implements HealthCheck {
      */
     private final Duration maxEncode;
 
-    private volatile KafkaStreams streams;
+    /** What health reads of the Kafka Streams client: its state and its live stream threads. */
+    interface Client {
+        KafkaStreams.State state();
+
+        /** The {@code alive-stream-threads} client metric; 1 while not reported yet. */
+        double aliveStreamThreads();
+
+        static Client of(KafkaStreams streams) {
+            return new Client() {
+                @Override
+                public KafkaStreams.State state() {
+                    return streams.state();
+                }
+
+                @Override
+                public double aliveStreamThreads() {
+                    return AppHealth.aliveStreamThreads(streams);
+                }
+            };
+        }
+    }
+
+    private volatile Client streams;
     private volatile DynamicBatcher batcher;
-    private volatile BrokerProbe brokers;
-    private volatile PolicyRuntime policies;
+    private volatile Supplier<String> brokerProblem;
+    private volatile Supplier<String> stoppedWatcher;
     private volatile boolean stopping;
 
     AppHealth(Duration maxEncode) {
@@ -39,9 +62,22 @@ final class AppHealth implements HealthCheck {
 
     /** The job is loaded: from now on its client, batcher and cluster are what health is judged by. */
     void started(KafkaStreams streams, DynamicBatcher batcher, BrokerProbe brokers, PolicyRuntime policies) {
+        started(
+                Client.of(streams),
+                batcher,
+                brokers == null ? () -> null : brokers::problem,
+                policies == null ? () -> null : policies::stoppedWatcher);
+    }
+
+    /**
+     * @param brokerProblem  null while the cluster answers, else what is wrong
+     * @param stoppedWatcher null while hot reload works, else what stopped
+     */
+    void started(
+            Client streams, DynamicBatcher batcher, Supplier<String> brokerProblem, Supplier<String> stoppedWatcher) {
         this.batcher = batcher;
-        this.policies = policies;
-        this.brokers = brokers;
+        this.brokerProblem = brokerProblem;
+        this.stoppedWatcher = stoppedWatcher;
         this.streams = streams;
     }
 
@@ -52,7 +88,7 @@ final class AppHealth implements HealthCheck {
 
     @Override
     public Status live() {
-        KafkaStreams client = streams;
+        Client client = streams;
         if (client == null) {
             return Status.up("starting: loading the model and policy");
         }
@@ -63,16 +99,16 @@ final class AppHealth implements HealthCheck {
         if (!stopping && (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN)) {
             return Status.down("the Kafka Streams client stopped (" + state + ") without being told to");
         }
-        if (state.isRunningOrRebalancing() && aliveStreamThreads(client) == 0) {
+        if (state.isRunningOrRebalancing() && client.aliveStreamThreads() == 0) {
             return Status.down("no stream thread is alive");
         }
         DynamicBatcher pipeline = batcher;
         if (pipeline != null && !stopping && !pipeline.dispatchersAlive()) {
             return Status.down("an encoder batch dispatcher died");
         }
-        String stoppedWatcher = policies == null ? null : policies.stoppedWatcher();
-        if (stoppedWatcher != null && !stopping) {
-            return Status.down(stoppedWatcher + ": this instance would drift from the others' policy versions");
+        String watcher = stoppedWatcher.get();
+        if (watcher != null && !stopping) {
+            return Status.down(watcher + ": this instance would drift from the others' policy versions");
         }
         if (pipeline != null && pipeline.encoding().compareTo(maxEncode) > 0) {
             return Status.down("an encoder call has not returned for "
@@ -86,7 +122,7 @@ final class AppHealth implements HealthCheck {
 
     @Override
     public Status ready() {
-        KafkaStreams client = streams;
+        Client client = streams;
         if (client == null) {
             return Status.down("starting: loading the model and policy");
         }
@@ -97,8 +133,8 @@ final class AppHealth implements HealthCheck {
         if (state != KafkaStreams.State.RUNNING) {
             return Status.down("the Kafka Streams client is " + state);
         }
-        String brokerProblem = brokers == null ? null : brokers.problem();
-        return brokerProblem == null ? Status.up("RUNNING") : Status.down(brokerProblem);
+        String problem = brokerProblem.get();
+        return problem == null ? Status.up("RUNNING") : Status.down(problem);
     }
 
     private static double aliveStreamThreads(KafkaStreams client) {

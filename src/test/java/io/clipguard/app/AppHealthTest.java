@@ -16,6 +16,117 @@ import org.junit.jupiter.api.Test;
 
 class AppHealthTest {
 
+    /** A Kafka Streams client as health reads it, in whatever state a test puts it. */
+    private static final class FakeClient implements AppHealth.Client {
+        volatile KafkaStreams.State state = KafkaStreams.State.RUNNING;
+        volatile double alive = 1;
+
+        @Override
+        public KafkaStreams.State state() {
+            return state;
+        }
+
+        @Override
+        public double aliveStreamThreads() {
+            return alive;
+        }
+    }
+
+    private final FakeClient client = new FakeClient();
+    private volatile String brokerProblem;
+    private volatile String stoppedWatcher;
+
+    private AppHealth started(DynamicBatcher batcher) {
+        AppHealth health = new AppHealth(Duration.ofSeconds(60));
+        health.started(client, batcher, () -> brokerProblem, () -> stoppedWatcher);
+        return health;
+    }
+
+    private static void assertDown(HealthCheck.Status status, String reason) {
+        assertFalse(status.up(), "down: " + reason);
+        assertTrue(status.reason().contains(reason), status.reason());
+    }
+
+    @Test
+    void liveWhileStartingButNotReady() {
+        AppHealth health = new AppHealth(Duration.ofSeconds(60));
+        assertTrue(health.live().up());
+        assertDown(health.ready(), "starting");
+    }
+
+    @Test
+    void liveAndReadyWhenRunningWithTheClusterAnswering() {
+        AppHealth health = started(null);
+        assertTrue(health.live().up());
+        assertTrue(health.ready().up());
+    }
+
+    @Test
+    void notLiveForEachOfItsStatedReasons() throws Exception {
+        AppHealth health = started(null);
+        client.state = KafkaStreams.State.ERROR;
+        assertDown(health.live(), "ERROR");
+        client.state = KafkaStreams.State.PENDING_ERROR;
+        assertDown(health.live(), "PENDING_ERROR");
+        client.state = KafkaStreams.State.NOT_RUNNING;
+        assertDown(health.live(), "without being told to");
+        client.state = KafkaStreams.State.RUNNING;
+        client.alive = 0;
+        assertDown(health.live(), "no stream thread is alive");
+        client.alive = 1;
+        stoppedWatcher = "the policy topic watcher stopped";
+        assertDown(health.live(), "the policy topic watcher stopped");
+        stoppedWatcher = null;
+        assertTrue(health.live().up());
+    }
+
+    @Test
+    void notLiveWhenABatchDispatcherDiedOrTheEncoderFailsBatchAfterBatch() throws Exception {
+        DynamicBatcher failing = new DynamicBatcher(
+                LambdaEncoder.of(1, batch -> {
+                    throw new IllegalStateException("the engine is gone");
+                }),
+                new BatchingConfig(1, Duration.ZERO, 32),
+                1,
+                DynamicBatcher.BatchListener.NONE);
+        try {
+            AppHealth health = started(failing);
+            for (int i = 0; i < AppHealth.MAX_FAILED_BATCHES; i++) {
+                try {
+                    failing.submit(new float[] {i}).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException expected) {
+                    // every batch fails
+                }
+            }
+            assertDown(health.live(), "the encoder failed 10 batches in a row");
+        } finally {
+            failing.close();
+        }
+        DynamicBatcher closed = new DynamicBatcher(
+                LambdaEncoder.of(1, batch -> batch.toArray(float[][]::new)),
+                new BatchingConfig(1, Duration.ZERO, 4),
+                1,
+                DynamicBatcher.BatchListener.NONE);
+        closed.close(); // its dispatcher is gone, and the job is not stopping
+        assertDown(started(closed).live(), "an encoder batch dispatcher died");
+    }
+
+    @Test
+    void notReadyWhileRebalancingWithoutBrokersOrStopping() {
+        AppHealth health = started(null);
+        client.state = KafkaStreams.State.REBALANCING;
+        assertTrue(health.live().up(), "rebalancing is live");
+        assertDown(health.ready(), "REBALANCING");
+        client.state = KafkaStreams.State.RUNNING;
+        brokerProblem = "the Kafka cluster does not answer: TimeoutException";
+        assertDown(health.ready(), "does not answer");
+        brokerProblem = null;
+        health.stopping();
+        assertDown(health.ready(), "stopping");
+        client.state = KafkaStreams.State.NOT_RUNNING;
+        assertTrue(health.live().up(), "a stopped client is no failure once the job is stopping");
+    }
+
     /** Regression: an encoder call that never returned was not seen by liveness. */
     @Test
     void aHungEncoderCallFailsLivenessAfterTheConfiguredTime() throws Exception {
