@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Regression: 5,000 small inline JPEGs waiting when the job started ran it out of memory (every one was
  * decoded into its encoder input before the first reached the encoder). Now the job, at a small heap,
- * works through the backlog within its in-flight budget: every upload is scored once, and the peak
+ * works through the backlog within its in-flight budget, as its own metrics show while it works (the
+ * bytes at work up to the budget and never above it; the rest waits in the topic, or parked): every upload is scored once, and the peak
  * heap is reported against the budget.
  */
 class BacklogIT {
@@ -46,15 +47,49 @@ class BacklogIT {
 
             Properties settings = run.settings();
             settings.setProperty("clipguard.pipeline.max-in-flight-bytes", String.valueOf(BUDGET_BYTES));
+            int port = FaultRun.serveManagement(settings);
             FaultRun.Job job = run.start("job", settings, "io.clipguard.cli.Main", "-Xmx320m");
 
-            OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(400));
+            // what the job holds, sampled from its own metrics while it works through the backlog
+            double[] peaks = new double[2]; // in-flight bytes, parked uploads
+            java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    try {
+                        String scrape = FaultRun.body(port, "/metrics");
+                        double inFlight = FaultRun.metric(scrape, "clipguard_in_flight_bytes");
+                        double parked = FaultRun.metric(scrape, "clipguard_uploads_parked");
+                        if (!Double.isNaN(inFlight)) { // absent until the pipeline's meters are bound
+                            peaks[0] = Math.max(peaks[0], inFlight);
+                            peaks[1] = Math.max(peaks[1], parked);
+                        }
+                    } catch (Exception notUpYet) {
+                        // the endpoints come up with the job
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
+            OutcomeReader.Outcomes outcomes;
+            try {
+                outcomes = run.awaitAll(Duration.ofSeconds(400));
+            } finally {
+                sampling.set(false);
+                sampler.join();
+            }
             run.assertExactlyOnce(outcomes, Duration.ofSeconds(400));
             FaultRun.assertNoDeadLetters(outcomes);
             long peakHeapMb = job.peakHeapMb();
             System.out.printf(
-                    "backlog: %d small JPEGs, in-flight budget %d MB, peak heap %d MB of 320 MB%n",
-                    UPLOADS, BUDGET_BYTES >> 20, peakHeapMb);
+                    "backlog: %d small JPEGs, in-flight budget %d MB, peak in flight %.1f MB, up to %.0f parked,"
+                            + " peak heap %d MB of 320 MB%n",
+                    UPLOADS, BUDGET_BYTES >> 20, peaks[0] / (1 << 20), peaks[1], peakHeapMb);
+            assertTrue(peaks[0] > 0 && peaks[0] <= BUDGET_BYTES, "in flight within the budget: " + peaks[0]);
+            assertTrue(peaks[0] > BUDGET_BYTES / 2, "the budget, not the backlog, set what was held: " + peaks[0]);
             assertTrue(peakHeapMb > 0 && peakHeapMb < 320, "peak heap " + peakHeapMb + " MB");
             assertTrue(job.alive(), "no OutOfMemoryError took the job down");
         }
