@@ -13,9 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Zero-shot classification through the production path (ImageIO decode, Java pre-processing,
- * DJL encoders) on the bundle's held-out samples: pictures of (colour, shape) pairs the model never
- * saw together in training. Chance: 1/8 colour, 1/5 shape, 1/40 pair.
+ * The model's own zero-shot evaluation, as its training script evaluates it: the DJL encoders on the
+ * bundle's held-out samples (pictures of (colour, shape) pairs the model never saw together in
+ * training), with the model's training templates, a test-side prompt ensemble and softmax. What the
+ * job runs (policy file, decoder, pre-processing, scorer) is checked by {@code
+ * app.ZeroShotProductionPathTest}. Chance: 1/8 colour, 1/5 shape, 1/40 pair.
  */
 class ZeroShotTest {
 
