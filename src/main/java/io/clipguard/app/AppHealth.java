@@ -14,7 +14,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Live: while starting (the model loads); then while the client is not in ERROR, not stopped
  * unless we are stopping, has at least one stream thread alive (the {@code alive-stream-threads}
  * client metric: dead threads do not always move the client to ERROR), the batcher's dispatchers
- * run, no encoder call has run longer than {@code management.max-encode-ms}, the policy topic watcher runs, and
+ * run, no encoder call has run longer than {@code management.max-encode-ms}, the policy topic watcher and the event loader run, and
  * the encoder has not failed {@value #MAX_FAILED_BATCHES} batches in a row. Ready: the model
  * and policy are loaded, the client is RUNNING (rebalancing is live, not ready) and the cluster answers
  * (a client stays RUNNING for a while after its brokers are gone). Thread-safe.
@@ -61,17 +61,18 @@ final class AppHealth implements HealthCheck {
     }
 
     /** The job is loaded: from now on its client, batcher and cluster are what health is judged by. */
-    void started(KafkaStreams streams, DynamicBatcher batcher, BrokerProbe brokers, PolicyRuntime policies) {
+    void started(KafkaStreams streams, DynamicBatcher batcher, BrokerProbe brokers, Supplier<String> stoppedPart) {
         started(
                 Client.of(streams),
                 batcher,
                 brokers == null ? () -> null : brokers::problem,
-                policies == null ? () -> null : policies::stoppedWatcher);
+                stoppedPart == null ? () -> null : stoppedPart);
     }
 
     /**
      * @param brokerProblem  null while the cluster answers, else what is wrong
-     * @param stoppedWatcher null while hot reload works, else what stopped
+     * @param stoppedWatcher null while every background part (the policy topic watcher, the event
+     *                       loader) runs, else which one stopped
      */
     void started(
             Client streams, DynamicBatcher batcher, Supplier<String> brokerProblem, Supplier<String> stoppedWatcher) {
@@ -108,7 +109,7 @@ final class AppHealth implements HealthCheck {
         }
         String watcher = stoppedWatcher.get();
         if (watcher != null && !stopping) {
-            return Status.down(watcher + ": this instance would drift from the others' policy versions");
+            return Status.down(watcher);
         }
         if (pipeline != null && pipeline.encoding().compareTo(maxEncode) > 0) {
             return Status.down("an encoder call has not returned for "

@@ -58,7 +58,7 @@ final class AppMeters {
         PolicyRuntime policies = runtime.policies();
         Gauge.builder("clipguard.background.threads.stopped", () -> stoppedBackgroundThreads(policies, batching))
                 .description("Background parts that ended without being told to: the policy topic watcher, the"
-                        + " encoder's batch dispatchers (liveness fails while any is)")
+                        + " encoder's batch dispatchers, the event loader (liveness fails while any is)")
                 .register(registry);
         if (batching != null) {
             Gauge.builder("clipguard.in.flight.bytes", batching.admission().budget(), b -> b.usedBytes())
@@ -88,7 +88,11 @@ final class AppMeters {
 
     private static int stoppedBackgroundThreads(PolicyRuntime policies, BatchingRuntime batching) {
         int stopped = policies.stoppedWatcher() == null ? 0 : 1;
-        return stopped + (batching != null && !batching.batcher().dispatchersAlive() ? 1 : 0);
+        if (batching != null) {
+            stopped += batching.batcher().dispatchersAlive() ? 0 : 1;
+            stopped += batching.loader().alive() ? 0 : 1;
+        }
+        return stopped;
     }
 
     /** Re-reads the versions in force; call before each scrape. */

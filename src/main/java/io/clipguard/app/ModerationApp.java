@@ -106,7 +106,11 @@ public final class ModerationApp implements AutoCloseable {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             BrokerProbe brokers = management.bind(streams, config.streams(), runtime, batching);
-            health.started(streams, batching == null ? null : batching.batcher(), brokers, policies);
+            health.started(
+                    streams,
+                    batching == null ? null : batching.batcher(),
+                    brokers,
+                    () -> stoppedPart(policies, batching));
             streams.start();
             LOG.info(
                     "moderating {} -> {}, {}, {} with model {} and policy {} v{}",
@@ -136,6 +140,15 @@ public final class ModerationApp implements AutoCloseable {
         try (TopicLimits limits = new TopicLimits(config.streams(), TOPIC_LIMITS_PATIENCE)) {
             return Math.min(producerLimit, limits.smallestOutputLimit(config.topics()));
         }
+    }
+
+    /** Null while every background part runs, else which one stopped without being told to. */
+    static String stoppedPart(PolicyRuntime policies, BatchingRuntime batching) {
+        String watcher = policies.stoppedWatcher();
+        if (watcher != null) {
+            return watcher;
+        }
+        return batching != null && !batching.loader().alive() ? "the event loader stopped" : null;
     }
 
     /** A failure that says nothing about the record: retry by restarting the task, never dead-letter. */

@@ -164,7 +164,9 @@ public final class PolicyRuntime implements AutoCloseable {
 
     /** Null while hot reload from the policy topic works (or is not used), else what stopped. */
     public synchronized String stoppedWatcher() {
-        return watcher == null || watcher.alive() ? null : "the policy topic watcher stopped";
+        return watcher == null || watcher.alive()
+                ? null
+                : "the policy topic watcher stopped: this instance would drift from the others' policy versions";
     }
 
     /** The live policy, replaceable by hot reload. */

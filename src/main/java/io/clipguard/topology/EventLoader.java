@@ -19,6 +19,11 @@ public interface EventLoader extends AutoCloseable {
      */
     CompletableFuture<Loaded> load(SourceCoordinates at);
 
+    /** False once the loader stopped without being closed: parked and resumed uploads would wait for ever. */
+    default boolean alive() {
+        return true;
+    }
+
     @Override
     void close();
 

@@ -67,6 +67,11 @@ final class KafkaEventLoader implements EventLoader {
     }
 
     @Override
+    public boolean alive() {
+        return !running || thread.isAlive();
+    }
+
+    @Override
     public CompletableFuture<Loaded> load(SourceCoordinates at) {
         CompletableFuture<Loaded> result = new CompletableFuture<>();
         requests.add(new Request(at, result));
