@@ -21,6 +21,10 @@ class CrashRecoveryIT {
 
     private static final int UPLOADS = 400;
     private static final int UPLOADS_PER_SECOND = 80;
+    private static final String STAR_ALLOWED =
+            "  - id: star\n    description: Any other star. Neutral.\n    names: [star]\n    action: allow";
+    private static final String STAR_REVIEWED =
+            "  - id: star\n    description: Any other star. Neutral.\n    names: [star]\n    action: review";
 
     @TempDir
     Path work;
@@ -38,6 +42,15 @@ class CrashRecoveryIT {
             Properties settings = run.settings();
             settings.setProperty("processing.guarantee", guarantee);
             settings.setProperty("clipguard.pipeline.mode", mode);
+            // a shadow policy that sends every star to review: its differing results go to the shadow topic,
+            // where exactly-once is checked too
+            java.nio.file.Path shadow = work.resolve("tiny-shapes-candidate.yaml");
+            java.nio.file.Files.writeString(
+                    shadow,
+                    java.nio.file.Files.readString(java.nio.file.Path.of("deploy/policies/tiny-shapes.yaml"))
+                            .replace("id: tiny-shapes", "id: tiny-shapes-candidate")
+                            .replace(STAR_ALLOWED, STAR_REVIEWED));
+            settings.setProperty("clipguard.policy.shadow-file", shadow.toString());
             FaultRun.Job first = run.start("first", settings, "io.clipguard.cli.Main", "-Xmx1g");
             run.warmUp("first");
             Thread uploads = run.sendGoodInBackground("upload", UPLOADS, UPLOADS_PER_SECOND);
@@ -52,6 +65,7 @@ class CrashRecoveryIT {
             OutcomeReader.Outcomes outcomes = run.awaitAll(Duration.ofSeconds(180));
             if (guarantee.equals("exactly_once_v2")) {
                 run.assertExactlyOnce(outcomes, Duration.ofSeconds(60));
+                assertTrue(outcomes.shadow().size() > 0, "the shadow policy decided otherwise for the stars");
             } else {
                 run.assertAtLeastOnce(outcomes, Duration.ofSeconds(60));
             }

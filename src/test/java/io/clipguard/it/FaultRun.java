@@ -471,6 +471,9 @@ final class FaultRun implements AutoCloseable {
         Map<String, Long> shadowCount = new java.util.HashMap<>();
         outcomes.shadow().forEach(r -> shadowCount.merge(r.value().getUploadId(), 1L, Long::sum));
         assertTrue(shadowCount.values().stream().allMatch(count -> count == 1), "a shadow result written twice");
+        java.util.Set<String> scored = new java.util.HashSet<>();
+        outcomes.scored().forEach(r -> scored.add(r.value().getUploadId()));
+        assertTrue(scored.containsAll(shadowCount.keySet()), "a shadow result only for an upload scored");
     }
 
     private static final Pattern CUT = Pattern.compile("(?s)(.*)\\.\\.\\.\\[cut from (\\d+) bytes]");
