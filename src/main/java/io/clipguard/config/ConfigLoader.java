@@ -142,6 +142,7 @@ public final class ConfigLoader {
         passThrough.putIfAbsent("production.exception.handler", "io.clipguard.topology.LastResortDeadLetters");
         passThrough.setProperty("errors.dead.letter.queue.topic.name", topics.dlq());
         passThrough.setProperty("errors.dead.letter.queue.value.serde", serdeClass);
+        passThrough.setProperty("errors.dead.letter.queue.per.record", String.valueOf(batch.perRecord()));
         // the stream thread reads upload events and writes results through the registry client: keep its
         // waits inside the same bound as the wait for room in the pipeline (an unknown id is fetched once)
         passThrough.putIfAbsent("schema.registry.connect.timeout.ms", "1000");

@@ -355,16 +355,17 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     }
 
     /**
-     * Forwards an outcome; if a step downstream throws for it in a way nobody foresaw, its upload is
-     * dead-lettered instead, so that one value never fails the thread for ever. Kafka's own exceptions
-     * (the broker, the registry, a fenced producer) are Kafka Streams' to handle.
+     * Forwards an outcome; if a step after this one fails on it in a way nobody foresaw, its upload is
+     * dead-lettered instead, so that one value never fails the thread for ever. Kafka's own failures
+     * (the broker, the registry, a fenced producer) fail the task, which keeps the upload in the store.
      */
     private void forwardOrDeadLetter(Pending pending, Outcome outcome) {
         try {
             forward(outcome, pending.upload.timestamp());
         } catch (KafkaException e) {
-            throw e;
-        } catch (RuntimeException e) {
+            if (!DownstreamFailure.ofTheOutcome(e)) {
+                throw e;
+            }
             LOG.error(
                     "task {}: writing the outcome of upload at {} failed; dead-lettering it",
                     context().taskId(),
@@ -374,7 +375,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
                     moderator.failed(
                             outcome.uploadId(),
                             Reason.PROCESSING_FAILED,
-                            "writing its outcome failed: " + e,
+                            "writing its outcome failed: " + e.getCause(),
                             pending.upload.from()),
                     pending.upload.timestamp());
         }

@@ -19,9 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last resort when a step throws where the pipeline did not expect it: the record that caused it
- * becomes a {@code PROCESSING_FAILED} dead letter (keyed by its record key, with its coordinates and
- * the exception), so that one value cannot stop its partition for good. Not the normal path: every
+ * The last resort when a step throws where the pipeline did not expect it: in the per-record mode the
+ * record that caused it becomes a {@code PROCESSING_FAILED} dead letter (keyed by its record key, with
+ * its coordinates and the exception), so that one value cannot stop its partition for good. In the
+ * batched mode, and for any step after the moderate step, it fails the step instead, and the processor
+ * that forwarded the outcome dead-letters its own upload ({@link DownstreamFailure}): only that
+ * processor knows which upload it was. Not the normal path: every
  * known failure of an upload is already its outcome, and outcomes are cut to fit their topics. A
  * failure that is not the record's (a {@link RetriableException}: the registry, the broker) fails the
  * task instead, which retries it from the last commit.
@@ -40,6 +43,15 @@ public final class LastResortDeadLetters implements ProcessingExceptionHandler, 
     public static final String DLQ_TOPIC_CONFIG = "errors.dead.letter.queue.topic.name";
     /** The Avro serde class the dead letters are written with, as the job's {@code serde.class}. */
     public static final String SERDE_CLASS_CONFIG = "errors.dead.letter.queue.value.serde";
+    /**
+     * "true" in the per-record mode, where the record in a failure's context is the upload that failed.
+     * In the batched mode outcomes are forwarded from a punctuation or while another record is processed,
+     * so the context names the wrong upload (or none): there the handler fails the step, and the
+     * processor that forwarded the outcome dead-letters its own upload.
+     */
+    public static final String PER_RECORD_CONFIG = "errors.dead.letter.queue.per.record";
+    /** The processor whose failures are its own record's: the moderate step. */
+    static final String MODERATE_NODE = "moderate";
 
     private static final Logger LOG = LoggerFactory.getLogger(LastResortDeadLetters.class);
     private static final int MAX_MESSAGE_BYTES = 4096;
@@ -47,6 +59,7 @@ public final class LastResortDeadLetters implements ProcessingExceptionHandler, 
     private String dlqTopic;
     private Serializer<ModerationError> serializer;
     private boolean exactlyOnce;
+    private boolean perRecord;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -55,6 +68,7 @@ public final class LastResortDeadLetters implements ProcessingExceptionHandler, 
         serializer = AvroSerdes.forClass(ModerationError.class, configs, serde == null ? null : serde.toString())
                 .serializer();
         exactlyOnce = String.valueOf(configs.get("processing.guarantee")).startsWith("exactly_once");
+        perRecord = Boolean.parseBoolean(String.valueOf(configs.get(PER_RECORD_CONFIG)));
     }
 
     @Override
@@ -64,6 +78,11 @@ public final class LastResortDeadLetters implements ProcessingExceptionHandler, 
             LOG.warn(
                     "a step failed for a reason that is not the record's; the task retries it: {}",
                     exception.toString());
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        if (!perRecord || !MODERATE_NODE.equals(context.processorNodeId()) || context.topic() == null) {
+            // the record in context may not be the upload whose outcome failed: the processor that
+            // forwarded it dead-letters that upload itself (see DownstreamFailure)
             return ProcessingExceptionHandler.Response.fail();
         }
         LOG.error(
@@ -101,8 +120,8 @@ public final class LastResortDeadLetters implements ProcessingExceptionHandler, 
             ProducerRecord record,
             Exception exception,
             ProductionExceptionHandler.SerializationExceptionOrigin origin) {
-        if (isTransient(exception) || record.topic().equals(dlqTopic)) {
-            return ProductionExceptionHandler.Response.fail();
+        if (isTransient(exception) || record.topic().equals(dlqTopic) || !perRecord) {
+            return ProductionExceptionHandler.Response.fail(); // see handleError for the batched mode
         }
         // nothing was sent yet: the transaction is intact, and the dead letter joins it
         LOG.error("cannot serialize a record for {}; dead-lettering its upload", record.topic(), exception);

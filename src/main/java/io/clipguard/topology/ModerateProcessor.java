@@ -3,8 +3,10 @@ package io.clipguard.topology;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
+import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
 import java.util.function.Predicate;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -46,6 +48,15 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
                     "upload " + retry.uploadId() + " at " + from + " cannot be" + " moderated now: " + retry.cause());
         }
         // a new record, not the event's: its headers are the producer's, of any size, and not ours to copy
-        context().forward(new Record<>(outcome.uploadId(), outcome, event.timestamp()));
+        try {
+            context().forward(new Record<>(outcome.uploadId(), outcome, event.timestamp()));
+        } catch (KafkaException e) {
+            if (!DownstreamFailure.ofTheOutcome(e)) {
+                throw e;
+            }
+            Outcome failed = moderator.failed(
+                    outcome.uploadId(), Reason.PROCESSING_FAILED, "writing its outcome failed: " + e.getCause(), from);
+            context().forward(new Record<>(failed.uploadId(), failed, event.timestamp()));
+        }
     }
 }

@@ -45,7 +45,7 @@ class BatchedTopologyTest extends ModerationTopologyContract {
                 isTransient,
                 new Admission(new ByteBudget(1024 * 1024), Duration.ofSeconds(2), 2 * 1024 * 1024),
                 loader,
-                PipelineMetrics.NONE);
+                metrics);
     }
 
     @Override

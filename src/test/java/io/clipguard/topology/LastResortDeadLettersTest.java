@@ -71,8 +71,14 @@ class LastResortDeadLettersTest {
     };
 
     private static LastResortDeadLetters handler(String guarantee) {
+        return handler(guarantee, true);
+    }
+
+    private static LastResortDeadLetters handler(String guarantee, boolean perRecord) {
         LastResortDeadLetters handler = new LastResortDeadLetters();
         handler.configure(Map.of(
+                LastResortDeadLetters.PER_RECORD_CONFIG,
+                String.valueOf(perRecord),
                 LastResortDeadLetters.DLQ_TOPIC_CONFIG,
                 "moderation.dlq",
                 LastResortDeadLetters.SERDE_CLASS_CONFIG,
@@ -149,5 +155,24 @@ class LastResortDeadLettersTest {
         assertEquals(
                 "PROCESSING_FAILED",
                 deadLetter(response.deadLetterQueueRecords().get(0)).getReason());
+    }
+
+    /** In the batched mode the record in context is not the upload whose outcome failed: never guess. */
+    @Test
+    void inTheBatchedModeTheProcessorNotTheHandlerDeadLetters() {
+        assertEquals(
+                ProcessingExceptionHandler.Result.FAIL,
+                handler("exactly_once_v2", false)
+                        .handleError(CONTEXT, (Record<?, ?>) null, new IllegalStateException("a bug"))
+                        .result());
+        assertEquals(
+                ProductionExceptionHandler.Result.FAIL,
+                handler("exactly_once_v2", false)
+                        .handleSerializationError(
+                                CONTEXT,
+                                new ProducerRecord<>("moderation.scored", "x"),
+                                new SerializationException("not writable"),
+                                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE)
+                        .result());
     }
 }

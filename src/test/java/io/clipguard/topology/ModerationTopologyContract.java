@@ -59,6 +59,22 @@ abstract class ModerationTopologyContract {
     private static final byte BUGGY = 7;
 
     private final Serde<UploadedImage> uploads = PlainAvroSerde.of(UploadedImage.class);
+
+    /** Metrics whose recording of one dead-letter reason throws: a step after moderate failing on one outcome. */
+    static final class FailingMetrics implements io.clipguard.metrics.PipelineMetrics {
+        volatile String failOnDeadLetterReason;
+
+        @Override
+        public void deadLettered(String reason) {
+            if (reason.equals(failOnDeadLetterReason)) {
+                throw new IllegalStateException("a bug in recording " + reason);
+            }
+        }
+    }
+
+    /** What the topology under test records its outcomes with. */
+    final FailingMetrics metrics = new FailingMetrics();
+
     TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<String, ModerationResult> scored;
@@ -102,6 +118,7 @@ abstract class ModerationTopologyContract {
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LastResortDeadLetters.class.getName());
         config.put(LastResortDeadLetters.DLQ_TOPIC_CONFIG, "moderation.dlq");
         config.put(LastResortDeadLetters.SERDE_CLASS_CONFIG, PlainAvroSerde.Named.class.getName());
+        config.put(LastResortDeadLetters.PER_RECORD_CONFIG, String.valueOf(!retriesInPlace()));
         driver = new TopologyTestDriver(build(topics, moderator, e -> e instanceof IllegalStateException), config);
         input = driver.createInputTopic(
                 "uploads", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
@@ -392,5 +409,27 @@ abstract class ModerationTopologyContract {
                 List.of("after"),
                 scored.readRecordsToList().stream().map(TestRecord::key).toList());
         assertTrue(dlq.isEmpty(), "one dead letter, not one per try");
+    }
+
+    /**
+     * Regression: a step after the moderate step failing on one outcome was dead-lettered (by the last
+     * resort) under the record in context, which in the batched mode is another upload or none.
+     */
+    @Test
+    void aStepAfterModerateFailingOnOneOutcomeDeadLettersThatUpload() {
+        metrics.failOnDeadLetterReason = "IMAGE_UNDECODABLE";
+        pipe(key("bad"), event("bad", UNDECODABLE));
+        pipe(key("after"), event("after", BLUE));
+        TestRecord<String, ModerationError> error = dlq.readRecord();
+        assertEquals("bad", error.key());
+        assertEquals("PROCESSING_FAILED", error.value().getReason());
+        assertEquals(0L, error.value().getSourceOffset());
+        assertTrue(
+                error.value().getMessage().contains("a bug in recording IMAGE_UNDECODABLE"),
+                error.value().getMessage());
+        assertTrue(dlq.isEmpty(), "one dead letter, for the upload whose outcome failed");
+        assertEquals(
+                List.of("after"),
+                scored.readRecordsToList().stream().map(TestRecord::key).toList());
     }
 }

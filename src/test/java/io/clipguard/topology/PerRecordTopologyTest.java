@@ -8,7 +8,7 @@ class PerRecordTopologyTest extends ModerationTopologyContract {
 
     @Override
     Topology build(ModerationTopics topics, Moderator moderator, Predicate<RuntimeException> isTransient) {
-        return ModerationTopology.perRecord(topics, moderator, isTransient, io.clipguard.metrics.PipelineMetrics.NONE);
+        return ModerationTopology.perRecord(topics, moderator, isTransient, metrics);
     }
 
     @Override
