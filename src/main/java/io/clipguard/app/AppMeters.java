@@ -2,13 +2,13 @@ package io.clipguard.app;
 
 import io.clipguard.ingest.FetchStats;
 import io.clipguard.reload.PolicyHolder;
+import io.clipguard.topology.ParkedLine;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -65,7 +65,7 @@ final class AppMeters {
                     .description("Bytes of uploads in flight")
                     .baseUnit("bytes")
                     .register(registry);
-            Gauge.builder("clipguard.uploads.parked", batching.admission().parked(), AtomicInteger::get)
+            Gauge.builder("clipguard.uploads.parked", batching.admission().parked(), ParkedLine::size)
                     .description("Uploads accepted and waiting for room in the in-flight budget (their offsets are"
                             + " committed, so consumer lag does not show them)")
                     .register(registry);

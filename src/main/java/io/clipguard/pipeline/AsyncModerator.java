@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -61,6 +62,10 @@ public final class AsyncModerator implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final ByteBudget fetchedBytes;
     private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
+    /** Fetched images that may wait to be decoded, beyond those on the pre-processing threads. */
+    static final int FETCHED_AHEAD = 8;
+
+    private final Semaphore fetchedAhead = new Semaphore(FETCHED_AHEAD);
     private volatile boolean closed;
 
     /**
@@ -203,9 +208,17 @@ public final class AsyncModerator implements AutoCloseable {
                 .whenComplete((outcome, e) -> finish(job, outcome, e));
     }
 
-    /** Fetches the image; its bytes count against the budget until they are decoded. */
-    private byte[] fetch(Job job) throws RejectedUploadException {
+    /**
+     * Fetches the image; its bytes count against the budget until they are decoded. At most {@value
+     * #FETCHED_AHEAD} fetched images wait for a pre-processing thread: past that a fetch thread keeps its
+     * image until one is taken, so fetched images never pile up in the pre-processing queue.
+     */
+    private byte[] fetch(Job job) throws Exception {
         byte[] image = moderator.image(job.upload);
+        while (!fetchedAhead.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            job.checkAlive();
+        }
+        job.fetchPermit.set(true);
         fetchedBytes.acquireOver(image.length);
         job.fetchedCharge.set(image.length);
         return image;
@@ -237,6 +250,9 @@ public final class AsyncModerator implements AutoCloseable {
         long charge = job.fetchedCharge.getAndSet(0);
         if (charge > 0) {
             fetchedBytes.release(charge);
+        }
+        if (job.fetchPermit.getAndSet(false)) {
+            fetchedAhead.release();
         }
     }
 
@@ -315,6 +331,7 @@ public final class AsyncModerator implements AutoCloseable {
         final SourceCoordinates from;
         final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         final java.util.concurrent.atomic.AtomicLong fetchedCharge = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean fetchPermit = new java.util.concurrent.atomic.AtomicBoolean();
         /** Between pre-processing and scoring: what scoring needs besides the embedding. */
         volatile Moderator.Prepared prepared;
 

@@ -2,7 +2,6 @@ package io.clipguard.topology;
 
 import io.clipguard.pipeline.ByteBudget;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How the batched processor lets uploads in: the instance's byte budget for uploads at work, the
@@ -17,10 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param maxEventBytes  the largest event accepted; larger ones are dead letters
  * @param perUploadBytes what each upload at work holds besides copies of its event: the encoder's input
  *                       tensor, and a decoded image while it is pre-processed
- * @param parked         uploads parked for want of room, on every task of the instance
+ * @param parked         uploads parked for want of room, on every task of the instance, oldest first
  */
 public record Admission(
-        ByteBudget budget, Duration maxBlock, int maxEventBytes, long perUploadBytes, AtomicInteger parked) {
+        ByteBudget budget, Duration maxBlock, int maxEventBytes, long perUploadBytes, ParkedLine parked) {
 
     /** An admission whose uploads hold nothing besides their event (for tests of the flow alone). */
     public Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes) {
@@ -28,7 +27,7 @@ public record Admission(
     }
 
     public Admission(ByteBudget budget, Duration maxBlock, int maxEventBytes, long perUploadBytes) {
-        this(budget, maxBlock, maxEventBytes, perUploadBytes, new AtomicInteger());
+        this(budget, maxBlock, maxEventBytes, perUploadBytes, new ParkedLine());
     }
 
     /**
@@ -53,9 +52,13 @@ public record Admission(
      * since this thread last got back to its loop, and running {@code whileWaiting} every few
      * milliseconds meanwhile.
      *
-     * @return true when the room was taken, false when there was none in time (nothing is taken)
+     * @return true when the room was taken, false when there was none in time, or parked uploads are
+     *     waiting for it (nothing is taken)
      */
     boolean admit(long chargeBytes, Runnable whileWaiting) {
+        if (!parked.isEmpty()) {
+            return false; // never ahead of an upload already waiting (see ParkedLine)
+        }
         long[] waited = WAITED_NANOS.get();
         long start = System.nanoTime();
         long deadline = start + maxBlock.toNanos() - waited[0];

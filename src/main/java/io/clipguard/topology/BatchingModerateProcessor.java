@@ -124,8 +124,11 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
 
     private record Done(Pending pending, Outcome outcome) {}
 
-    /** A parked upload read again from its topic; {@code loaded} null when the topic no longer has it. */
-    private record Reloaded(Pending pending, EventLoader.Loaded loaded) {}
+    /**
+     * A parked upload read again from its topic; {@code loaded} null when the topic no longer has it,
+     * {@code failed} when reading it failed (it is parked again).
+     */
+    private record Reloaded(Pending pending, EventLoader.Loaded loaded, boolean failed) {}
 
     /** One run of this task, from {@code init} to {@code close}. */
     private static final class Run {
@@ -222,27 +225,25 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
                     admission.budget().capacityBytes());
         }
         run.parked.add(pending);
-        admission.parked().incrementAndGet();
+        admission.parked().join(pending);
     }
 
-    /** Lets parked uploads in, in turn, while there is room; reads each again from its topic. */
+    /**
+     * Lets this task's parked uploads in while each is the instance's oldest and there is room for it;
+     * reads each again from its topic.
+     */
     private void unpark() {
         Run current = run;
         while (!current.parked.isEmpty()) {
             Pending next = current.parked.peek();
-            if (!admission.tryAdmitNow(next.chargeBytes)) {
-                return;
+            if (!admission.parked().isFirst(next) || !admission.tryAdmitNow(next.chargeBytes)) {
+                return; // another task's upload waits longer, or there is no room yet
             }
             current.parked.poll();
-            admission.parked().decrementAndGet();
+            admission.parked().leave(next);
             next.charged.set(true);
-            if (next.upload.isHeld()) { // an entry an earlier version stored with its bytes
-                start(next);
-            } else {
-                loader.load(next.upload.from())
-                        .whenComplete(
-                                (loaded, e) -> current.reloaded.add(new Reloaded(next, e == null ? loaded : null)));
-            }
+            loader.load(next.upload.from())
+                    .whenComplete((loaded, e) -> current.reloaded.add(new Reloaded(next, loaded, e != null)));
         }
     }
 
@@ -252,6 +253,11 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
             Pending pending = next.pending();
             if (run.pending.get(pending.key) != pending) {
                 uncharge(pending);
+                continue;
+            }
+            if (next.failed()) {
+                uncharge(pending);
+                park(pending); // not the upload's fault: it waits for its turn again
                 continue;
             }
             if (next.loaded() == null) {
@@ -416,7 +422,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         ending.closed = true;
         ending.punctuator.cancel(); // a revived task keeps its punctuation queue: do not pile them up
         async.orphan(ending.pending.keySet());
-        admission.parked().addAndGet(-ending.parked.size());
+        admission.parked().leaveAll(ending.parked);
         // an upload whose job still runs holds its image until the job ends, and is uncharged then; one
         // being read again is uncharged here, and its late arrival is dropped
         ending.pending.values().stream().filter(pending -> !pending.running).forEach(this::uncharge);

@@ -110,18 +110,18 @@ final class KafkaEventLoader implements EventLoader {
         try {
             consumer.assign(List.of(partition));
             long logStart = consumer.beginningOffsets(List.of(partition)).get(partition);
-            // gone from the log (retention, or a topic deleted and made again): nothing to read again
-            byOffset.headMap(logStart)
-                    .values()
-                    .forEach(rs -> rs.forEach(r -> r.result().complete(null)));
-            byOffset.headMap(logStart).clear();
+            long logEnd = consumer.endOffsets(List.of(partition)).get(partition);
+            // gone from the log (retention; or the topic deleted and made again, when an offset can lie past
+            // its end): nothing to read again
+            gone(byOffset.headMap(logStart));
+            gone(byOffset.tailMap(logEnd));
             if (byOffset.isEmpty()) {
                 return;
             }
             consumer.seek(partition, byOffset.firstKey());
             long deadline = System.nanoTime() + BUNCH_DEADLINE.toNanos();
             while (!byOffset.isEmpty() && running && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition)) {
                     List<Request> waiting = byOffset.remove(record.offset());
                     if (waiting != null) {
                         Loaded loaded = new Loaded(record.key(), record.value());
@@ -129,11 +129,7 @@ final class KafkaEventLoader implements EventLoader {
                     }
                 }
                 // offsets passed without a record (compacted away, or not data): nothing to read again
-                long position = consumer.position(partition);
-                byOffset.headMap(position)
-                        .values()
-                        .forEach(rs -> rs.forEach(r -> r.result().complete(null)));
-                byOffset.headMap(position).clear();
+                gone(byOffset.headMap(consumer.position(partition)));
             }
         } catch (WakeupException e) {
             throw e;
@@ -142,6 +138,12 @@ final class KafkaEventLoader implements EventLoader {
             sleepQuietly();
         }
         byOffset.values().forEach(requests::addAll); // not read yet: the broker is away, or slow
+    }
+
+    /** Completes the requests for offsets the log no longer has, or never had, with null. */
+    private static void gone(java.util.SortedMap<Long, List<Request>> offsets) {
+        offsets.values().forEach(requests -> requests.forEach(r -> r.result().complete(null)));
+        offsets.clear();
     }
 
     private void sleepQuietly() {

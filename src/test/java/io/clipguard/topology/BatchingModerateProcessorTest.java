@@ -209,14 +209,14 @@ class BatchingModerateProcessorTest {
         long waitedMillis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(waitedMillis >= 250 && waitedMillis < 5_000, "waited " + waitedMillis + " ms");
         assertEquals(2, storeSize(), "parked, not dropped");
-        assertEquals(1, tight.parked().get());
+        assertEquals(1, tight.parked().size());
         assertTrue(tight.budget().usedBytes() <= tight.budget().capacityBytes(), "never let in over the budget");
         assertEquals(0, tight.budget().overrunBytesTotal());
 
         encoderPermits.release(2);
         punctuateUntil(() -> forwardedIds().size() == 2);
         assertEquals(List.of("u1", "u2"), forwardedIds(), "the parked upload was read again and finished");
-        assertEquals(0, tight.parked().get());
+        assertEquals(0, tight.parked().size());
         assertEquals(1, loader.loads.get());
     }
 
@@ -235,13 +235,13 @@ class BatchingModerateProcessorTest {
         assertTrue(tight.budget().usedBytes() <= 100_000, tight.budget().usedBytes() + " bytes held");
         assertEquals(0, tight.budget().overrunBytesTotal());
         assertEquals(100, storeSize(), "every upload kept");
-        assertEquals(98, tight.parked().get(), "two at work, the rest waiting with no bytes held");
+        assertEquals(98, tight.parked().size(), "two at work, the rest waiting with no bytes held");
         assertTrue(
                 store.get(InFlightUpload.key("uploads", 0, 99)).event() == null,
                 "the store keeps where the event is, not its bytes");
         encoderPermits.release(1000);
         punctuateUntil(() -> forwardedIds().size() == 100);
-        assertEquals(0, tight.parked().get());
+        assertEquals(0, tight.parked().size());
         assertEquals(0, tight.budget().usedBytes());
     }
 
@@ -421,5 +421,78 @@ class BatchingModerateProcessorTest {
         assertEquals(1, reads.get(), "the second task of the thread did not wait on the registry right after");
         assertEquals(1, storeB.approximateNumEntries(), "its upload is kept, to be read after the pause");
         assertTrue(contextB.forwarded().isEmpty(), "and not dead-lettered");
+    }
+
+    /**
+     * Regression (found in review): small uploads took every byte as it was freed, so a large parked
+     * upload, with its whole partition behind it, could wait for ever. Room goes to the oldest parked
+     * upload of the instance first, and nothing new is let in while any waits.
+     */
+    @Test
+    void aLargeParkedUploadIsNotOvertakenBySmallOnes() throws Exception {
+        Admission tight = new Admission(new ByteBudget(100_000), Duration.ofMillis(50), 1 << 20);
+        tight.loopReached();
+        BatchingModerateProcessor taskA = processor(tight);
+        taskA.init(context);
+        MockProcessorContext<String, Outcome> contextB = new MockProcessorContext<>();
+        KeyValueStore<String, InFlightUpload> storeB = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
+                        Serdes.String(),
+                        InFlightUpload.serde())
+                .withLoggingDisabled()
+                .build();
+        storeB.init(contextB.getStateStoreContext(), storeB);
+        contextB.addStateStore(storeB);
+        BatchingModerateProcessor taskB = processor(tight);
+        taskB.init(contextB);
+
+        processOn(taskB, contextB, "small-0", 0, 20_000); // at work: 40 KB of the 100 KB
+        process(taskA, "big", 0, 35_000); // needs 70 KB: no room within 50 ms, parked
+        assertEquals(1, tight.parked().size());
+        for (int i = 1; i <= 3; i++) {
+            processOn(taskB, contextB, "small-" + i, i, 5_000); // 10 KB would fit, but the big one came first
+        }
+        assertEquals(4, tight.parked().size(), "the small ones wait behind the big one");
+        assertEquals(40_000, tight.budget().usedBytes() / 1000 * 1000);
+
+        encoderPermits.release(1000);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((context.forwarded().size() < 1 || contextB.forwarded().size() < 4) && System.nanoTime() < deadline) {
+            punctuate(context);
+            punctuate(contextB);
+            Thread.sleep(2);
+        }
+        assertEquals(1, context.forwarded().size());
+        assertEquals(4, contextB.forwarded().size());
+        assertEquals(
+                new io.clipguard.pipeline.SourceCoordinates("uploads", 0, 0),
+                loader.loaded.get(0),
+                "the big upload was read again first: " + loader.loaded);
+        assertEquals(0, tight.parked().size());
+        assertEquals(0, tight.budget().usedBytes());
+    }
+
+    private static void punctuate(MockProcessorContext<String, Outcome> on) {
+        on.scheduledPunctuators()
+                .get(on.scheduledPunctuators().size() - 1)
+                .getPunctuator()
+                .punctuate(System.currentTimeMillis());
+    }
+
+    private void processOn(
+            BatchingModerateProcessor processor,
+            MockProcessorContext<String, Outcome> on,
+            String id,
+            long offset,
+            int imageBytes) {
+        on.setRecordMetadata("uploads", 1, offset);
+        UploadedImage upload = UploadedImage.newBuilder()
+                .setUploadId(id)
+                .setUploadedAt(Instant.EPOCH)
+                .setImageBytes(ByteBuffer.wrap(new byte[imageBytes]))
+                .build();
+        byte[] event = uploads.serializer().serialize("uploads", upload);
+        loader.remember(new io.clipguard.pipeline.SourceCoordinates("uploads", 1, offset), null, event);
+        processor.process(new Record<>(null, event, offset));
     }
 }

@@ -11,6 +11,8 @@ final class RememberingLoader implements EventLoader {
 
     private final Map<SourceCoordinates, Loaded> events = new ConcurrentHashMap<>();
     final AtomicInteger loads = new AtomicInteger();
+    /** What was read again, in order. */
+    final java.util.List<SourceCoordinates> loaded = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void remember(SourceCoordinates at, byte[] key, byte[] value) {
         events.put(at, new Loaded(key, value));
@@ -24,6 +26,7 @@ final class RememberingLoader implements EventLoader {
     @Override
     public CompletableFuture<Loaded> load(SourceCoordinates at) {
         loads.incrementAndGet();
+        loaded.add(at);
         return CompletableFuture.completedFuture(events.get(at));
     }
 
