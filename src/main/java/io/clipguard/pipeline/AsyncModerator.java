@@ -17,7 +17,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,6 @@ public final class AsyncModerator implements AutoCloseable {
     private final DynamicBatcher batcher;
     private final PipelineMetrics metrics;
     private final long orphanGraceNanos;
-    private final LongSupplier nanoTime;
     private final ByteBudget fetchedBytes;
     private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
     /** Fetched images that may wait to be decoded, beyond those on the pre-processing threads. */
@@ -92,36 +90,12 @@ public final class AsyncModerator implements AutoCloseable {
             PipelineMetrics metrics,
             Duration orphanGrace,
             ByteBudget fetchedBytes) {
-        this(moderator, fetchPool, cpuPool, batcher, metrics, orphanGrace, System::nanoTime, fetchedBytes);
-    }
-
-    AsyncModerator(
-            Moderator moderator,
-            ExecutorService fetchPool,
-            ExecutorService cpuPool,
-            DynamicBatcher batcher,
-            PipelineMetrics metrics,
-            Duration orphanGrace,
-            LongSupplier nanoTime) {
-        this(moderator, fetchPool, cpuPool, batcher, metrics, orphanGrace, nanoTime, new ByteBudget(Long.MAX_VALUE));
-    }
-
-    private AsyncModerator(
-            Moderator moderator,
-            ExecutorService fetchPool,
-            ExecutorService cpuPool,
-            DynamicBatcher batcher,
-            PipelineMetrics metrics,
-            Duration orphanGrace,
-            LongSupplier nanoTime,
-            ByteBudget fetchedBytes) {
         this.moderator = moderator;
         this.fetchPool = fetchPool;
         this.cpuPool = cpuPool;
         this.batcher = batcher;
         this.metrics = metrics;
         this.orphanGraceNanos = orphanGrace.toNanos();
-        this.nanoTime = nanoTime;
         this.fetchedBytes = fetchedBytes;
     }
 
@@ -152,7 +126,7 @@ public final class AsyncModerator implements AutoCloseable {
 
     /** The uploads of a task that closed: they stop unless asked for again within the grace period. */
     public void orphan(Collection<String> keys) {
-        long now = nanoTime.getAsLong();
+        long now = System.nanoTime();
         keys.forEach(key -> {
             Job job = jobs.get(key);
             if (job != null) {
@@ -363,7 +337,7 @@ public final class AsyncModerator implements AutoCloseable {
                 abandoned = true;
                 throw new Abandoned("the pipeline is closing");
             }
-            if (orphaned != 0 && nanoTime.getAsLong() - orphaned > orphanGraceNanos) {
+            if (orphaned != 0 && System.nanoTime() - orphaned > orphanGraceNanos) {
                 abandoned = true;
                 throw new Abandoned("its task was closed and not opened again here");
             }

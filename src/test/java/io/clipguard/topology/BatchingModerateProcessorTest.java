@@ -119,15 +119,39 @@ class BatchingModerateProcessorTest {
     }
 
     private void process(BatchingModerateProcessor processor, String id, long offset, int imageBytes) {
-        context.setRecordMetadata("uploads", 0, offset);
+        processOn(processor, context, 0, id, offset, imageBytes);
+    }
+
+    /** Processes an upload on {@code on}, a task of partition {@code partition}, remembered by the loader. */
+    private void processOn(
+            BatchingModerateProcessor processor,
+            MockProcessorContext<String, Outcome> on,
+            int partition,
+            String id,
+            long offset,
+            int imageBytes) {
+        on.setRecordMetadata("uploads", partition, offset);
         UploadedImage upload = UploadedImage.newBuilder()
                 .setUploadId(id)
                 .setUploadedAt(Instant.EPOCH)
                 .setImageBytes(ByteBuffer.wrap(new byte[imageBytes]))
                 .build();
         byte[] event = uploads.serializer().serialize("uploads", upload);
-        loader.remember(new io.clipguard.pipeline.SourceCoordinates("uploads", 0, offset), null, event);
+        loader.remember(new io.clipguard.pipeline.SourceCoordinates("uploads", partition, offset), null, event);
         processor.process(new Record<>(null, event, offset));
+    }
+
+    /** The in-flight store of a second task. */
+    private static KeyValueStore<String, InFlightUpload> storeOn(MockProcessorContext<String, Outcome> on) {
+        KeyValueStore<String, InFlightUpload> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
+                        Serdes.String(),
+                        InFlightUpload.serde())
+                .withLoggingDisabled()
+                .build();
+        store.init(on.getStateStoreContext(), store);
+        on.addStateStore(store);
+        return store;
     }
 
     /** Runs the processor's punctuator until the condition holds, as the stream thread would. */
@@ -399,24 +423,11 @@ class BatchingModerateProcessorTest {
                 new BatchingModerateProcessor(registryDown, moderator, async, e -> true, roomy(), loader);
         taskA.init(context);
         MockProcessorContext<String, Outcome> contextB = new MockProcessorContext<>();
-        KeyValueStore<String, InFlightUpload> storeB = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
-                        Serdes.String(),
-                        InFlightUpload.serde())
-                .withLoggingDisabled()
-                .build();
-        storeB.init(contextB.getStateStoreContext(), storeB);
-        contextB.addStateStore(storeB);
+        KeyValueStore<String, InFlightUpload> storeB = storeOn(contextB);
         taskB.init(contextB);
 
         process(taskA, "a1", 0, 10);
-        contextB.setRecordMetadata("uploads", 1, 0);
-        UploadedImage b1 = UploadedImage.newBuilder()
-                .setUploadId("b1")
-                .setUploadedAt(Instant.EPOCH)
-                .setImageBytes(ByteBuffer.wrap(new byte[10]))
-                .build();
-        taskB.process(new Record<>(null, uploads.serializer().serialize("uploads", b1), 0));
+        processOn(taskB, contextB, 1, "b1", 0, 10);
 
         assertEquals(1, reads.get(), "the second task of the thread did not wait on the registry right after");
         assertEquals(1, storeB.approximateNumEntries(), "its upload is kept, to be read after the pause");
@@ -435,22 +446,15 @@ class BatchingModerateProcessorTest {
         BatchingModerateProcessor taskA = processor(tight);
         taskA.init(context);
         MockProcessorContext<String, Outcome> contextB = new MockProcessorContext<>();
-        KeyValueStore<String, InFlightUpload> storeB = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(BatchingModerateProcessor.STORE),
-                        Serdes.String(),
-                        InFlightUpload.serde())
-                .withLoggingDisabled()
-                .build();
-        storeB.init(contextB.getStateStoreContext(), storeB);
-        contextB.addStateStore(storeB);
+        KeyValueStore<String, InFlightUpload> storeB = storeOn(contextB);
         BatchingModerateProcessor taskB = processor(tight);
         taskB.init(contextB);
 
-        processOn(taskB, contextB, "small-0", 0, 20_000); // at work: 40 KB of the 100 KB
+        processOn(taskB, contextB, 1, "small-0", 0, 20_000); // at work: 40 KB of the 100 KB
         process(taskA, "big", 0, 35_000); // needs 70 KB: no room within 50 ms, parked
         assertEquals(1, tight.parked().size());
         for (int i = 1; i <= 3; i++) {
-            processOn(taskB, contextB, "small-" + i, i, 5_000); // 10 KB would fit, but the big one came first
+            processOn(taskB, contextB, 1, "small-" + i, i, 5_000); // 10 KB would fit, but the big one came first
         }
         assertEquals(4, tight.parked().size(), "the small ones wait behind the big one");
         assertEquals(40_000, tight.budget().usedBytes() / 1000 * 1000);
@@ -477,22 +481,5 @@ class BatchingModerateProcessorTest {
                 .get(on.scheduledPunctuators().size() - 1)
                 .getPunctuator()
                 .punctuate(System.currentTimeMillis());
-    }
-
-    private void processOn(
-            BatchingModerateProcessor processor,
-            MockProcessorContext<String, Outcome> on,
-            String id,
-            long offset,
-            int imageBytes) {
-        on.setRecordMetadata("uploads", 1, offset);
-        UploadedImage upload = UploadedImage.newBuilder()
-                .setUploadId(id)
-                .setUploadedAt(Instant.EPOCH)
-                .setImageBytes(ByteBuffer.wrap(new byte[imageBytes]))
-                .build();
-        byte[] event = uploads.serializer().serialize("uploads", upload);
-        loader.remember(new io.clipguard.pipeline.SourceCoordinates("uploads", 1, offset), null, event);
-        processor.process(new Record<>(null, event, offset));
     }
 }
