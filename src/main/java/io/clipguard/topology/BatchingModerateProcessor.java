@@ -71,6 +71,8 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     private static final Duration FORWARD_INTERVAL = Duration.ofMillis(5);
     private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(5).toNanos();
     private static final long FIRST_BACKOFF_NANOS = Duration.ofMillis(100).toNanos();
+    private static final long PARKING_LOG_INTERVAL_NANOS =
+            Duration.ofSeconds(10).toNanos();
 
     private final UploadEventReader reader;
     private final Moderator moderator;
@@ -141,6 +143,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         final Queue<Reloaded> reloaded = new ConcurrentLinkedQueue<>();
         volatile boolean closed;
         Cancellable punctuator;
+        long parkingLoggedAtNanos = System.nanoTime() - PARKING_LOG_INTERVAL_NANOS - 1;
     }
 
     @Override
@@ -216,7 +219,9 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
     /** Keeps only the upload's place until there is room for it. */
     private void park(Pending pending) {
         pending.upload = pending.upload.ref();
-        if (run.parked.isEmpty()) {
+        long now = System.nanoTime();
+        if (run.parked.isEmpty() && now - run.parkingLoggedAtNanos > PARKING_LOG_INTERVAL_NANOS) {
+            run.parkingLoggedAtNanos = now; // once, then now and then: under a long overload this recurs
             LOG.info(
                     "task {}: no room for uploads in the in-flight budget ({} of {} bytes held); parking them,"
                             + " to be read again from their topic in turn",

@@ -4,17 +4,20 @@ import java.time.Duration;
 
 /**
  * Per stream thread, across all its tasks: after a read failed for want of the schema registry, the
- * thread's other reads do not wait on the registry again until a backoff has passed (100 ms, doubling
- * to 2 s while it keeps failing). Each failed read can cost the registry client's timeouts; paused per
- * task instead, a thread with many tasks would wait task after task, past the transaction timeout, and
- * be fenced. Reads are made only on stream threads, so the state is thread-confined.
+ * thread's other reads do not wait on the registry again for {@link #GAP}. Each failed read can cost the
+ * registry client's timeouts (1 s connect, 2 s request, 3 s in all); with at least 4 s between two such
+ * waits, a thread waits on a failing registry at most twice (6 s) in any stretch between two commits,
+ * with its wait for room (2 s) still inside the 10 s transaction timeout, whatever number of tasks and
+ * records it has. Paused per task, a thread with many tasks would wait task after task, past the
+ * transaction timeout, and be fenced. Reads are made only on stream threads, so the state is
+ * thread-confined.
  */
 final class RegistryPause {
 
-    private static final long FIRST_NANOS = Duration.ofMillis(100).toNanos();
-    private static final long MAX_NANOS = Duration.ofSeconds(2).toNanos();
+    /** The least time between two waits of a thread on a failing registry. */
+    static final Duration GAP = Duration.ofSeconds(4);
 
-    /** [0]: paused until (nanoTime), [1]: consecutive failures. */
+    /** [0]: paused until (nanoTime), [1]: 1 while the registry last failed on this thread. */
     private static final ThreadLocal<long[]> STATE = ThreadLocal.withInitial(() -> new long[2]);
 
     private RegistryPause() {}
@@ -22,15 +25,14 @@ final class RegistryPause {
     /** Whether this thread should not ask the registry now. */
     static boolean active(long nowNanos) {
         long[] state = STATE.get();
-        return state[1] > 0 && nowNanos - state[0] < 0;
+        return state[1] == 1 && nowNanos - state[0] < 0;
     }
 
     /** A read on this thread failed for want of the registry. */
     static void failed(long nowNanos) {
         long[] state = STATE.get();
-        state[1]++;
-        long backoff = Math.min(MAX_NANOS, FIRST_NANOS << Math.min(state[1] - 1, 10));
-        state[0] = nowNanos + backoff;
+        state[1] = 1;
+        state[0] = nowNanos + GAP.toNanos();
     }
 
     /** A read on this thread reached the registry, or needed it not. */
