@@ -6,37 +6,73 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench --model DIR --policy FILE --photos DIR --small DIR [--batch N] [--delay-ms N]
  * [--uploads N] [--load-seconds N] [--out FILE]}: the speed benchmark (see deploy/bench/README.md).
  * Prints the report and appends it to {@code --out}.
  */
-final class BenchCommand {
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "The speed benchmark (deploy/bench/README.md).")
+final class BenchCommand implements Callable<Integer> {
 
     private static final long MAX_PHOTO_BYTES = 16L * 1024 * 1024;
 
-    private BenchCommand() {}
+    @Spec
+    CommandSpec spec;
 
-    static void run(Arguments arguments) throws Exception {
+    @Option(names = "--model", required = true, paramLabel = "DIR")
+    Path model;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE")
+    Path policy;
+
+    @Option(names = "--photos", required = true, paramLabel = "DIR")
+    Path photos;
+
+    @Option(names = "--small", required = true, paramLabel = "DIR")
+    Path small;
+
+    @Option(names = "--batch", defaultValue = "16", description = "largest batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--delay-ms", defaultValue = "10", description = "batch delay (default: ${DEFAULT-VALUE})")
+    long delayMs;
+
+    @Option(names = "--uploads", defaultValue = "160", description = "uploads per phase (default: ${DEFAULT-VALUE})")
+    int uploads;
+
+    @Option(names = "--load-seconds", defaultValue = "20", description = "load phase (default: ${DEFAULT-VALUE})")
+    double loadSeconds;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "append the report here")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
         Benchmark.Settings settings = new Benchmark.Settings(
-                Path.of(arguments.required("model")),
-                Path.of(arguments.required("policy")),
-                BenchInputs.fromDirectory("photos", Path.of(arguments.required("photos")), MAX_PHOTO_BYTES),
-                BenchInputs.fromDirectory("small images", Path.of(arguments.required("small")), MAX_PHOTO_BYTES),
-                (int) arguments.integer("batch", 16),
-                Duration.ofMillis(arguments.integer("delay-ms", 10)),
-                (int) arguments.integer("uploads", 160),
-                arguments.decimal("load-seconds", 20.0));
+                model,
+                policy,
+                BenchInputs.fromDirectory("photos", photos, MAX_PHOTO_BYTES),
+                BenchInputs.fromDirectory("small images", small, MAX_PHOTO_BYTES),
+                batch,
+                Duration.ofMillis(delayMs),
+                uploads,
+                loadSeconds);
         String report = Benchmark.run(settings);
         System.out.println(report);
-        String out = arguments.optional("out", null);
         if (out != null) {
+            String args = String.join(" ", spec.commandLine().getParseResult().originalArgs());
             Files.writeString(
-                    Path.of(out),
-                    "\nCommand: `DevMain bench " + String.join(" ", arguments.raw()) + "`\n\n" + report,
+                    out,
+                    "\nCommand: `DevMain " + args + "`\n\n" + report,
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         }
+        return 0;
     }
 }

@@ -22,21 +22,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine.Command;
 
 /**
  * {@code demo}: starts a real local broker and schema registry, runs the moderation job with the tiny
  * model and its policy, publishes sample uploads (plus a few broken ones), prints what was decided,
  * and stops.
  */
-final class DemoCommand {
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = "Starts a local broker and registry, runs the job with the tiny model on sample uploads,"
+                + " prints what was decided, and stops.")
+final class DemoCommand implements Callable<Integer> {
 
     private static final Path MODEL = Path.of("models/tiny-clip");
     private static final Path POLICY = Path.of("deploy/policies/tiny-shapes.yaml");
     private static final int SAMPLES = 24;
 
-    private DemoCommand() {}
+    @Override
+    public Integer call() throws Exception {
+        run();
+        return 0;
+    }
 
     static void run() throws Exception {
         TopicNames topics = TopicNames.DEFAULTS;

@@ -1,7 +1,6 @@
 package io.clipguard.cli;
 
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The development command line: everything {@link Main} does, plus {@code demo} (a local broker,
@@ -13,30 +12,7 @@ public final class DevMain {
 
     private DevMain() {}
 
-    public static void main(String[] args) throws Exception {
-        Main.main(
-                args,
-                Map.of(
-                        "demo",
-                                rest -> {
-                                    Arguments.parse(rest, Set.of()); // takes nothing: refuse what it would ignore
-                                    DemoCommand.run();
-                                },
-                        "profile",
-                                rest -> ProfileCommand.run(Arguments.parse(
-                                        rest, Set.of("model", "policy", "photos", "small", "repeat", "out"))),
-                        "bench",
-                                rest -> BenchCommand.run(Arguments.parse(
-                                        rest,
-                                        Set.of(
-                                                "model",
-                                                "policy",
-                                                "photos",
-                                                "small",
-                                                "batch",
-                                                "delay-ms",
-                                                "uploads",
-                                                "load-seconds",
-                                                "out")))));
+    public static void main(String[] args) {
+        System.exit(Main.execute(args, List.of(new DemoCommand(), new ProfileCommand(), new BenchCommand())));
     }
 }

@@ -7,13 +7,16 @@ import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.policy.Label;
 import io.clipguard.policy.Policy;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The job's meters and, unless turned off, the management server that exposes them with the health
@@ -26,8 +29,11 @@ final class Management implements AutoCloseable {
     private volatile AppMeters appMeters;
     private KafkaStreamsMetrics streamsMetrics;
     private BrokerProbe brokerProbe;
+    private UploadsLag uploadsLag;
+    private final List<AutoCloseable> jvmMeters;
 
     Management(ManagementConfig config, AppHealth health) {
+        this.jvmMeters = JvmMeters.bindTo(registry);
         this.server =
                 config.enabled() ? ManagementServer.start(config.host(), config.port(), health, this::scrape) : null;
     }
@@ -49,9 +55,30 @@ final class Management implements AutoCloseable {
      *
      * @return that view, or null when no endpoints are served
      */
-    BrokerProbe bind(KafkaStreams streams, Properties streamsSettings, ModelRuntime runtime, BatchingRuntime batching) {
+    BrokerProbe bind(
+            KafkaStreams streams,
+            Properties streamsSettings,
+            String uploadsTopic,
+            ModelRuntime runtime,
+            BatchingRuntime batching) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        for (KafkaStreams.State state : KafkaStreams.State.values()) {
+            Gauge.builder("clipguard.streams.state", streams, s -> s.state() == state ? 1 : 0)
+                    .description("1 for the Kafka Streams client's state, 0 for the others")
+                    .tag("state", state.name())
+                    .register(registry);
+        }
+        if (server != null) {
+            uploadsLag = new UploadsLag(
+                    streamsSettings, streamsSettings.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), uploadsTopic);
+            Gauge.builder("clipguard.uploads.lag", uploadsLag, UploadsLag::uploads)
+                    .description("Uploads not yet committed by the application's group over every partition of the"
+                            + " uploads topic, as the brokers see it (the same on every instance; NaN when the"
+                            + " cluster does not answer)")
+                    .tag("topic", uploadsTopic)
+                    .register(registry);
+        }
         appMeters = AppMeters.bind(registry, runtime, batching);
         brokerProbe = server == null ? null : new BrokerProbe(streamsSettings);
         return brokerProbe;
@@ -75,6 +102,16 @@ final class Management implements AutoCloseable {
         }
         if (brokerProbe != null) {
             brokerProbe.close();
+        }
+        if (uploadsLag != null) {
+            uploadsLag.close();
+        }
+        for (AutoCloseable meters : jvmMeters) {
+            try {
+                meters.close();
+            } catch (Exception e) {
+                // listeners of a JVM that is going away
+            }
         }
         registry.close();
     }

@@ -105,7 +105,8 @@ public final class ModerationApp implements AutoCloseable {
                 deadThreads.threadFailed(Thread.currentThread().getName());
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
-            BrokerProbe brokers = management.bind(streams, config.streams(), runtime, batching);
+            BrokerProbe brokers =
+                    management.bind(streams, config.streams(), config.topics().uploads(), runtime, batching);
             health.started(
                     streams,
                     batching == null ? null : batching.batcher(),
@@ -137,9 +138,12 @@ public final class ModerationApp implements AutoCloseable {
      */
     private static int outputLimit(AppConfig config) {
         int producerLimit = Integer.parseInt(config.streams().getProperty("producer.max.request.size"));
+        int limit;
         try (TopicLimits limits = new TopicLimits(config.streams(), TOPIC_LIMITS_PATIENCE)) {
-            return Math.min(producerLimit, limits.smallestOutputLimit(config.topics()));
+            limit = Math.min(producerLimit, limits.smallestOutputLimit(config.topics()));
         }
+        TopicsCheck.check(config); // the cluster answered the limits: now the topics as a whole
+        return limit;
     }
 
     /** Null while every background part runs, else which one stopped without being told to. */

@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code embed-policy --model DIR --policy FILE}: embeds a policy's prompt ensembles and exemplar images
@@ -19,16 +22,29 @@ import java.util.Locale;
  * model id and the expanded prompts, so the application starts without embedding. Shows progress on
  * stderr.
  */
-final class EmbedPolicyCommand {
+@Command(
+        name = "embed-policy",
+        mixinStandardHelpOptions = true,
+        description = "Embeds a policy's prompts and exemplar images with a model bundle and writes them beside the"
+                + " policy (NAME.embeddings.json), so the job starts without embedding them.")
+final class EmbedPolicyCommand implements Callable<Integer> {
 
     private static final int BAR_WIDTH = 30;
 
-    private EmbedPolicyCommand() {}
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "the model bundle's directory")
+    Path modelDir;
 
-    static int run(Arguments arguments, PrintStream out) throws IOException {
-        Path policyFile = Path.of(arguments.required("policy"));
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the policy (YAML)")
+    Path policyFile;
+
+    @Override
+    public Integer call() throws IOException {
+        return run(System.out);
+    }
+
+    int run(PrintStream out) throws IOException {
         Policy policy = PolicyLoader.load(policyFile);
-        ModelConfig model = new ModelConfig(Path.of(arguments.required("model")), Engine.PYTORCH, 1, 2);
+        ModelConfig model = new ModelConfig(modelDir, Engine.PYTORCH, 1, 2);
         Path target = PolicyEmbeddings.fileFor(policyFile);
         try (ModelRuntime runtime =
                 ModelRuntime.open(model, PolicyConfig.of(policyFile), 64L * 1024 * 1024, progress(System.err))) {

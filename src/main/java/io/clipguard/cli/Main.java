@@ -3,97 +3,121 @@ package io.clipguard.cli;
 import io.clipguard.config.ConfigException;
 import io.clipguard.model.BundleException;
 import io.clipguard.policy.PolicyException;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.Set;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.utils.AppInfoParser;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The production jar's entry point.
+ * The production jar's entry point: {@code clipguard COMMAND [OPTIONS]}, each command a class of this
+ * package. {@code clipguard --help}, {@code clipguard COMMAND --help} and {@code --version} describe
+ * them; an unknown or misspelt option is refused with a suggestion.
  *
- * <pre>
- * clipguard run --config FILE                         the streaming job
- * clipguard score --model DIR --policy FILE IMAGE...  score images, one JSON line each, no Kafka
- * </pre>
- *
- * The demo and the benchmark, with the local broker and registry they start, are development
- * tools outside this jar ({@code src/dev}, see {@code DevMain}).
+ * <p>The demo and the benchmark, with the local broker and registry they start, are development tools
+ * outside this jar ({@code src/dev}, see {@code DevMain}).
  */
-public final class Main {
+@Command(
+        name = "clipguard",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Real-time image moderation on Kafka: CLIP zero-shot scores against a policy in plain words.",
+        subcommands = {
+            RunCommand.class,
+            ScoreCommand.class,
+            EmbedPolicyCommand.class,
+            PublishPolicyCommand.class,
+            TuneCommand.class,
+            TopicsCommand.class,
+            ReplayDeadLettersCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done; for run, stopped when told to (SIGTERM, SIGINT)",
+            "1:done, but some inputs failed (an image not scored, a topic that differs from its spec),"
+                    + " or a failure at run time (the cluster, the model)",
+            "2:wrong usage or configuration: an unknown option, a missing file, a bad config key, policy or"
+                    + " model bundle (the message names it)"
+        },
+        footer = "%nDocumentation: README.md; operating it: deploy/OPERATING.md.")
+public final class Main implements Callable<Integer> {
 
-    private static final String USAGE =
-            """
-            usage:
-              clipguard run --config FILE
-              clipguard score --model DIR --policy FILE IMAGE...
-              clipguard embed-policy --model DIR --policy FILE
-              clipguard publish-policy --config FILE --policy FILE
-              clipguard tune --policy FILE (--scored FILE --reviews FILE | --config FILE [--reviews-topic T])
-                             [--target-precision P | --target-recall R] [--confidence C]
-                             [--policy-version V] [--out DIR]
-              (the demo and the benchmark are development tools: mvn -Pdemo package, deploy/bench/run.sh)
-            """;
+    @Spec
+    CommandSpec spec;
 
-    private Main() {}
-
-    public static void main(String[] args) throws Exception {
-        main(args, Map.of());
+    public static void main(String[] args) {
+        System.exit(execute(args, List.of()));
     }
 
-    /** Runs a command; {@code more} adds commands (the development tools add demo and bench). */
-    static void main(String[] args, Map<String, Command> more) throws Exception {
+    /**
+     * Runs a command and returns its exit code; {@code more} adds commands (the development tools add
+     * demo, bench and profile).
+     */
+    static int execute(String[] args, List<Object> more) {
+        return commandLine(more).execute(args);
+    }
+
+    static CommandLine commandLine(List<Object> more) {
         // DJL must never phone home: no downloads, no telemetry.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");
-        if (args.length == 0) {
-            System.err.print(USAGE);
-            System.exit(2);
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        try {
-            if (more.containsKey(args[0])) {
-                more.get(args[0]).run(rest);
-                return;
+        CommandLine commandLine = new CommandLine(new Main());
+        more.forEach(commandLine::addSubcommand);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException
+                    || e instanceof BundleException
+                    || e instanceof PolicyException
+                    || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                cmd.getErr().flush();
+                return 2;
             }
-            switch (args[0]) {
-                case "run" -> RunCommand.run(Arguments.parse(rest, Set.of("config")));
-                case "score" ->
-                    System.exit(
-                            ScoreCommand.run(Arguments.parse(rest, Set.of("model", "policy", "engine")), System.out));
-                case "embed-policy" ->
-                    System.exit(EmbedPolicyCommand.run(Arguments.parse(rest, Set.of("model", "policy")), System.out));
-                case "publish-policy" ->
-                    System.exit(
-                            PublishPolicyCommand.run(Arguments.parse(rest, Set.of("config", "policy")), System.out));
-                case "tune" ->
-                    System.exit(TuneCommand.run(
-                            Arguments.parse(
-                                    rest,
-                                    Set.of(
-                                            "policy",
-                                            "scored",
-                                            "reviews",
-                                            "config",
-                                            "reviews-topic",
-                                            "target-precision",
-                                            "target-recall",
-                                            "confidence",
-                                            "policy-version",
-                                            "out")),
-                            System.out));
-                default -> {
-                    System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
-                    System.exit(2);
-                }
-            }
-        } catch (ConfigException | BundleException | PolicyException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
+            throw e;
+        });
+        commandLine.setParameterExceptionHandler(Main::refuse);
+        return commandLine;
     }
 
-    /** A command of the command line, given the arguments after its name. */
-    @FunctionalInterface
-    interface Command {
-        void run(String[] args) throws Exception;
+    /** Without a command: the usage, on stderr, and exit code 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** A usage error: what is wrong, a suggestion where there is one, and where help is; exit code 2. */
+    private static int refuse(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        if (!(e instanceof UnmatchedArgumentException)
+                && !cmd.getUnmatchedArguments().isEmpty()) {
+            // picocli reports missing options before unknown ones: a misspelt --model is the real problem
+            e = new UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+        }
+        err.println("error: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+        err.flush();
+        return 2;
+    }
+
+    /** The jar's version, and the versions it was built with that matter to an operator. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "clipguard " + (version == null ? "(development build)" : version),
+                "Kafka clients " + AppInfoParser.getVersion() + ", Java " + Runtime.version()
+            };
+        }
     }
 }

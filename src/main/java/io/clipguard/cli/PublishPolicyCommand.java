@@ -9,28 +9,43 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code publish-policy --config FILE --policy FILE}: validates a policy and publishes it to the
  * configured policy topic ({@code clipguard.topic.policy}), keyed by its id, where every running
  * instance takes it up. Instances still reject it if it cannot be embedded there.
  */
-final class PublishPolicyCommand {
+@Command(
+        name = "publish-policy",
+        mixinStandardHelpOptions = true,
+        description = "Validates a policy and publishes it to the policy topic (clipguard.topic.policy), where every"
+                + " running instance takes it up without a restart.")
+final class PublishPolicyCommand implements Callable<Integer> {
 
-    private PublishPolicyCommand() {}
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the job's properties")
+    Path configFile;
 
-    static int run(Arguments arguments, PrintStream out) throws Exception {
-        AppConfig config = ConfigLoader.load(Path.of(arguments.required("config")));
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the policy (YAML)")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        return run(System.out);
+    }
+
+    int run(PrintStream out) throws Exception {
+        AppConfig config = ConfigLoader.load(configFile);
         String topic = config.policy()
                 .topic()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "clipguard.topic.policy is not set in " + arguments.required("config")));
-        Path file = Path.of(arguments.required("policy"));
+                .orElseThrow(() -> new IllegalArgumentException("clipguard.topic.policy is not set in " + configFile));
         Policy policy = PolicyLoader.load(file);
         Properties settings = KafkaConnection.settings(config.streams());
         settings.setProperty("acks", "all");

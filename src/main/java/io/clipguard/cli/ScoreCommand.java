@@ -18,28 +18,56 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code score --model DIR --policy FILE [--engine E] IMAGE...}: scores image files through the same
  * pipeline as the streaming job, without Kafka, and prints one JSON line per image. Exits 0 when
  * every image was scored, 1 when any could not be.
  */
-final class ScoreCommand {
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Scores image files against a policy without Kafka, through the same pipeline as the job,"
+                    + " and prints one JSON line per image.",
+            "Exits 1 when any image could not be scored (its line says why)."
+        })
+final class ScoreCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_IMAGE_BYTES = 64L * 1024 * 1024;
 
-    private ScoreCommand() {}
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "the model bundle's directory")
+    Path modelDir;
 
-    static int run(Arguments arguments, PrintStream out) throws IOException {
-        if (arguments.positional().isEmpty()) {
-            throw new IllegalArgumentException("give at least one image file to score");
-        }
-        ModelConfig model = new ModelConfig(
-                Path.of(arguments.required("model")), Engine.parse(arguments.optional("engine", "pytorch")), 1, 2);
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the policy (YAML)")
+    Path policy;
+
+    @Option(
+            names = "--engine",
+            paramLabel = "ENGINE",
+            defaultValue = "pytorch",
+            description = "the image encoder's engine: pytorch or tensorrt (default: ${DEFAULT-VALUE})")
+    String engine;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files to score")
+    List<String> images;
+
+    @Override
+    public Integer call() throws IOException {
+        return run(System.out);
+    }
+
+    int run(PrintStream out) throws IOException {
+        ModelConfig model = new ModelConfig(modelDir, Engine.parse(engine), 1, 2);
         int failures = 0;
-        try (ModelRuntime runtime = ModelRuntime.open(model, Path.of(arguments.required("policy")), MAX_IMAGE_BYTES)) {
-            for (String image : arguments.positional()) {
+        try (ModelRuntime runtime = ModelRuntime.open(model, policy, MAX_IMAGE_BYTES)) {
+            for (String image : images) {
                 Outcome outcome = score(runtime, Path.of(image));
                 out.println(JSON.writeValueAsString(toJson(image, outcome)));
                 failures += outcome instanceof Outcome.Scored ? 0 : 1;

@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tune}: joins scored results with review decisions, fits a temperature, recommends a threshold
@@ -41,20 +45,90 @@ import java.util.TreeSet;
  *          --out DIR        (default tuning)
  * </pre>
  */
-final class TuneCommand {
+@Command(
+        name = "tune",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Joins scored results with review decisions, fits a temperature, recommends a threshold per flagging"
+                    + " label for a target precision or recall, and writes PR curves, a reliability diagram, a"
+                    + " policy patch and the tuned policy to --out.",
+            "Reads either JSON lines (--scored and --reviews) or the topics of a running deployment (--config)."
+        })
+final class TuneCommand implements Callable<Integer> {
 
-    private TuneCommand() {}
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the policy to tune (YAML)")
+    Path policyFile;
 
-    static int run(Arguments arguments, PrintStream out) throws IOException {
-        Path policyFile = Path.of(arguments.required("policy"));
+    @Option(
+            names = "--scored",
+            paramLabel = "FILE",
+            description = "scored results, one JSON object per line (offline; with --reviews)")
+    Path scoredFile;
+
+    @Option(names = "--reviews", paramLabel = "FILE", description = "review decisions, one JSON object per line")
+    Path reviewsFile;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "the job's properties: read the scored topic and --reviews-topic instead of files")
+    Path configFile;
+
+    @Option(
+            names = "--reviews-topic",
+            paramLabel = "TOPIC",
+            defaultValue = "moderation.reviews",
+            description = "the topic of review decisions, with --config (default: ${DEFAULT-VALUE})")
+    String reviewsTopic;
+
+    @ArgGroup(exclusive = true)
+    TargetOption targetOption = new TargetOption();
+
+    static final class TargetOption {
+        @Option(
+                names = "--target-precision",
+                paramLabel = "P",
+                description = "the precision each label's threshold should reach (default 0.9)")
+        Double precision;
+
+        @Option(names = "--target-recall", paramLabel = "R", description = "or the recall it should reach")
+        Double recall;
+    }
+
+    @Option(
+            names = "--confidence",
+            paramLabel = "C",
+            defaultValue = "0.95",
+            description = "one-sided confidence that the target is met; 0.5 is the point estimate (default:"
+                    + " ${DEFAULT-VALUE})")
+    double confidence;
+
+    @Option(
+            names = "--policy-version",
+            paramLabel = "V",
+            description = "only the scores made by this version of the policy")
+    String policyVersion;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "tuning",
+            description = "where the plots and policies go (default: ${DEFAULT-VALUE})")
+    Path dir;
+
+    @Override
+    public Integer call() throws IOException {
+        return run(System.out);
+    }
+
+    int run(PrintStream out) throws IOException {
         Policy policy = PolicyLoader.load(policyFile);
-        Target target = target(arguments);
-        List<ReviewedUpload> reviewed = reviewed(arguments);
+        Target target = target();
+        List<ReviewedUpload> reviewed = reviewed();
         if (reviewed.isEmpty()) {
             throw new IllegalArgumentException("no scored upload has a review decision: nothing to tune on");
         }
         Tuner.Result result = Tuner.tune(policy, reviewed, target);
-        Path dir = Path.of(arguments.optional("out", "tuning"));
         Files.createDirectories(dir);
         for (Tuner.LabelTuning label : result.labels()) {
             PrPlot.write(
@@ -78,38 +152,40 @@ final class TuneCommand {
         return 0;
     }
 
-    private static Target target(Arguments arguments) {
-        double z = Target.zFor(arguments.decimal("confidence", 0.95));
-        Double recall = arguments.decimal("target-recall", null);
-        if (recall != null) {
-            if (arguments.options().containsKey("target-precision")) {
-                throw new IllegalArgumentException("give --target-precision or --target-recall, not both");
-            }
-            return new Target(Target.Metric.RECALL, recall, z);
+    private Target target() {
+        double z = Target.zFor(confidence);
+        if (targetOption.recall != null) {
+            return new Target(Target.Metric.RECALL, targetOption.recall, z);
         }
-        return new Target(Target.Metric.PRECISION, arguments.decimal("target-precision", 0.9), z);
+        return new Target(Target.Metric.PRECISION, targetOption.precision == null ? 0.9 : targetOption.precision, z);
     }
 
-    private static List<ReviewedUpload> reviewed(Arguments arguments) throws IOException {
+    private List<ReviewedUpload> reviewed() throws IOException {
         List<ScoredUpload> scored;
         List<Review> reviews;
-        if (arguments.options().containsKey("config")) {
-            AppConfig config = ConfigLoader.load(Path.of(arguments.required("config")));
+        if (configFile != null) {
+            if (scoredFile != null || reviewsFile != null) {
+                throw new IllegalArgumentException("give --config or --scored with --reviews, not both");
+            }
+            AppConfig config = ConfigLoader.load(configFile);
             scored = TopicSnapshot.scored(
                     config.topics().scored(),
                     config.streams(),
                     AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass())
                             .deserializer());
             reviews = TopicSnapshot.reviews(
-                    arguments.optional("reviews-topic", "moderation.reviews"),
+                    reviewsTopic,
                     config.streams(),
                     AvroSerdes.forClass(ReviewDecision.class, config.serdeConfig(), config.serdeClass())
                             .deserializer());
         } else {
-            scored = JsonLines.readScored(Path.of(arguments.required("scored")));
-            reviews = JsonLines.readReviews(Path.of(arguments.required("reviews")));
+            if (scoredFile == null || reviewsFile == null) {
+                throw new IllegalArgumentException("give --scored and --reviews, or --config");
+            }
+            scored = JsonLines.readScored(scoredFile);
+            reviews = JsonLines.readReviews(reviewsFile);
         }
-        String version = arguments.optional("policy-version", null);
+        String version = policyVersion;
         if (version != null) {
             scored = scored.stream()
                     .filter(upload -> upload.policyVersion().equals(version))

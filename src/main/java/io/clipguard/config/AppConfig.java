@@ -2,7 +2,9 @@ package io.clipguard.config;
 
 import io.clipguard.topology.TopicNames;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -18,6 +20,7 @@ import java.util.Properties;
  * @param policy        the policy file, shadow policy, hot reload and precomputed embeddings
  * @param input         image byte and pixel limits, decoding and fetching
  * @param management    health and metrics endpoints, and how a stop drains
+ * @param topicsFile    the topics' specs, checked against the cluster at start (none: no check)
  */
 public record AppConfig(
         TopicNames topics,
@@ -28,13 +31,26 @@ public record AppConfig(
         Properties streams,
         PolicyConfig policy,
         InputConfig input,
-        ManagementConfig management) {
+        ManagementConfig management,
+        Optional<Path> topicsFile) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);
         Properties copy = new Properties();
         copy.putAll(streams);
         streams = copy;
+    }
+
+    /** The topic of each role the job gives one (uploads, scored, flagged, dlq, shadow, policy). */
+    public Map<String, String> topicNamesByRole() {
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("uploads", topics.uploads());
+        names.put("scored", topics.scored());
+        names.put("flagged", topics.flagged());
+        names.put("dlq", topics.dlq());
+        names.put("shadow", topics.shadow());
+        policy.topic().ifPresent(topic -> names.put("policy", topic));
+        return names;
     }
 
     /** The moderation policy file (YAML). */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -44,6 +45,7 @@ import java.util.regex.Pattern;
  * clipguard.policy.require-precomputed=false
  * clipguard.topic.policy=                        # hot reload off unless set
  * clipguard.topic.shadow=moderation.shadow
+ * clipguard.topics.file=                  # the topics' specs (YAML), checked at start; see TopicSpecs
  * clipguard.input.max-image-bytes=20971520
  * clipguard.input.max-pixels=50000000       # see InputConfig
  * clipguard.input.reduce-jpeg=true
@@ -123,6 +125,8 @@ public final class ConfigLoader {
         InputConfig input = InputConfig.read(settings);
         ManagementConfig management = ManagementConfig.read(settings);
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
+        Optional<Path> topicsFile =
+                Optional.ofNullable(settings.text("topics.file", null)).map(Path::of);
         settings.refuseUnknown();
 
         require(passThrough, "application.id");
@@ -152,7 +156,8 @@ public final class ConfigLoader {
         passThrough.putIfAbsent("producer.max.request.size", String.valueOf(maxEventBytes));
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
-        return new AppConfig(topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input, management);
+        return new AppConfig(
+                topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input, management, topicsFile);
     }
 
     /**

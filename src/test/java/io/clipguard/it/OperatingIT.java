@@ -88,6 +88,9 @@ class OperatingIT {
                 assertEquals(7, reader.awaitDecided(7, Duration.ofSeconds(60)).decided());
             }
             String metrics = get(port, "/metrics").body();
+            if (System.getenv("CLIPGUARD_DUMP_METRICS") != null) {
+                Files.writeString(Path.of(System.getenv("CLIPGUARD_DUMP_METRICS")), metrics);
+            }
             for (String family : List.of(
                     "clipguard_batch_size_bucket",
                     "clipguard_queue_wait_seconds_bucket",

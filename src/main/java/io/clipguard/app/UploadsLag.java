@@ -1,0 +1,101 @@
+package io.clipguard.app;
+
+import io.clipguard.config.KafkaConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * Uploads the application's group has not committed yet, over every partition of the uploads topic,
+ * as the brokers see it: the consumer's own lag metric exists only for the partitions a client is
+ * assigned, so it vanishes during a rebalance or an outage, exactly when it is wanted. Every instance
+ * reports the same number (take the max, not the sum). Asked at most every 15 s; NaN when the cluster
+ * does not answer. Thread-safe.
+ */
+final class UploadsLag implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final long CACHE_NANOS = Duration.ofSeconds(15).toNanos();
+
+    private final Admin admin;
+    private final String groupId;
+    private final String topic;
+    private long askedAtNanos;
+    private double lastLag = Double.NaN;
+
+    UploadsLag(Properties streamsSettings, String groupId, String topic) {
+        Properties settings = KafkaConnection.settings(streamsSettings);
+        settings.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "clipguard-lag");
+        settings.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
+        settings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
+        this.admin = Admin.create(settings);
+        this.groupId = groupId;
+        this.topic = topic;
+    }
+
+    synchronized double uploads() {
+        long now = System.nanoTime();
+        if (askedAtNanos != 0 && now - askedAtNanos < CACHE_NANOS) {
+            return lastLag;
+        }
+        try {
+            lastLag = ask();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lastLag = Double.NaN;
+        } catch (Exception e) {
+            lastLag = Double.NaN;
+        }
+        askedAtNanos = System.nanoTime();
+        return lastLag;
+    }
+
+    private double ask() throws Exception {
+        long waitMs = TIMEOUT.toMillis() + 500;
+        List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(waitMs, TimeUnit.MILLISECONDS)
+                .get(topic)
+                .partitions();
+        Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest(), waitMs);
+        Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest(), waitMs);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata()
+                .get(waitMs, TimeUnit.MILLISECONDS);
+        long lag = 0;
+        for (var end : ends.entrySet()) {
+            OffsetAndMetadata done = committed.get(end.getKey());
+            // a partition never committed is read from its start (auto.offset.reset=earliest)
+            long from = Math.max(
+                    done == null ? 0 : done.offset(), starts.get(end.getKey()).offset());
+            lag += Math.max(0, end.getValue().offset() - from);
+        }
+        return lag;
+    }
+
+    private Map<TopicPartition, ListOffsetsResultInfo> offsets(
+            List<TopicPartitionInfo> partitions, OffsetSpec spec, long waitMs) throws Exception {
+        Map<TopicPartition, OffsetSpec> wanted =
+                partitions.stream().collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> spec));
+        return admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .get(waitMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}
