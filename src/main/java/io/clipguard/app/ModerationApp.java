@@ -67,6 +67,7 @@ public final class ModerationApp implements AutoCloseable {
      * fault tests that make a real encoder fail or slow down.
      */
     public static ModerationApp start(AppConfig config, UnaryOperator<ImageEncoder> encoderWrapper) {
+        Logs.apply(config.log());
         AppHealth health = new AppHealth(config.management().maxEncode());
         Management management = new Management(config.management(), health);
         ModelRuntime runtime = null;

@@ -21,6 +21,7 @@ import java.util.Properties;
  * @param input         image byte and pixel limits, decoding and fetching
  * @param management    health and metrics endpoints, and how a stop drains
  * @param topicsFile    the topics' specs, checked against the cluster at start (none: no check)
+ * @param log           log format and levels
  */
 public record AppConfig(
         TopicNames topics,
@@ -32,7 +33,8 @@ public record AppConfig(
         PolicyConfig policy,
         InputConfig input,
         ManagementConfig management,
-        Optional<Path> topicsFile) {
+        Optional<Path> topicsFile,
+        LogConfig log) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);

@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
  * clipguard.management.port=8080
  * clipguard.shutdown.drain-ms=10000
  * clipguard.shutdown.leave-group=true
+ * clipguard.log.format=text                # text | json; see LogConfig
+ * clipguard.log.level.LOGGER=LEVEL          # for example clipguard.log.level.org.apache.kafka=info
  * </pre>
  *
  * A value may name an environment variable as {@code ${env:NAME}}, for example {@code
@@ -127,6 +129,7 @@ public final class ConfigLoader {
         String serdeClass = settings.text("serde.class", "io.clipguard.serde.SpecificAvroSerde");
         Optional<Path> topicsFile =
                 Optional.ofNullable(settings.text("topics.file", null)).map(Path::of);
+        LogConfig log = LogConfig.read(settings);
         settings.refuseUnknown();
 
         require(passThrough, "application.id");
@@ -157,7 +160,7 @@ public final class ConfigLoader {
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
         return new AppConfig(
-                topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input, management, topicsFile);
+                topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input, management, topicsFile, log);
     }
 
     /**

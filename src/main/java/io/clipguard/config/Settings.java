@@ -2,6 +2,7 @@ package io.clipguard.config;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Typed reads of our own keys (prefix stripped), remembering which were read so typos are caught. */
@@ -47,6 +48,18 @@ final class Settings {
             // reported below
         }
         throw new ConfigException(ConfigLoader.PREFIX + key + "=" + text + " is not valid: use a positive integer");
+    }
+
+    /** Every key under {@code prefix} (for example {@code log.level.}), without it, marked as read. */
+    Map<String, String> under(String prefix) {
+        Map<String, String> found = new TreeMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                read.put(key, true);
+                found.put(key.substring(prefix.length()), value.trim());
+            }
+        });
+        return found;
     }
 
     void refuseUnknown() {

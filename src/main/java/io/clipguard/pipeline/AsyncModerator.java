@@ -244,7 +244,10 @@ public final class AsyncModerator implements AutoCloseable {
         if (e instanceof Abandoned || e instanceof RejectedExecutionException || e instanceof InterruptedException) {
             return new Outcome.Retry(id, "stopped: " + e.getMessage());
         }
-        LOG.error("unexpected failure moderating upload {}; it will be tried again, and blamed if it recurs", id, e);
+        try (UploadLogContext upload = UploadLogContext.of(id)) {
+            LOG.error(
+                    "unexpected failure moderating upload {}; it will be tried again, and blamed if it recurs", id, e);
+        }
         return new Outcome.Retry(id, "unexpected failure: " + e, Reason.PROCESSING_FAILED);
     }
 

@@ -4,6 +4,7 @@ import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.metrics.PipelineMetrics;
 import io.clipguard.pipeline.Outcome;
+import io.clipguard.pipeline.UploadLogContext;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -64,14 +65,16 @@ final class OutcomeRecorder {
         } else if (outcome instanceof Outcome.Failed failed) {
             ModerationError error = failed.error();
             metrics.deadLettered(error.getReason());
-            LOG.warn(
-                    "dead letter {} for upload {} from {}[{}]@{}: {}",
-                    error.getReason(),
-                    error.getUploadId(),
-                    error.getSourceTopic(),
-                    error.getSourcePartition(),
-                    error.getSourceOffset(),
-                    error.getMessage());
+            try (UploadLogContext upload = UploadLogContext.of(error.getUploadId())) {
+                LOG.warn(
+                        "dead letter {} for upload {} from {}[{}]@{}: {}",
+                        error.getReason(),
+                        error.getUploadId(),
+                        error.getSourceTopic(),
+                        error.getSourcePartition(),
+                        error.getSourceOffset(),
+                        error.getMessage());
+            }
         }
     }
 }

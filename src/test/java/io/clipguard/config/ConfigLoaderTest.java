@@ -1,6 +1,7 @@
 package io.clipguard.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,34 @@ class ConfigLoaderTest {
         assertEquals(Engine.PYTORCH, config.model().engine());
         assertEquals("moderation.scored", config.topics().scored());
         assertEquals("moderation.dlq", config.topics().dlq());
+    }
+
+    @Test
+    void logFormatAndLevelsPerLoggerAreRead() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.log.format", "json");
+        properties.setProperty("clipguard.log.level.org.apache.kafka", "info");
+        properties.setProperty("clipguard.log.level.io.clipguard.ingest", "DEBUG");
+        AppConfig config = ConfigLoader.from(properties);
+        assertTrue(config.log().json());
+        assertEquals(
+                java.util.Map.of("org.apache.kafka", "info", "io.clipguard.ingest", "DEBUG"),
+                config.log().levels());
+        assertFalse(ConfigLoader.from(minimal()).log().json());
+    }
+
+    @Test
+    void logFormatAndLevel_invalid() {
+        Properties format = minimal();
+        format.setProperty("clipguard.log.format", "xml");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.from(format))
+                .getMessage()
+                .contains("clipguard.log.format=xml"));
+        Properties level = minimal();
+        level.setProperty("clipguard.log.level.io.clipguard", "loud");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.from(level))
+                .getMessage()
+                .contains("clipguard.log.level.io.clipguard=loud"));
     }
 
     @Test
