@@ -3,6 +3,7 @@ package io.clipguard.serde;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +14,8 @@ import org.apache.kafka.common.config.ConfigException;
  * configure(configs, isKey)}. The keys are Confluent's, so the same map configures {@code
  * io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde}.
  *
- * @param registryUrl {@value #SCHEMA_REGISTRY_URL}: the registry's base URL; Confluent accepts a
- *     comma-separated list, of which this serde uses the first; null when absent
+ * @param registryUrls {@value #SCHEMA_REGISTRY_URL}: the registry's base URLs, comma-separated; a
+ *     request that finds one unreachable or failing (5xx) tries the next; empty when absent
  * @param autoRegisterSchemas {@value #AUTO_REGISTER_SCHEMAS} (default true): register the record's
  *     schema on first use; when false, look its id up instead
  * @param useLatestVersion {@value #USE_LATEST_VERSION} (default false): when auto-registration is
@@ -25,15 +26,27 @@ import org.apache.kafka.common.config.ConfigException;
  *     a target class returns generated classes instead of generic records
  * @param connectTimeout {@value #CONNECT_TIMEOUT_MS} (default 10 s); ours, Confluent ignores it
  * @param requestTimeout {@value #REQUEST_TIMEOUT_MS} (default 30 s); ours, Confluent ignores it
+ * @param access credentials and TLS for a secured registry, from Confluent's keys (see {@link
+ *     RegistryAccess})
  */
 public record AvroSerdeConfig(
-        URI registryUrl,
+        List<URI> registryUrls,
         boolean autoRegisterSchemas,
         boolean useLatestVersion,
         SubjectNaming subjectNaming,
         boolean specificAvroReader,
         Duration connectTimeout,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        RegistryAccess access) {
+
+    public AvroSerdeConfig {
+        registryUrls = List.copyOf(registryUrls);
+    }
+
+    /** The first registry URL, or null when none is configured. */
+    public URI registryUrl() {
+        return registryUrls.isEmpty() ? null : registryUrls.get(0);
+    }
 
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
@@ -52,14 +65,17 @@ public record AvroSerdeConfig(
     public static AvroSerdeConfig parse(Map<String, ?> configs, boolean isKey) {
         String strategyKey = isKey ? KEY_SUBJECT_NAME_STRATEGY : VALUE_SUBJECT_NAME_STRATEGY;
         Object strategy = configs.get(strategyKey);
+        List<URI> urls = urls(configs.get(SCHEMA_REGISTRY_URL));
+        RegistryAccess access = RegistryAccess.parse(configs, urls.isEmpty() ? null : urls.get(0));
         return new AvroSerdeConfig(
-                url(configs.get(SCHEMA_REGISTRY_URL)),
+                urls.stream().map(RegistryAccess::withoutUserInfo).toList(),
                 bool(configs, AUTO_REGISTER_SCHEMAS, true),
                 bool(configs, USE_LATEST_VERSION, false),
                 strategy == null ? SubjectNaming.TOPIC_NAME : SubjectNaming.fromConfig(strategyKey, strategy),
                 bool(configs, SPECIFIC_AVRO_READER, false),
                 millis(configs, CONNECT_TIMEOUT_MS, HttpSchemaRegistryClient.DEFAULT_CONNECT_TIMEOUT),
-                millis(configs, REQUEST_TIMEOUT_MS, HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT));
+                millis(configs, REQUEST_TIMEOUT_MS, HttpSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT),
+                access);
     }
 
     /**
@@ -68,32 +84,41 @@ public record AvroSerdeConfig(
      * @throws ConfigException when {@value #SCHEMA_REGISTRY_URL} is missing
      */
     public SchemaRegistryClient newClient() {
-        if (registryUrl == null) {
+        if (registryUrls.isEmpty()) {
             throw new ConfigException(
                     SCHEMA_REGISTRY_URL,
                     null,
                     "required: the schema registry's base URL, for example http://localhost:8081");
         }
-        return new HttpSchemaRegistryClient(registryUrl, connectTimeout, requestTimeout);
+        return new HttpSchemaRegistryClient(registryUrls, connectTimeout, requestTimeout, access);
     }
 
-    private static URI url(Object value) {
+    private static List<URI> urls(Object value) {
         if (value == null) {
-            return null;
+            return List.of();
         }
-        String first = (value instanceof List<?> list && !list.isEmpty()
-                        ? String.valueOf(list.get(0))
-                        : String.valueOf(value))
-                .split(",")[0].trim();
+        String all = value instanceof List<?> list
+                ? String.join(",", list.stream().map(String::valueOf).toList())
+                : String.valueOf(value);
+        return Arrays.stream(all.split(","))
+                .map(String::trim)
+                .filter(url -> !url.isEmpty())
+                .map(url -> url(url, value))
+                .toList();
+    }
+
+    private static URI url(String text, Object given) {
+        Object value = String.valueOf(given).contains("@") ? "(a URL with credentials)" : given;
+        URI uri;
         try {
-            URI uri = new URI(first);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new ConfigException(SCHEMA_REGISTRY_URL, value, "expected an http:// or https:// URL");
-            }
-            return uri;
+            uri = new URI(text);
         } catch (URISyntaxException e) {
             throw new ConfigException(SCHEMA_REGISTRY_URL, value, "not a URL: " + e.getMessage());
         }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, value, "expected an http:// or https:// URL");
+        }
+        return uri;
     }
 
     private static boolean bool(Map<String, ?> configs, String key, boolean defaultValue) {

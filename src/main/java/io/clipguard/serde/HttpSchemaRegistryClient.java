@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,11 +53,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * @param requestTimeout how long to wait for each answer
      */
     public HttpSchemaRegistryClient(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
-        Objects.requireNonNull(baseUrl, "baseUrl");
-        this.transport = new RegistryTransport(baseUrl, connectTimeout, requestTimeout);
+        this(List.of(Objects.requireNonNull(baseUrl, "baseUrl")), connectTimeout, requestTimeout, RegistryAccess.NONE);
     }
 
-    /** The base URL this client talks to, without a trailing slash. */
+    /**
+     * A client of a registry with several URLs (a request that finds one unreachable or failing tries
+     * the next, and the next request starts from the one that answered), secured as {@code access}
+     * says.
+     */
+    public HttpSchemaRegistryClient(
+            List<URI> baseUrls, Duration connectTimeout, Duration requestTimeout, RegistryAccess access) {
+        this.transport = new RegistryTransport(baseUrls, connectTimeout, requestTimeout, access);
+    }
+
+    /** The base URL this client talks to now, without a trailing slash. */
     public URI baseUrl() {
         return transport.baseUrl();
     }

@@ -9,12 +9,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
- * JSON over HTTP to one Confluent-compatible registry, turning failures into this package's
- * exception types. Thread-safe (stateless apart from the thread-safe {@link HttpClient}).
+ * JSON over HTTP to a Confluent-compatible registry, turning failures into this package's exception
+ * types. A registry may have several URLs: a request that finds one unreachable or answering "not
+ * now" (5xx, 408, 429, 401/403) tries the next, once each, and later requests start from the one that
+ * answered. Every request carries the access's headers (credentials) and, for https, its TLS context.
+ * Thread-safe.
  */
 final class RegistryTransport {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -34,22 +40,35 @@ final class RegistryTransport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI baseUrl;
+    private final List<URI> baseUrls;
     private final Duration requestTimeout;
     private final HttpClient http;
+    private final Map<String, String> headers;
+    /** The URL that answered last: requests start there. */
+    private final AtomicInteger current = new AtomicInteger();
 
-    RegistryTransport(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
-        String base = baseUrl.toString();
-        this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    RegistryTransport(List<URI> baseUrls, Duration connectTimeout, Duration requestTimeout, RegistryAccess access) {
+        if (baseUrls.isEmpty()) {
+            throw new IllegalArgumentException("no registry URL");
+        }
+        this.baseUrls = baseUrls.stream()
+                .map(url -> {
+                    String base = url.toString();
+                    return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+                })
+                .toList();
         this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .build();
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+        if (access.tls() != null) {
+            builder.sslContext(access.tls());
+        }
+        this.http = builder.build();
+        this.headers = access.headers();
     }
 
     URI baseUrl() {
-        return baseUrl;
+        return baseUrls.get(Math.floorMod(current.get(), baseUrls.size()));
     }
 
     JsonNode get(String path, String action) {
@@ -69,12 +88,29 @@ final class RegistryTransport {
     }
 
     private JsonNode send(String method, String path, JsonNode body, String action) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        int first = current.get();
+        SchemaRegistryUnavailableException last = null;
+        for (int i = 0; i < baseUrls.size(); i++) {
+            int index = Math.floorMod(first + i, baseUrls.size());
+            try {
+                JsonNode answer = send(baseUrls.get(index), method, path, body, action);
+                current.set(index);
+                return answer;
+            } catch (SchemaRegistryUnavailableException e) {
+                last = e; // not this URL's answer to give now: the next one may
+            }
+        }
+        throw last;
+    }
+
+    private JsonNode send(URI baseUrl, String method, String path, JsonNode body, String action) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(requestTimeout)
                 .header("Accept", ACCEPT)
                 .header("Content-Type", CONTENT_TYPE)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : publisher(body))
-                .build();
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : publisher(body));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -85,13 +121,13 @@ final class RegistryTransport {
             Thread.currentThread().interrupt();
             throw new InterruptException("interrupted while " + action, e);
         }
-        return interpret(response, action);
+        return interpret(baseUrl, response, action);
     }
 
-    private JsonNode interpret(HttpResponse<String> response, String action) {
+    private static JsonNode interpret(URI baseUrl, HttpResponse<String> response, String action) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return parse(response.body(), status, action);
+            return parse(baseUrl, response.body(), status, action);
         }
         if (TRANSIENT_STATUSES.contains(status) || status >= 500) {
             throw new SchemaRegistryUnavailableException(
@@ -119,7 +155,7 @@ final class RegistryTransport {
         throw new SchemaRegistryException(text, status, errorCode);
     }
 
-    private JsonNode parse(String body, int status, String action) {
+    private static JsonNode parse(URI baseUrl, String body, int status, String action) {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {

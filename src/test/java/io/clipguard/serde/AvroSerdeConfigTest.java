@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -68,5 +70,68 @@ class AvroSerdeConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> AvroSerdeConfig.parse(Map.of(), false)
                 .newClient());
         assertTrue(e.getMessage().contains("schema.registry.url"), e.getMessage());
+    }
+
+    @Test
+    void everyUrlOfTheListIsKeptAndCredentialsInAUrlAreTakenOutOfIt() {
+        AvroSerdeConfig config = AvroSerdeConfig.parse(
+                Map.of(
+                        "schema.registry.url", "https://u:p@a:1, https://b:2",
+                        "basic.auth.credentials.source", "URL"),
+                false);
+        assertEquals(List.of(URI.create("https://a:1"), URI.create("https://b:2")), config.registryUrls());
+        assertEquals(
+                "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes()),
+                config.access().headers().get("Authorization"));
+    }
+
+    @Test
+    void basicCredentialsInheritedFromTheKafkaClientsSaslConfig() {
+        AvroSerdeConfig config = AvroSerdeConfig.parse(
+                Map.of(
+                        "schema.registry.url",
+                        "https://r:1",
+                        "basic.auth.credentials.source",
+                        "SASL_INHERIT",
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"k\" password=\"s\";"),
+                false);
+        assertEquals(
+                "Basic " + Base64.getEncoder().encodeToString("k:s".getBytes()),
+                config.access().headers().get("Authorization"));
+    }
+
+    @Test
+    void registryCredentials_invalid() {
+        assertThrows(
+                ConfigException.class,
+                () -> AvroSerdeConfig.parse(
+                        Map.of("schema.registry.url", "https://r:1", "basic.auth.credentials.source", "USER_INFO"),
+                        false));
+        assertThrows(
+                ConfigException.class,
+                () -> AvroSerdeConfig.parse(
+                        Map.of("schema.registry.url", "https://r:1", "basic.auth.credentials.source", "LDAP"), false));
+        assertThrows(
+                ConfigException.class,
+                () -> AvroSerdeConfig.parse(
+                        Map.of(
+                                "schema.registry.url", "https://r:1",
+                                "bearer.auth.credentials.source", "OAUTHBEARER"),
+                        false));
+        assertThrows(
+                ConfigException.class,
+                () -> AvroSerdeConfig.parse(
+                        Map.of(
+                                "schema.registry.url", "https://r:1",
+                                "basic.auth.credentials.source", "USER_INFO",
+                                "basic.auth.user.info", "a:b",
+                                "bearer.auth.credentials.source", "STATIC_TOKEN",
+                                "bearer.auth.token", "t"),
+                        false));
+        ConfigException hidden = assertThrows(
+                ConfigException.class,
+                () -> AvroSerdeConfig.parse(Map.of("schema.registry.url", "ftp://u:secret@r:1"), false));
+        assertFalse(hidden.getMessage().contains("secret"), "credentials stay out of messages: " + hidden.getMessage());
     }
 }
