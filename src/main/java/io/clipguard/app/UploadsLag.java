@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,19 +23,24 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * Uploads the application's group has not committed yet, over every partition of the uploads topic,
  * as the brokers see it: the consumer's own lag metric exists only for the partitions a client is
  * assigned, so it vanishes during a rebalance or an outage, exactly when it is wanted. Every instance
- * reports the same number (take the max, not the sum). Asked at most every 15 s; NaN when the cluster
- * does not answer. Thread-safe.
+ * reports the same number (take the max, not the sum). Asked every 15 s on a thread of its own, so a
+ * scrape never waits on the cluster (the probes share the management server's threads with scrapes);
+ * NaN when the cluster did not answer the last time. Thread-safe.
  */
 final class UploadsLag implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final long CACHE_NANOS = Duration.ofSeconds(15).toNanos();
+    private static final Duration EVERY = Duration.ofSeconds(15);
 
     private final Admin admin;
     private final String groupId;
     private final String topic;
-    private long askedAtNanos;
-    private double lastLag = Double.NaN;
+    private final ScheduledExecutorService asker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "clipguard-uploads-lag");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile double lastLag = Double.NaN;
 
     UploadsLag(Properties streamsSettings, String groupId, String topic) {
         Properties settings = KafkaConnection.settings(streamsSettings);
@@ -43,23 +50,22 @@ final class UploadsLag implements AutoCloseable {
         this.admin = Admin.create(settings);
         this.groupId = groupId;
         this.topic = topic;
+        asker.scheduleWithFixedDelay(this::refresh, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    synchronized double uploads() {
-        long now = System.nanoTime();
-        if (askedAtNanos != 0 && now - askedAtNanos < CACHE_NANOS) {
-            return lastLag;
-        }
+    /** The lag as last asked; NaN before the first answer or when the last question failed. */
+    double uploads() {
+        return lastLag;
+    }
+
+    private void refresh() {
         try {
             lastLag = ask();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            lastLag = Double.NaN;
         } catch (Exception e) {
             lastLag = Double.NaN;
         }
-        askedAtNanos = System.nanoTime();
-        return lastLag;
     }
 
     private double ask() throws Exception {
@@ -96,6 +102,7 @@ final class UploadsLag implements AutoCloseable {
 
     @Override
     public void close() {
+        asker.shutdownNow();
         admin.close(Duration.ofSeconds(2));
     }
 }

@@ -89,12 +89,28 @@ public final class RoutingImageDecoder implements ImageDecoder {
             throw new ImageRejectedException(
                     RejectReason.IMAGE_TOO_LARGE, "ran out of memory decoding a " + format.displayName() + " image", e);
         } catch (IOException | RuntimeException | StackOverflowError e) {
+            if (outOfMemory(e)) {
+                // ImageIO's PNG reader wraps whatever its read throws, an OutOfMemoryError included
+                throw new ImageRejectedException(
+                        RejectReason.IMAGE_TOO_LARGE,
+                        "ran out of memory decoding a " + format.displayName() + " image",
+                        e);
+            }
             throw new ImageRejectedException(
                     RejectReason.IMAGE_UNDECODABLE,
                     "cannot decode " + format.displayName() + " image: "
                             + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    private static boolean outOfMemory(Throwable e) {
+        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private BufferedImage jpeg(byte[] bytes) throws IOException {

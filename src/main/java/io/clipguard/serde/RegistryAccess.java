@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +30,7 @@ import org.apache.kafka.common.config.ConfigException;
  * bearer.auth.token=TOKEN
  * bearer.auth.logical.cluster=lsrc-...       # Confluent Cloud: sent as target-sr-cluster
  * bearer.auth.identity.pool.id=pool-...      # sent as Confluent-Identity-Pool-Id
- * schema.registry.ssl.truststore.location, .password, .type (JKS, PKCS12; default JKS)
+ * schema.registry.ssl.truststore.location, .password, .type (JKS, PKCS12 or PEM; default JKS)
  * schema.registry.ssl.keystore.location, .password, .type, schema.registry.ssl.key.password
  * </pre>
  *
@@ -159,11 +160,38 @@ public record RegistryAccess(Map<String, String> headers, SSLContext tls) {
     private static KeyStore load(Map<String, ?> configs, String which, String location)
             throws GeneralSecurityException {
         String type = text(configs, SSL + which + ".type");
+        if ("PEM".equalsIgnoreCase(type)) {
+            if (!which.equals("truststore")) {
+                throw new ConfigException(
+                        SSL + which + ".type",
+                        type,
+                        "PEM is read for the trust store only; give" + " the key store as PKCS12 or JKS");
+            }
+            return pemTrustStore(location);
+        }
         KeyStore store = KeyStore.getInstance(type == null ? "JKS" : type);
         try (InputStream in = Files.newInputStream(Path.of(location))) {
             store.load(in, chars(text(configs, SSL + which + ".password")));
         } catch (IOException e) {
             throw new ConfigException(SSL + which + ".location", location, "cannot read it: " + e.getMessage());
+        }
+        return store;
+    }
+
+    /** The certificates of a PEM file (a CA bundle), as a trust store. */
+    private static KeyStore pemTrustStore(String location) throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+            store.load(null, null);
+            int i = 0;
+            for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            if (i == 0) {
+                throw new ConfigException(SSL + "truststore.location", location, "no certificate in it");
+            }
+        } catch (IOException e) {
+            throw new ConfigException(SSL + "truststore.location", location, "cannot read it: " + e.getMessage());
         }
         return store;
     }

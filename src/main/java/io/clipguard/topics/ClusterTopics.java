@@ -20,7 +20,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * Compares topic specs with the cluster and brings the cluster in line. What can be applied: creating
  * a missing topic, adding partitions, setting topic configs. What cannot, and is only reported: fewer
- * partitions (Kafka cannot remove them) and another replication factor (a partition reassignment,
+ * partitions (Kafka cannot remove them), more partitions on the uploads topic (the application's tasks
+ * and its store's changelog follow its count: that takes a reset) and another replication factor (a
+ * partition reassignment,
  * {@code kafka-reassign-partitions.sh}). Not thread-safe; the admin client is the caller's.
  */
 public final class ClusterTopics {
@@ -32,6 +34,9 @@ public final class ClusterTopics {
             return spec.name() + " (" + spec.role() + "): " + what;
         }
     }
+
+    /** The topic Kafka Streams reads: its partitions are its tasks and its store's changelog partitions. */
+    private static final String INPUT_ROLE = "uploads";
 
     private final Admin admin;
 
@@ -51,7 +56,14 @@ public final class ClusterTopics {
                 continue;
             }
             int partitions = topic.partitions().size();
-            if (partitions < spec.partitions()) {
+            if (partitions < spec.partitions() && spec.role().equals(INPUT_ROLE)) {
+                differences.add(new Difference(
+                        spec,
+                        "has " + partitions + " partitions, the spec " + spec.partitions()
+                                + " (not added to a running application's input: the in-flight store's changelog"
+                                + " keeps its count; reset the application first, deploy/RUNBOOKS.md)",
+                        false));
+            } else if (partitions < spec.partitions()) {
                 differences.add(
                         new Difference(spec, "has " + partitions + " partitions, the spec " + spec.partitions(), true));
             } else if (partitions > spec.partitions()) {
@@ -98,7 +110,7 @@ public final class ClusterTopics {
                         new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()));
                 continue;
             }
-            if (topic.partitions().size() < spec.partitions()) {
+            if (topic.partitions().size() < spec.partitions() && !spec.role().equals(INPUT_ROLE)) {
                 grow.put(spec.name(), NewPartitions.increaseTo(spec.partitions()));
             }
             set.put(

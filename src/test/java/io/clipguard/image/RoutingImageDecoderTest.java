@@ -131,6 +131,13 @@ class RoutingImageDecoderTest {
         byte[] png = TestImages.encode(TestImages.texture(30, 20, 5), "png");
 
         assertEquals(RejectReason.IMAGE_TOO_LARGE, failingWith(new OutOfMemoryError("Java heap space"), png));
+        assertEquals(
+                RejectReason.IMAGE_TOO_LARGE,
+                failingWith(
+                        new javax.imageio.IIOException(
+                                "Caught exception during read: ", new OutOfMemoryError("Java heap space")),
+                        png),
+                "ImageIO's PNG reader wraps an OutOfMemoryError: still too large, not undecodable");
         assertEquals(RejectReason.IMAGE_UNDECODABLE, failingWith(new StackOverflowError(), png));
         assertEquals(RejectReason.IMAGE_UNDECODABLE, failingWith(new IllegalStateException("bug"), png));
         assertEquals(RejectReason.IMAGE_UNDECODABLE, failingWith(new ArrayIndexOutOfBoundsException(), png));
@@ -140,6 +147,9 @@ class RoutingImageDecoderTest {
         RoutingImageDecoder failing = new RoutingImageDecoder(LIMITS, 448, (format, data) -> {
             if (failure instanceof Error error) {
                 throw error;
+            }
+            if (failure instanceof java.io.IOException io) {
+                throw io;
             }
             throw (RuntimeException) failure;
         });

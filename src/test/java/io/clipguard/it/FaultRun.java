@@ -230,13 +230,7 @@ final class FaultRun implements AutoCloseable {
     /** As {@link #start(String, Properties, String, String...)}, with environment variables for the job. */
     Job start(String name, Properties settings, Map<String, String> env, String main, String... jvmArgs)
             throws IOException {
-        Path config = work.resolve(name + ".properties");
-        if (!settings.containsKey("state.dir")) {
-            settings.setProperty("state.dir", work.resolve("state-" + name).toString());
-        }
-        try (Writer out = Files.newBufferedWriter(config)) {
-            settings.store(out, scenario);
-        }
+        Path config = writeConfig(name, settings);
         Path log = Path.of("target", "fault-" + scenario + "-" + name + ".log");
         Path gcLog = Path.of("target", "fault-" + scenario + "-" + name + ".gc.log");
         List<String> command = new ArrayList<>(List.of(
@@ -257,6 +251,48 @@ final class FaultRun implements AutoCloseable {
         Job job = new Job(name, builder.start(), log, gcLog);
         jobs.add(job);
         return job;
+    }
+
+    /**
+     * Starts the job exactly as the container image and the StatefulSet would: the Dockerfile's
+     * ENTRYPOINT (its jar path pointed at {@code target/clipguard.jar}, with the libraries beside it) and
+     * its {@code JAVA_TOOL_OPTIONS}, the StatefulSet's {@code JDK_JAVA_OPTIONS} and {@code run --config}
+     * arguments. {@code containerMemory} stands in for the container's memory limit ({@code
+     * -XX:MaxRAM}: what the JVM sizes a percentage heap from), the one thing a test machine cannot give.
+     */
+    Job startAsContainer(String name, Properties settings, String containerMemory) throws IOException {
+        Path config = writeConfig(name, settings);
+        Path log = Path.of("target", "fault-" + scenario + "-" + name + ".log");
+        ContainerCommand shipped = ContainerCommand.read();
+        List<String> command = new ArrayList<>();
+        for (String arg : shipped.entrypoint()) {
+            command.add(
+                    arg.equals("java")
+                            ? Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString()
+                            : arg.equals(ContainerCommand.IMAGE_JAR) ? "target/clipguard.jar" : arg);
+        }
+        command.addAll(shipped.args().subList(0, shipped.args().size() - 1));
+        command.add(config.toString()); // the ConfigMap's file, here
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(shipped.imageEnv());
+        builder.environment().put("JDK_JAVA_OPTIONS", shipped.jdkJavaOptions() + " -XX:MaxRAM=" + containerMemory);
+        builder.environment().put("POD_NAME", name);
+        Job job = new Job(name, builder.start(), log, Path.of("target", "none.gc.log"));
+        jobs.add(job);
+        return job;
+    }
+
+    private Path writeConfig(String name, Properties settings) throws IOException {
+        Path config = work.resolve(name + ".properties");
+        if (!settings.containsKey("state.dir")) {
+            settings.setProperty("state.dir", work.resolve("state-" + name).toString());
+        }
+        try (Writer out = Files.newBufferedWriter(config)) {
+            settings.store(out, scenario);
+        }
+        return config;
     }
 
     Job start(String name, Properties settings) throws IOException {

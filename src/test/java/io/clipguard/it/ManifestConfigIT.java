@@ -12,6 +12,8 @@ import io.clipguard.config.AppConfig;
 import io.clipguard.config.ConfigLoader;
 import io.clipguard.local.LocalSchemaRegistry;
 import io.clipguard.policy.PolicyLoader;
+import io.clipguard.topics.ClusterTopics;
+import io.clipguard.topics.TopicSpecs;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,10 +24,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ManifestConfigIT {
 
-    private static final Path K8S = Path.of("deploy", "kubernetes");
+    private static final Path K8S = Path.of("deploy", "kubernetes", "base");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir
@@ -45,15 +49,18 @@ class ManifestConfigIT {
 
     @Test
     void theManifestsConfigurationStartsTheJobAndAnswersTheirProbes() throws Exception {
-        JsonNode configMap = documents(K8S.resolve("configmap.yaml")).get(0);
         Properties manifest = new Properties();
-        manifest.load(new StringReader(
-                configMap.path("data").path("clipguard.properties").asText()));
-        Path policy = work.resolve("policy.yaml");
-        Files.writeString(policy, configMap.path("data").path("policy.yaml").asText());
-        PolicyLoader.load(policy); // the ConfigMap's policy is a valid policy
+        manifest.load(new StringReader(Files.readString(K8S.resolve("clipguard.properties"))));
+        PolicyLoader.load(K8S.resolve("policy.yaml")); // the base's policy is a valid policy
+        Path policy = K8S.resolve("../overlays/tiny/policy.yaml"); // the tiny overlay's, for the tiny model
+        PolicyLoader.load(policy);
         AppConfig asDeployed = ConfigLoader.from(manifest, name -> name.equals("POD_NAME") ? "clipguard-0" : null);
         assertEquals("clipguard-0", asDeployed.streams().getProperty("group.instance.id"));
+        Properties secure = new Properties();
+        secure.load(new StringReader(Files.readString(K8S.resolve("../overlays/secure/clipguard.properties"))));
+        AppConfig secured = ConfigLoader.from(secure, name -> "from-a-secret");
+        assertEquals("SASL_SSL", secured.streams().getProperty("security.protocol"));
+        assertEquals("from-a-secret", secured.serdeConfig().get("basic.auth.user.info"));
 
         List<JsonNode> workload = documents(K8S.resolve("statefulset.yaml"));
         JsonNode container = workload.get(0).at("/spec/template/spec/containers/0");
@@ -92,14 +99,23 @@ class ManifestConfigIT {
             manifest.setProperty("clipguard.topic." + role, "manifest-" + role + "-" + run);
         }
         manifest.setProperty("clipguard.topic.policy", "manifest-policies-" + run);
-        SharedKafka.get()
-                .createTopics(
-                        2,
-                        List.of(
-                                "manifest-uploads-" + run,
-                                "manifest-scored-" + run,
-                                "manifest-flagged-" + run,
-                                "manifest-dlq-" + run));
+        // the shipped topic specs, on a one-broker cluster: applied, then checked by the job at start
+        Path topicsFile = work.resolve("topics.yaml");
+        Files.writeString(
+                topicsFile,
+                Files.readString(K8S.resolve("topics.yaml"))
+                        .replaceAll("replication-factor: \\d+", "replication-factor: 1")
+                        .replaceAll("min.insync.replicas: \\d+", "min.insync.replicas: 1")
+                        .replaceAll("partitions: \\d+", "partitions: 2"));
+        manifest.setProperty("clipguard.topics.file", topicsFile.toString());
+        AppConfig local = ConfigLoader.from(manifest, name -> name.equals("POD_NAME") ? "clipguard-0" : null);
+        try (Admin admin = Admin.create(
+                Map.<String, Object>of("bootstrap.servers", SharedKafka.get().bootstrapServers()))) {
+            assertEquals(
+                    List.of(),
+                    new ClusterTopics(admin).apply(TopicSpecs.load(topicsFile, local.topicNamesByRole())),
+                    "the specs apply");
+        }
         try (ModerationApp app = ModerationApp.start(
                 ConfigLoader.from(manifest, name -> name.equals("POD_NAME") ? "clipguard-0" : null))) {
             app.awaitRunning(Duration.ofSeconds(60));
@@ -116,14 +132,16 @@ class ManifestConfigIT {
                                     .asText())
                     .body();
             for (String name : dashboardMetrics()) {
-                assertTrue(metrics.contains(name), "the dashboard's " + name + " is exposed");
+                assertTrue(metrics.contains(name), "the dashboard's or an alert's " + name + " is exposed");
             }
         }
     }
 
     private static List<String> dashboardMetrics() throws Exception {
-        String dashboard = Files.readString(Path.of("deploy", "grafana", "clipguard-dashboard.json"));
-        Matcher m = Pattern.compile("\\b((?:clipguard|kafka)_[a-z_]+)").matcher(dashboard);
+        String dashboard = Files.readString(Path.of("deploy", "grafana", "clipguard-dashboard.json"))
+                + Files.readString(K8S.resolve("prometheus-rules.yaml"));
+        Matcher m = Pattern.compile("\\b((?:clipguard|kafka|jvm|process|system)_[a-z_]+)")
+                .matcher(dashboard);
         List<String> names = new ArrayList<>();
         while (m.find()) {
             names.add(m.group(1));

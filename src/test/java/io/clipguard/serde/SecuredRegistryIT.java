@@ -196,8 +196,24 @@ class SecuredRegistryIT {
     }
 
     @Test
-    void aStaticBearerTokenWithConfluentCloudsHeaders() throws Exception {
+    void aStaticBearerTokenWithConfluentCloudsHeadersAndAPemCaBundle() throws Exception {
         Map<String, Object> config = secured();
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "server",
+                "-keystore",
+                stores.resolve("server.p12").toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                stores.resolve("ca.pem").toString());
+        config.put(
+                "schema.registry.ssl.truststore.location",
+                stores.resolve("ca.pem").toString());
+        config.put("schema.registry.ssl.truststore.type", "PEM");
+        config.remove("schema.registry.ssl.truststore.password");
         config.put("bearer.auth.credentials.source", "STATIC_TOKEN");
         config.put("bearer.auth.token", TOKEN);
         config.put("bearer.auth.logical.cluster", "lsrc-test");
