@@ -52,7 +52,7 @@ final class ScoreCommand implements Callable<Integer> {
             names = "--engine",
             paramLabel = "ENGINE",
             defaultValue = "pytorch",
-            description = "the image encoder's engine: pytorch or tensorrt (default: ${DEFAULT-VALUE})")
+            description = "the image encoder's engine: pytorch, onnxruntime or tensorrt (default: ${DEFAULT-VALUE})")
     String engine;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files to score")

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Checks or applies the topics' specs (partitions, replication factor, configs) of every topic the job"
                     + " reads and writes. The names come from --config, the specs from --file or the config's"
-                    + " clipguard.topics.file (see deploy/kubernetes/topics.yaml).",
+                    + " clipguard.topics.file (see deploy/kubernetes/base/topics.yaml).",
             "Exits 1 while a topic differs from its spec."
         })
 final class TopicsCommand implements Callable<Integer> {

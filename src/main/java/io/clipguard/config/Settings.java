@@ -66,8 +66,8 @@ final class Settings {
         TreeSet<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(read.keySet());
         if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown setting " + ConfigLoader.PREFIX + unknown.first()
-                    + "; see the README's configuration reference");
+            throw new ConfigException(
+                    "unknown setting " + ConfigLoader.PREFIX + unknown.first() + "; see deploy/CONFIGURATION.md");
         }
     }
 }

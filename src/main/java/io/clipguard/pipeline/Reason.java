@@ -2,7 +2,7 @@ package io.clipguard.pipeline;
 
 /**
  * Why an upload went to the dead-letter topic. The names are stable: review tools and alerts match on
- * them. See the README's table for what each means and what to do about it.
+ * them. See avro/README.md for what each means and what to do about it.
  */
 public enum Reason {
     /** The event's bytes are not a readable upload event (bad magic byte, truncated, not Avro). */

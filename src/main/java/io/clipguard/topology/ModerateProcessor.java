@@ -5,6 +5,7 @@ import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Outcome;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.SourceCoordinates;
+import java.time.Duration;
 import java.util.function.Predicate;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -18,9 +19,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * handler, so it carries a reason code and its source coordinates like every other failure. A
  * failure that says nothing about the record (the registry unreachable) is rethrown: the task
  * restarts from its last commit and the event is read again, rather than dead-lettered. So is a
- * failure of the pipeline that is not the upload's ({@link Outcome.Retry}).
+ * failure of the pipeline that is not the upload's ({@link Outcome.Retry}); one that may be the
+ * upload's (memory ran out decoding it) is tried again in place, then dead-lettered.
  */
 final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String, Outcome> {
+
+    static final int SUSPECT_ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
     private final UploadEventReader reader;
     private final Moderator moderator;
@@ -29,6 +34,30 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
             Deserializer<UploadedImage> deserializer, Moderator moderator, Predicate<RuntimeException> isTransient) {
         this.reader = new UploadEventReader(deserializer, moderator, isTransient);
         this.moderator = moderator;
+    }
+
+    /**
+     * Moderates an upload, trying again in place while a failure may be the upload's (memory ran out
+     * decoding it, an unforeseen exception): after {@value #SUSPECT_ATTEMPTS} such failures in a row it
+     * is the upload's, and becomes its dead letter. Restarting the task instead would read the same
+     * event into the same failure for ever, and stall its partition.
+     */
+    private Outcome moderate(UploadedImage upload, SourceCoordinates from) {
+        Outcome outcome = moderator.moderate(upload, from);
+        for (int attempt = 1; outcome instanceof Outcome.Retry retry && retry.lastResort() != null; attempt++) {
+            if (attempt >= SUSPECT_ATTEMPTS) {
+                return moderator.failed(
+                        retry.uploadId(), retry.lastResort(), retry.cause() + " (" + attempt + " attempts)", from);
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE.toMillis() * attempt); // memory others held may be free by then
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return outcome;
+            }
+            outcome = moderator.moderate(upload, from);
+        }
+        return outcome;
     }
 
     @Override
@@ -41,7 +70,7 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
             throw new PipelineUnavailableException(
                     "the event at " + from + " cannot be read now: " + transientFailure, transientFailure);
         }
-        Outcome outcome = read.failure() != null ? read.failure() : moderator.moderate(read.upload(), from);
+        Outcome outcome = read.failure() != null ? read.failure() : moderate(read.upload(), from);
         if (outcome instanceof Outcome.Retry retry) {
             // not the upload's fault: the task restarts from its last commit and reads the event again
             throw new PipelineUnavailableException(

@@ -370,7 +370,7 @@ class CommandLineIT {
         Path file = work.resolve("topics.yaml");
         Files.writeString(
                 file,
-                Files.readString(Path.of("deploy/kubernetes/topics.yaml"))
+                Files.readString(Path.of("deploy/kubernetes/base/topics.yaml"))
                         .replaceAll("replication-factor: \\d+", "replication-factor: 1")
                         .replaceAll("min.insync.replicas: \\d+", "min.insync.replicas: 1")
                         .replaceAll("partitions: \\d+", "partitions: 3"));

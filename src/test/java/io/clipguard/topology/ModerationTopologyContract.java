@@ -58,6 +58,8 @@ abstract class ModerationTopologyContract {
     /** An image on which the decoder fails in a way nobody foresaw: a bug. */
     private static final byte BUGGY = 7;
 
+    private static final byte TOO_LARGE_FOR_THE_HEAP = 11;
+
     private final Serde<UploadedImage> uploads = PlainAvroSerde.of(UploadedImage.class);
 
     /** Metrics whose recording of one dead-letter reason throws: a step after moderate failing on one outcome. */
@@ -172,6 +174,9 @@ abstract class ModerationTopologyContract {
     private static BufferedImage decode(byte[] bytes) throws RejectedUploadException {
         if (bytes[0] == BUGGY) {
             throw new IllegalStateException("a bug in the decoder");
+        }
+        if (bytes[0] == TOO_LARGE_FOR_THE_HEAP) {
+            throw new OutOfMemoryError("Java heap space");
         }
         if (bytes[0] == UNDECODABLE) {
             throw new RejectedUploadException(Reason.IMAGE_UNDECODABLE, "not an image");
@@ -405,6 +410,23 @@ abstract class ModerationTopologyContract {
                 error.value().getMessage());
         assertEquals("uploads", error.value().getSourceTopic());
         assertEquals(0L, error.value().getSourceOffset());
+        assertEquals(
+                List.of("after"),
+                scored.readRecordsToList().stream().map(TestRecord::key).toList());
+        assertTrue(dlq.isEmpty(), "one dead letter, not one per try");
+    }
+
+    /**
+     * Regression: in the per-record mode an image whose decoding ran out of memory every time was
+     * retried by restarting the task, for ever: its partition stalled.
+     */
+    @Test
+    void anImageWhoseDecodingAlwaysRunsOutOfMemoryIsDeadLetteredAndThePartitionMovesOn() {
+        pipe(key("giant"), event("giant", TOO_LARGE_FOR_THE_HEAP));
+        pipe(key("after"), event("after", BLUE));
+        TestRecord<String, ModerationError> error = dlq.readRecord();
+        assertEquals("giant", error.value().getUploadId());
+        assertEquals("IMAGE_TOO_LARGE", error.value().getReason());
         assertEquals(
                 List.of("after"),
                 scored.readRecordsToList().stream().map(TestRecord::key).toList());
