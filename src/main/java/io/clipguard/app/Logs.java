@@ -18,6 +18,15 @@ final class Logs {
     private Logs() {}
 
     static void apply(LogConfig config) {
+        String fromEnvironment = System.getenv("CLIPGUARD_LOG_FORMAT");
+        boolean unknown = fromEnvironment != null && !fromEnvironment.equals("json") && !fromEnvironment.equals("text");
+        if (unknown && System.getProperty(FORMAT_PROPERTY) == null) {
+            // log4j2.properties would name an appender that does not exist, and logging would go nowhere
+            System.setProperty(FORMAT_PROPERTY, "text");
+            ((LoggerContext) LogManager.getContext(false)).reconfigure();
+            LogManager.getLogger(Logs.class)
+                    .warn("CLIPGUARD_LOG_FORMAT={} is neither text nor json: logging as text", fromEnvironment);
+        }
         String wanted = config.json() ? "json" : null;
         String current = System.getProperty(FORMAT_PROPERTY);
         if (wanted != null && !wanted.equals(current)) {

@@ -63,7 +63,7 @@ final class UploadsLag implements AutoCloseable {
             lastLag = ask();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (Throwable e) { // an Error would cancel the schedule and leave a stale figure
             lastLag = Double.NaN;
         }
     }

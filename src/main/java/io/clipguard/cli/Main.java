@@ -73,6 +73,7 @@ public final class Main implements Callable<Integer> {
         more.forEach(commandLine::addSubcommand);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException
+                    || e instanceof org.apache.kafka.common.config.ConfigException // the serde's settings
                     || e instanceof BundleException
                     || e instanceof PolicyException
                     || e instanceof IllegalArgumentException) {

@@ -4,6 +4,7 @@ import io.clipguard.avro.ModerationError;
 import io.clipguard.config.AppConfig;
 import io.clipguard.config.ConfigLoader;
 import io.clipguard.config.KafkaConnection;
+import io.clipguard.pipeline.Reason;
 import io.clipguard.serde.AvroSerdes;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,16 +12,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -83,13 +89,22 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
     }
 
     int run(PrintStream out) {
+        for (String reason : reasons) {
+            try {
+                Reason.valueOf(reason);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "--reason " + reason + " is no reason code; the codes are " + Arrays.toString(Reason.values()));
+            }
+        }
         AppConfig config = ConfigLoader.load(configFile);
         Properties connection = KafkaConnection.settings(config.streams());
-        Set<Coordinates> wanted = matchingDeadLetters(config, connection);
+        Collection<Coordinates> wanted = matchingDeadLetters(config, connection);
         out.println(wanted.size() + " dead letters with reason " + String.join(", ", reasons)
                 + (since == null ? "" : " since " + since));
         int replayed = 0;
         int missing = 0;
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         Properties producerSettings = new Properties();
         producerSettings.putAll(connection);
         producerSettings.setProperty("acks", "all");
@@ -99,7 +114,8 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
                 KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Coordinates at : wanted) {
-                ConsumerRecord<byte[], byte[]> original = read(originals, at);
+                ConsumerRecord<byte[], byte[]> original =
+                        at.partition() < 0 || at.offset() < 0 ? null : read(originals, at);
                 if (original == null) {
                     out.println("gone: " + at + " (deleted by retention, or never an event)");
                     missing++;
@@ -110,23 +126,41 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
                             config.topics().uploads(), null, original.key(), original.value(), original.headers());
                     again.headers().remove(REPLAYED_HEADER);
                     again.headers().add(REPLAYED_HEADER, at.toString().getBytes(StandardCharsets.UTF_8));
-                    producer.send(again);
+                    sends.add(producer.send(again));
                 }
                 replayed++;
             }
             producer.flush();
         }
-        out.println((dryRun ? "would replay " : "replayed ") + replayed + " uploads to "
-                + config.topics().uploads() + (missing > 0 ? "; " + missing + " original events are gone" : ""));
-        return missing > 0 ? 1 : 0;
+        int failed = 0;
+        for (Future<RecordMetadata> send : sends) {
+            try {
+                send.get();
+            } catch (ExecutionException e) {
+                failed++;
+                out.println("not sent: " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending", e);
+            }
+        }
+        out.println((dryRun ? "would replay " : "replayed ") + (replayed - failed) + " uploads to "
+                + config.topics().uploads() + (missing > 0 ? "; " + missing + " original events are gone" : "")
+                + (failed > 0 ? "; " + failed + " could not be sent" : ""));
+        return missing > 0 || failed > 0 ? 1 : 0;
     }
 
-    /** The source coordinates of the dead letters that match, in the order they were written. */
-    private Set<Coordinates> matchingDeadLetters(AppConfig config, Properties connection) {
+    /**
+     * The source coordinates of the dead letters that match, one per upload: the latest one (a replayed
+     * upload that failed again has a newer dead letter naming its replayed copy), so running the
+     * command twice does not send an upload twice over. Dead letters without an upload id count by
+     * their coordinates.
+     */
+    private Collection<Coordinates> matchingDeadLetters(AppConfig config, Properties connection) {
         Deserializer<ModerationError> values = AvroSerdes.forClass(
                         ModerationError.class, config.serdeConfig(), config.serdeClass())
                 .deserializer();
-        Set<Coordinates> wanted = new LinkedHashSet<>();
+        Map<Object, Coordinates> wanted = new LinkedHashMap<>();
         String topic = config.topics().dlq();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(connection)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -140,17 +174,29 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    ModerationError error = record.value() == null ? null : values.deserialize(topic, record.value());
+                    ModerationError error = deadLetter(values, record);
                     if (error != null
                             && reasons.contains(error.getReason())
                             && (since == null || !error.getFailedAt().isBefore(since))) {
-                        wanted.add(new Coordinates(
-                                error.getSourceTopic(), error.getSourcePartition(), error.getSourceOffset()));
+                        Coordinates at = new Coordinates(
+                                error.getSourceTopic(), error.getSourcePartition(), error.getSourceOffset());
+                        Object upload = error.getUploadId() == null ? at : error.getUploadId();
+                        wanted.remove(upload);
+                        wanted.put(upload, at);
                     }
                 }
             }
         }
-        return wanted;
+        return wanted.values();
+    }
+
+    /** The dead letter in a record, or null for one this serde cannot read (it is skipped, not fatal). */
+    private static ModerationError deadLetter(Deserializer<ModerationError> values, ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return r.value() == null ? null : values.deserialize(r.topic(), r.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The record at exactly those coordinates, or null when it is no longer there. */
@@ -184,6 +230,7 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
         settings.setProperty("enable.auto.commit", "false");
         settings.setProperty("isolation.level", "read_committed");
         settings.setProperty("max.partition.fetch.bytes", String.valueOf(64 * 1024 * 1024));
+        settings.setProperty("allow.auto.create.topics", "false"); // a dead letter may name a topic that is gone
         return new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }

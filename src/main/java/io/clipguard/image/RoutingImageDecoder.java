@@ -89,12 +89,14 @@ public final class RoutingImageDecoder implements ImageDecoder {
             throw new ImageRejectedException(
                     RejectReason.IMAGE_TOO_LARGE, "ran out of memory decoding a " + format.displayName() + " image", e);
         } catch (IOException | RuntimeException | StackOverflowError e) {
-            if (outOfMemory(e)) {
-                // ImageIO's PNG reader wraps whatever its read throws, an OutOfMemoryError included
+            OutOfMemoryError outOfMemory = outOfMemory(e);
+            if (outOfMemory != null) {
+                // ImageIO's PNG reader wraps whatever its read throws, an OutOfMemoryError included: the
+                // error itself is the cause, so that the upload is tried again before it is blamed
                 throw new ImageRejectedException(
                         RejectReason.IMAGE_TOO_LARGE,
                         "ran out of memory decoding a " + format.displayName() + " image",
-                        e);
+                        outOfMemory);
             }
             throw new ImageRejectedException(
                     RejectReason.IMAGE_UNDECODABLE,
@@ -104,13 +106,15 @@ public final class RoutingImageDecoder implements ImageDecoder {
         }
     }
 
-    private static boolean outOfMemory(Throwable e) {
-        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof OutOfMemoryError) {
-                return true;
+    /** The OutOfMemoryError among the first few causes, or null. */
+    private static OutOfMemoryError outOfMemory(Throwable e) {
+        Throwable cause = e;
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError outOfMemory) {
+                return outOfMemory;
             }
         }
-        return false;
+        return null;
     }
 
     private BufferedImage jpeg(byte[] bytes) throws IOException {

@@ -108,15 +108,23 @@ public record AvroSerdeConfig(
     }
 
     private static URI url(String text, Object given) {
-        Object value = String.valueOf(given).contains("@") ? "(a URL with credentials)" : given;
+        boolean credentials = String.valueOf(given).contains("@");
+        Object value = credentials ? "(a URL with credentials)" : given;
         URI uri;
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL, value, "not a URL: " + e.getMessage());
+            // the exception's message repeats the whole input, credentials included
+            throw new ConfigException(
+                    SCHEMA_REGISTRY_URL,
+                    value,
+                    "not a URL: " + (credentials ? e.getReason() + " at index " + e.getIndex() : e.getMessage()));
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw new ConfigException(SCHEMA_REGISTRY_URL, value, "expected an http:// or https:// URL");
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, value, "no host in it (a host name may not contain '_')");
         }
         return uri;
     }

@@ -34,7 +34,8 @@ import org.apache.kafka.common.config.ConfigException;
  * schema.registry.ssl.keystore.location, .password, .type, schema.registry.ssl.key.password
  * </pre>
  *
- * With {@code URL}, the user info comes from the registry URL ({@code https://user:pass@host}) and is
+ * With {@code URL} (also when neither source is set and the URL carries user info, as with Confluent's
+ * serializers), the user info comes from the registry URL ({@code https://user:pass@host}) and is
  * taken out of it; with {@code SASL_INHERIT}, from the PLAIN or SCRAM {@code sasl.jaas.config} of the
  * Kafka clients.
  *
@@ -65,6 +66,9 @@ public record RegistryAccess(Map<String, String> headers, SSLContext tls) {
         Map<String, String> headers = new LinkedHashMap<>();
         String basic = text(configs, BASIC_SOURCE);
         String bearer = text(configs, BEARER_SOURCE);
+        if (basic == null && bearer == null && firstUrl != null && firstUrl.getUserInfo() != null) {
+            basic = "URL"; // Confluent's default source: credentials in the URL are meant to be used
+        }
         if (basic != null && bearer != null) {
             throw new ConfigException(BEARER_SOURCE, bearer, "give basic or bearer credentials, not both");
         }

@@ -85,7 +85,7 @@ public final class ClusterTopics {
             spec.configs().forEach((key, wanted) -> {
                 ConfigEntry entry = config.get(key);
                 String actual = entry == null ? null : entry.value();
-                if (!wanted.equals(actual)) {
+                if (!sameValue(wanted, actual)) {
                     differences.add(new Difference(spec, key + " is " + actual + ", the spec " + wanted, true));
                 }
             });
@@ -124,6 +124,23 @@ public final class ClusterTopics {
         await(admin.createPartitions(grow).all());
         await(admin.incrementalAlterConfigs(set).all());
         return differences(specs);
+    }
+
+    /** Equal as Kafka means them: list items without the spaces around commas, numbers by value. */
+    static boolean sameValue(String wanted, String actual) {
+        if (actual == null) {
+            return false;
+        }
+        String a = wanted.trim().replaceAll("\\s*,\\s*", ",");
+        String b = actual.trim().replaceAll("\\s*,\\s*", ",");
+        if (a.equals(b)) {
+            return true;
+        }
+        try {
+            return new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)) == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private Map<String, TopicDescription> describe(Collection<TopicSpec> specs) throws InterruptedException {

@@ -26,6 +26,8 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
 
     static final int SUSPECT_ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+    /** A quarter of Kafka Streams' default transaction timeout (10 s) under exactly_once_v2. */
+    private static final Duration RETRY_BUDGET = Duration.ofMillis(2500);
 
     private final UploadEventReader reader;
     private final Moderator moderator;
@@ -38,14 +40,16 @@ final class ModerateProcessor extends ContextualProcessor<byte[], byte[], String
 
     /**
      * Moderates an upload, trying again in place while a failure may be the upload's (memory ran out
-     * decoding it, an unforeseen exception): after {@value #SUSPECT_ATTEMPTS} such failures in a row it
-     * is the upload's, and becomes its dead letter. Restarting the task instead would read the same
+     * decoding it): after {@value #SUSPECT_ATTEMPTS} such failures in a row, or 2.5 s of them, it is the
+     * upload's, and becomes its dead letter. Restarting the task instead would read the same
      * event into the same failure for ever, and stall its partition.
      */
     private Outcome moderate(UploadedImage upload, SourceCoordinates from) {
+        long start = System.nanoTime();
         Outcome outcome = moderator.moderate(upload, from);
         for (int attempt = 1; outcome instanceof Outcome.Retry retry && retry.lastResort() != null; attempt++) {
-            if (attempt >= SUSPECT_ATTEMPTS) {
+            // attempts that each take long (a heap thrashing in GC) would outlast the open transaction
+            if (attempt >= SUSPECT_ATTEMPTS || System.nanoTime() - start > RETRY_BUDGET.toNanos()) {
                 return moderator.failed(
                         retry.uploadId(), retry.lastResort(), retry.cause() + " (" + attempt + " attempts)", from);
             }

@@ -71,4 +71,12 @@ class MainTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("check, apply"), run.err());
     }
+
+    @Test
+    void aReasonThatIsNoReasonCodeIsRefusedBeforeAnythingIsRead() {
+        Run run = clipguard("replay-dead-letters", "--config", "missing.properties", "--reason", "ENCODER_FAIL");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("ENCODER_FAIL is no reason code"), run.err());
+        assertTrue(run.err().contains("ENCODER_FAILED"), "names the codes: " + run.err());
+    }
 }

@@ -1,6 +1,7 @@
 package io.clipguard.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -141,6 +142,18 @@ class RoutingImageDecoderTest {
         assertEquals(RejectReason.IMAGE_UNDECODABLE, failingWith(new StackOverflowError(), png));
         assertEquals(RejectReason.IMAGE_UNDECODABLE, failingWith(new IllegalStateException("bug"), png));
         assertEquals(RejectReason.IMAGE_UNDECODABLE, failingWith(new ArrayIndexOutOfBoundsException(), png));
+    }
+
+    @Test
+    void aWrappedOutOfMemoryErrorIsTheRejectionsCauseSoTheUploadIsTriedAgain() {
+        byte[] png = TestImages.encode(TestImages.texture(30, 20, 5), "png");
+        OutOfMemoryError heap = new OutOfMemoryError("Java heap space");
+        RoutingImageDecoder failing = new RoutingImageDecoder(LIMITS, 448, (format, data) -> {
+            throw new javax.imageio.IIOException("Caught exception during read: ", heap);
+        });
+        ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> failing.decode(png));
+        assertEquals(RejectReason.IMAGE_TOO_LARGE, e.reason());
+        assertSame(heap, e.getCause(), "the caller retries an upload whose rejection is caused by memory");
     }
 
     private static RejectReason failingWith(Throwable failure, byte[] bytes) {

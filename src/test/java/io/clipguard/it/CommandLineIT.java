@@ -318,9 +318,11 @@ class CommandLineIT {
         assertTrue(replayed.out().contains("replayed 2 uploads to " + prefix + "-uploads"), replayed.out());
         List<ConsumerRecord<byte[], byte[]>> uploads = readAllBytes(bootstrap, prefix + "-uploads");
         assertEquals(5, uploads.size(), "each matching event once, though two dead letters name offset 0");
+        Map<String, ConsumerRecord<byte[], byte[]>> replayedByKey = new java.util.HashMap<>();
+        uploads.subList(3, 5).forEach(r -> replayedByKey.put(new String(r.key()), r));
         for (int i = 0; i < 2; i++) {
-            ConsumerRecord<byte[], byte[]> again = uploads.get(3 + i);
-            assertEquals("key-" + i, new String(again.key()));
+            ConsumerRecord<byte[], byte[]> again = replayedByKey.get("key-" + i);
+            assertTrue(again != null, "key-" + i + " replayed");
             assertEquals("event-" + i, new String(again.value()));
             assertEquals("t" + i, new String(again.headers().lastHeader("trace").value()));
             assertEquals(

@@ -134,4 +134,22 @@ class AvroSerdeConfigTest {
                 () -> AvroSerdeConfig.parse(Map.of("schema.registry.url", "ftp://u:secret@r:1"), false));
         assertFalse(hidden.getMessage().contains("secret"), "credentials stay out of messages: " + hidden.getMessage());
     }
+
+    @Test
+    void credentialsInTheUrlAreUsedWhenNoSourceIsSetAsConfluentDoes() {
+        AvroSerdeConfig config = AvroSerdeConfig.parse(Map.of("schema.registry.url", "https://key:secret@r:1"), false);
+        assertEquals(URI.create("https://r:1"), config.registryUrl());
+        assertEquals(
+                "Basic " + Base64.getEncoder().encodeToString("key:secret".getBytes()),
+                config.access().headers().get("Authorization"));
+    }
+
+    @Test
+    void aUrlThatDoesNotParseOrHasNoHostKeepsItsCredentialsOutOfTheMessage() {
+        for (String url : List.of("https://key:s^cret@r:1", "https://key:secret@schema_registry:8081")) {
+            ConfigException e = assertThrows(
+                    ConfigException.class, () -> AvroSerdeConfig.parse(Map.of("schema.registry.url", url), false));
+            assertFalse(e.getMessage().contains("cret"), e.getMessage());
+        }
+    }
 }
