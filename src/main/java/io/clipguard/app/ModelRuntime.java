@@ -84,7 +84,8 @@ public final class ModelRuntime implements AutoCloseable {
     public static ModelRuntime open(
             ModelConfig model, PolicyConfig policy, InputConfig input, EmbeddingProgress progress) {
         ModelBundle bundle = ModelBundle.load(model.dir());
-        ImageEncoder imageEncoder = Encoders.image(bundle, model.engine(), model.instances(), model.intraOpThreads());
+        ImageEncoder imageEncoder =
+                Encoders.image(bundle, model.engine(), model.instances(), model.intraOpThreads(), model.tensorRt());
         try {
             ImageDecoder decoder = decoder(input, bundle);
             ClipPreprocessor preprocessor = ClipPreprocessor.from(bundle.image());

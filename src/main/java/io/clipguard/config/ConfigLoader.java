@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * clipguard.model.engine=pytorch            # pytorch | onnxruntime | tensorrt
  * clipguard.model.instances=1
  * clipguard.model.threads=2
+ * clipguard.tensorrt.cache-dir=/var/cache/clipguard/tensorrt   # engine=tensorrt; see TensorRtConfig
  * clipguard.pipeline.mode=batched          # batched | per-record
  * clipguard.batch.max-size=16
  * clipguard.batch.max-delay-ms=10
@@ -108,11 +109,6 @@ public final class ConfigLoader {
                 settings.text("topic.flagged", TopicNames.DEFAULTS.flagged()),
                 settings.text("topic.dlq", TopicNames.DEFAULTS.dlq()),
                 settings.text("topic.shadow", TopicNames.DEFAULTS.shadow()));
-        ModelConfig model = new ModelConfig(
-                Path.of(settings.text("model.dir", "models/tiny-clip")),
-                engine(settings.text("model.engine", "pytorch")),
-                settings.positiveInt("model.instances", 1),
-                settings.positiveInt("model.threads", 2));
         BatchConfig batch = new BatchConfig(
                 perRecord(settings.text("pipeline.mode", "batched")),
                 new BatchingConfig(
@@ -123,6 +119,12 @@ public final class ConfigLoader {
                 settings.positiveLong("pipeline.max-in-flight-bytes", BatchConfig.DEFAULT_MAX_IN_FLIGHT_BYTES),
                 Duration.ofMillis(
                         settings.positiveLong("pipeline.max-block-ms", BatchConfig.DEFAULT_MAX_BLOCK.toMillis())));
+        ModelConfig model = new ModelConfig(
+                Path.of(settings.text("model.dir", "models/tiny-clip")),
+                engine(settings.text("model.engine", "pytorch")),
+                settings.positiveInt("model.instances", 1),
+                settings.positiveInt("model.threads", 2),
+                TensorRtConfig.read(settings, batch.batching().maxBatchSize()));
         PolicyConfig policy = PolicyConfig.read(settings);
         InputConfig input = InputConfig.read(settings);
         ManagementConfig management = ManagementConfig.read(settings);

@@ -10,5 +10,12 @@ import java.nio.file.Path;
  * @param engine          the inference engine
  * @param instances       encoder instances (predictors) that may run at once
  * @param intraOpThreads  threads one inference may use
+ * @param tensorRt        how the TensorRT engine builds and caches (engine=tensorrt only)
  */
-public record ModelConfig(Path dir, Engine engine, int instances, int intraOpThreads) {}
+public record ModelConfig(Path dir, Engine engine, int instances, int intraOpThreads, TensorRtConfig tensorRt) {
+
+    /** With TensorRT's defaults. */
+    public ModelConfig(Path dir, Engine engine, int instances, int intraOpThreads) {
+        this(dir, engine, instances, intraOpThreads, TensorRtConfig.DEFAULTS);
+    }
+}

@@ -2,10 +2,12 @@ package io.clipguard.encode;
 
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.clipguard.config.TensorRtConfig;
 import io.clipguard.model.BundleException;
 import io.clipguard.model.Engine;
 import io.clipguard.model.ModelBundle;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,21 @@ public final class Encoders {
      * @throws EncoderException when the file cannot be loaded or run
      */
     public static ImageEncoder image(ModelBundle bundle, Engine engine, int instances, int intraOpThreads) {
+        return image(bundle, engine, instances, intraOpThreads, TensorRtConfig.DEFAULTS);
+    }
+
+    /**
+     * As {@link #image(ModelBundle, Engine, int, int)}; {@code tensorRt} says how the TensorRT engine
+     * is built and cached when {@code engine} is {@link Engine#TENSORRT}. That engine runs through ONNX
+     * Runtime's TensorRT provider, not DJL (DJL's own TensorRT engine takes no optimization profile
+     * and no FP16, and is gone upstream after 0.33); it is warmed up at its largest batch, which
+     * builds the engine on a first start (minutes) or loads it from the cache.
+     */
+    public static ImageEncoder image(
+            ModelBundle bundle, Engine engine, int instances, int intraOpThreads, TensorRtConfig tensorRt) {
+        if (engine == Engine.TENSORRT) {
+            return tensorRt(bundle, tensorRt);
+        }
         DjlEnvironment.prepare(intraOpThreads);
         Path file = bundle.imageEncoderFile(engine);
         long start = System.nanoTime();
@@ -56,6 +73,33 @@ public final class Encoders {
                 instances,
                 (System.nanoTime() - start) / 1_000_000);
         return new DjlImageEncoder(pool, bundle.embeddingDim(), translator.inputLength());
+    }
+
+    private static ImageEncoder tensorRt(ModelBundle bundle, TensorRtConfig config) {
+        Path file = bundle.imageEncoderFile(Engine.TENSORRT);
+        long start = System.nanoTime();
+        int size = bundle.image().sizePx();
+        OrtTensorRtImageEncoder encoder =
+                OrtTensorRtImageEncoder.open(file, bundle.imageInputName(), size, bundle.embeddingDim(), config);
+        try {
+            float[][] out = encoder.encode(Collections.nCopies(config.maxBatch(), new float[3 * size * size]));
+            if (out[0].length != bundle.embeddingDim()) {
+                throw new BundleException(file + ": returns embeddings of length " + out[0].length + " but the"
+                        + " manifest says embedding_dim=" + bundle.embeddingDim());
+            }
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+        LOG.info(
+                "Loaded image encoder {} {} (tensorrt, fp16 {}, batch 1-{}, cache {}) in {} ms",
+                bundle.modelId(),
+                bundle.modelVersion(),
+                config.fp16(),
+                config.maxBatch(),
+                config.cacheDir(),
+                (System.nanoTime() - start) / 1_000_000);
+        return encoder;
     }
 
     /**

@@ -31,7 +31,7 @@ final class ModelLoader {
                 .optModelPath(file.getParent())
                 .optModelName(baseName(file))
                 .optEngine(engine.djlName())
-                .optDevice(engine == Engine.TENSORRT ? Device.gpu() : Device.cpu())
+                .optDevice(Device.cpu())
                 .optTranslator(translator);
         if (engine == Engine.ONNXRUNTIME && intraOpThreads > 0) {
             criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads))

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
  *
  * <p>{@link #PYTORCH} is the default: it runs the TorchScript files on the CPU.
  * {@link #ONNXRUNTIME} runs the ONNX image encoder on the CPU. {@link #TENSORRT} runs the same ONNX
- * file through DJL's TensorRT engine and needs a GPU host with TensorRT installed.
+ * file on TensorRT through ONNX Runtime's TensorRT execution provider (FP16, cached engines, an
+ * optimization profile for the batcher's batch sizes) and needs the GPU image's libraries.
  */
 public enum Engine {
     PYTORCH("pytorch", "PyTorch", "torchscript"),

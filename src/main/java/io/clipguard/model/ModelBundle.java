@@ -57,6 +57,11 @@ public record ModelBundle(
         return new ManifestParser(absolute, ManifestReader.open(absolute.resolve(MANIFEST))).parse();
     }
 
+    /** The image encoder's input tensor name ({@code inputs.image.name}), for example {@code pixel_values}. */
+    public String imageInputName() {
+        return ManifestReader.open(dir.resolve(MANIFEST)).text("inputs.image.name");
+    }
+
     /** The first listed file with this role and format, if any. */
     public Optional<Path> file(String role, String format) {
         return files.stream()

@@ -31,6 +31,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tensorRtSettingsAreReadAndItsProfileFollowsTheLargestBatch() {
+        Properties properties = minimal();
+        properties.setProperty("clipguard.model.engine", "tensorrt");
+        properties.setProperty("clipguard.batch.max-size", "64");
+        properties.setProperty("clipguard.tensorrt.cache-dir", "/var/cache/trt-h100");
+        properties.setProperty("clipguard.tensorrt.fp16", "false");
+        properties.setProperty("clipguard.tensorrt.device-id", "1");
+        TensorRtConfig tensorRt = ConfigLoader.from(properties).model().tensorRt();
+        assertEquals(Path.of("/var/cache/trt-h100"), tensorRt.cacheDir());
+        assertFalse(tensorRt.fp16());
+        assertEquals(1, tensorRt.deviceId());
+        assertEquals(64, tensorRt.maxBatch());
+        Properties bad = minimal();
+        bad.setProperty("clipguard.tensorrt.device-id", "gpu0");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.from(bad))
+                .getMessage()
+                .contains("clipguard.tensorrt.device-id=gpu0"));
+    }
+
+    @Test
     void logFormatAndLevelsPerLoggerAreRead() {
         Properties properties = minimal();
         properties.setProperty("clipguard.log.format", "json");

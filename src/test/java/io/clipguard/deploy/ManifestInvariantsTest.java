@@ -278,4 +278,37 @@ class ManifestInvariantsTest {
                 dashboard.contains("kafka_consumer_fetch_manager_records_lag"),
                 "client-side lag vanishes for unassigned partitions");
     }
+
+    @Test
+    void theGpuOverlayRequestsAGpuCachesEnginesPerPodAndWaitsForTheFirstBuild() throws Exception {
+        Properties gpu = new Properties();
+        gpu.load(new StringReader(Files.readString(K8S.resolve("../overlays/gpu/clipguard.properties"))));
+        assertEquals("tensorrt", gpu.getProperty("clipguard.model.engine"));
+        JsonNode patch = documents("../overlays/gpu/statefulset-gpu.yaml").get(0);
+        JsonNode container = patch.at("/spec/template/spec/containers/0");
+        assertEquals(1, container.at("/resources/limits/nvidia.com~1gpu").asInt());
+        String cache = gpu.getProperty("clipguard.tensorrt.cache-dir");
+        String claim = patch.at("/spec/volumeClaimTemplates/0/metadata/name").asText();
+        boolean mounted = false;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            mounted |= mount.path("name").asText().equals(claim)
+                    && mount.path("mountPath").asText().equals(cache);
+        }
+        assertTrue(mounted, "the engine cache is a volume of the pod's own at " + cache);
+        JsonNode startup = container.path("startupProbe");
+        assertTrue(
+                startup.path("periodSeconds").asInt()
+                                * startup.path("failureThreshold").asInt()
+                        >= 20 * 60,
+                "a first start builds the TensorRT engine: minutes");
+        assertEquals(
+                container.at("/resources/requests/cpu").asText(),
+                container.at("/resources/limits/cpu").asText());
+        for (String line : Files.readAllLines(K8S.resolve("clipguard.properties"))) {
+            String key = line.contains("=") ? line.substring(0, line.indexOf('=')) : line;
+            if (!line.startsWith("#") && !line.isBlank() && !gpu.containsKey(key)) {
+                throw new AssertionError("the GPU overlay drops the base's " + line);
+            }
+        }
+    }
 }
