@@ -44,7 +44,8 @@ public final class Benchmark {
             int maxBatchSize,
             Duration maxDelay,
             int saturationUploads,
-            double loadSeconds) {}
+            double loadSeconds,
+            long maxInFlightBytes) {}
 
     private static final int PROFILE_REPEAT = 3;
     /** Small images profiled: each costs a batch of 16 through the encoder, 1.7 s on ViT-B/32 here. */
@@ -143,6 +144,9 @@ public final class Benchmark {
                 "clipguard.batch.max-delay-ms",
                 String.valueOf(settings.maxDelay().toMillis()));
         app.setProperty("num.stream.threads", "1");
+        if (settings.maxInFlightBytes() > 0) {
+            app.setProperty("clipguard.pipeline.max-in-flight-bytes", String.valueOf(settings.maxInFlightBytes()));
+        }
         app.setProperty("state.dir", System.getProperty("java.io.tmpdir") + "/clipguard-bench-" + System.nanoTime());
         return app;
     }

@@ -49,6 +49,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--load-seconds", defaultValue = "20", description = "load phase (default: ${DEFAULT-VALUE})")
     double loadSeconds;
 
+    @Option(
+            names = "--max-in-flight-bytes",
+            defaultValue = "0",
+            description = "the job's clipguard.pipeline.max-in-flight-bytes; 0 keeps its default (256 MiB)")
+    long maxInFlightBytes;
+
     @Option(names = "--out", paramLabel = "FILE", description = "append the report here")
     Path out;
 
@@ -62,7 +68,8 @@ final class BenchCommand implements Callable<Integer> {
                 batch,
                 Duration.ofMillis(delayMs),
                 uploads,
-                loadSeconds);
+                loadSeconds,
+                maxInFlightBytes);
         String report = Benchmark.run(settings);
         System.out.println(report);
         if (out != null) {
