@@ -76,14 +76,24 @@ public final class TopicSpecs {
                         + " replication-factor, configs");
             }
         }
-        if (!node.path("partitions").canConvertToInt()
-                || !node.path("replication-factor").canConvertToInt()) {
-            throw new ConfigException(where + ": partitions and replication-factor must be whole numbers");
+        JsonNode partitions = node.path("partitions");
+        JsonNode replicas = node.path("replication-factor");
+        if (!partitions.isIntegralNumber()
+                || !partitions.canConvertToInt()
+                || !replicas.isIntegralNumber()
+                || replicas.asLong() > Short.MAX_VALUE) {
+            throw new ConfigException(where + ": partitions and replication-factor must be whole numbers"
+                    + " (replication-factor at most " + Short.MAX_VALUE + ")");
         }
         Map<String, String> configs = new LinkedHashMap<>();
-        node.path("configs")
-                .fields()
-                .forEachRemaining(c -> configs.put(c.getKey(), c.getValue().asText()));
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.path("configs").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> config = it.next();
+            if (!config.getValue().isValueNode() || config.getValue().isNull()) {
+                throw new ConfigException(where + ": configs." + config.getKey()
+                        + " must be one value (a list is written as Kafka writes it: compact,delete)");
+            }
+            configs.put(config.getKey(), config.getValue().asText());
+        }
         try {
             return new TopicSpec(
                     role,
