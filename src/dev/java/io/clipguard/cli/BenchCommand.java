@@ -2,15 +2,11 @@ package io.clipguard.cli;
 
 import io.clipguard.bench.BenchInputs;
 import io.clipguard.bench.Benchmark;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bench --model DIR --policy FILE --photos DIR --small DIR [--batch N] [--delay-ms N]
@@ -22,20 +18,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private static final long MAX_PHOTO_BYTES = 16L * 1024 * 1024;
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--model", required = true, paramLabel = "DIR")
-    Path model;
-
-    @Option(names = "--policy", required = true, paramLabel = "FILE")
-    Path policy;
-
-    @Option(names = "--photos", required = true, paramLabel = "DIR")
-    Path photos;
-
-    @Option(names = "--small", required = true, paramLabel = "DIR")
-    Path small;
+    @Mixin
+    BenchOptions options;
 
     @Option(names = "--batch", defaultValue = "16", description = "largest batch (default: ${DEFAULT-VALUE})")
     int batch;
@@ -55,31 +39,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "the job's clipguard.pipeline.max-in-flight-bytes; 0 keeps its default (256 MiB)")
     long maxInFlightBytes;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "append the report here")
-    Path out;
-
     @Override
     public Integer call() throws Exception {
         Benchmark.Settings settings = new Benchmark.Settings(
-                model,
-                policy,
-                BenchInputs.fromDirectory("photos", photos, MAX_PHOTO_BYTES),
-                BenchInputs.fromDirectory("small images", small, MAX_PHOTO_BYTES),
+                options.model,
+                options.policy,
+                BenchInputs.fromDirectory("photos", options.photos, MAX_PHOTO_BYTES),
+                BenchInputs.fromDirectory("small images", options.small, MAX_PHOTO_BYTES),
                 batch,
                 Duration.ofMillis(delayMs),
                 uploads,
                 loadSeconds,
                 maxInFlightBytes);
-        String report = Benchmark.run(settings);
-        System.out.println(report);
-        if (out != null) {
-            String args = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-            Files.writeString(
-                    out,
-                    "\nCommand: `DevMain " + args + "`\n\n" + report,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        }
+        options.report(Benchmark.run(settings));
         return 0;
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
@@ -23,11 +22,7 @@ final class BrokerProbe implements AutoCloseable {
     private String lastProblem = "not checked yet";
 
     BrokerProbe(Properties streamsSettings) {
-        Properties settings = KafkaConnection.settings(streamsSettings);
-        settings.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "clipguard-health");
-        settings.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
-        settings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
-        this.admin = Admin.create(settings);
+        this.admin = Admin.create(KafkaConnection.adminSettings(streamsSettings, "clipguard-health", TIMEOUT));
     }
 
     /** Null when the cluster answered lately, else what went wrong. */

@@ -82,6 +82,7 @@ public final class ModerationApp implements AutoCloseable {
                             AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass()),
                             AvroSerdes.forClass(ModerationError.class, config.serdeConfig(), config.serdeClass()))
                     .withMaxOutcomeBytes(outputLimit(config));
+            TopicsCheck.check(config); // the cluster answered about the limits: now the topics as a whole
             PipelineMetrics metrics =
                     management.pipelineMetrics(runtime.policy().policy());
             BatchingRuntime batching = config.batch().perRecord()
@@ -139,12 +140,9 @@ public final class ModerationApp implements AutoCloseable {
      */
     private static int outputLimit(AppConfig config) {
         int producerLimit = Integer.parseInt(config.streams().getProperty("producer.max.request.size"));
-        int limit;
         try (TopicLimits limits = new TopicLimits(config.streams(), TOPIC_LIMITS_PATIENCE)) {
-            limit = Math.min(producerLimit, limits.smallestOutputLimit(config.topics()));
+            return Math.min(producerLimit, limits.smallestOutputLimit(config.topics()));
         }
-        TopicsCheck.check(config); // the cluster answered the limits: now the topics as a whole
-        return limit;
     }
 
     /** Null while every background part runs, else which one stopped without being told to. */

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
@@ -41,11 +40,8 @@ final class TopicLimits implements AutoCloseable {
 
     /** @param patience how long to keep asking a cluster that does not answer before giving up */
     TopicLimits(Properties streamsSettings, Duration patience) {
-        Properties settings = KafkaConnection.settings(streamsSettings);
-        settings.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "clipguard-topic-limits");
-        settings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(CALL_TIMEOUT.toMillis()));
-        settings.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(CALL_TIMEOUT.toMillis()));
-        this.admin = Admin.create(settings);
+        this.admin =
+                Admin.create(KafkaConnection.adminSettings(streamsSettings, "clipguard-topic-limits", CALL_TIMEOUT));
         this.patience = patience;
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -43,11 +42,7 @@ final class UploadsLag implements AutoCloseable {
     private volatile double lastLag = Double.NaN;
 
     UploadsLag(Properties streamsSettings, String groupId, String topic) {
-        Properties settings = KafkaConnection.settings(streamsSettings);
-        settings.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "clipguard-lag");
-        settings.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
-        settings.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
-        this.admin = Admin.create(settings);
+        this.admin = Admin.create(KafkaConnection.adminSettings(streamsSettings, "clipguard-lag", TIMEOUT));
         this.groupId = groupId;
         this.topic = topic;
         asker.scheduleWithFixedDelay(this::refresh, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package io.clipguard.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
@@ -14,6 +15,18 @@ public final class KafkaConnection {
             List.of("bootstrap.servers", "security.", "ssl.", "sasl.", "client.dns.lookup", "request.timeout.ms");
 
     private KafkaConnection() {}
+
+    /**
+     * The connection settings for an admin client named {@code clientId} whose every call, and every
+     * request in it, gives up after {@code timeout}.
+     */
+    public static Properties adminSettings(Properties all, String clientId, Duration timeout) {
+        Properties admin = settings(all);
+        admin.setProperty("client.id", clientId);
+        admin.setProperty("request.timeout.ms", String.valueOf(timeout.toMillis()));
+        admin.setProperty("default.api.timeout.ms", String.valueOf(timeout.toMillis()));
+        return admin;
+    }
 
     /** A copy of the settings whose keys are about reaching the cluster. */
     public static Properties settings(Properties all) {

@@ -60,90 +60,10 @@ class SecuredRegistryIT {
 
     @BeforeAll
     static void startGateway() throws Exception {
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "server",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                stores.resolve("server.p12").toString(),
-                "-storepass",
-                PASSWORD);
-        keytool(
-                "-exportcert",
-                "-alias",
-                "server",
-                "-keystore",
-                stores.resolve("server.p12").toString(),
-                "-storepass",
-                PASSWORD,
-                "-file",
-                stores.resolve("server.cer").toString());
-        keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "server",
-                "-file",
-                stores.resolve("server.cer").toString(),
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                stores.resolve("trust.p12").toString(),
-                "-storepass",
-                PASSWORD);
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "client",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=clipguard",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                stores.resolve("client.p12").toString(),
-                "-storepass",
-                PASSWORD);
-        keytool(
-                "-exportcert",
-                "-alias",
-                "client",
-                "-keystore",
-                stores.resolve("client.p12").toString(),
-                "-storepass",
-                PASSWORD,
-                "-file",
-                stores.resolve("client.cer").toString());
-        keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "client",
-                "-file",
-                stores.resolve("client.cer").toString(),
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                stores.resolve("server-trust.p12").toString(),
-                "-storepass",
-                PASSWORD);
+        keyPair("server", "CN=127.0.0.1", "server.p12", "-ext", "SAN=ip:127.0.0.1");
+        trust("server", "server.p12", "trust.p12"); // the job's trust store: the registry's certificate
+        keyPair("client", "CN=clipguard", "client.p12");
+        trust("client", "client.p12", "server-trust.p12"); // the gateway's: the job's certificate
 
         SSLContext tls = SSLContext.getInstance("TLS");
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -198,17 +118,7 @@ class SecuredRegistryIT {
     @Test
     void aStaticBearerTokenWithConfluentCloudsHeadersAndAPemCaBundle() throws Exception {
         Map<String, Object> config = secured();
-        keytool(
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "server",
-                "-keystore",
-                stores.resolve("server.p12").toString(),
-                "-storepass",
-                PASSWORD,
-                "-file",
-                stores.resolve("ca.pem").toString());
+        exportCertificate("server", "server.p12", "ca.pem", "-rfc");
         config.put(
                 "schema.registry.ssl.truststore.location",
                 stores.resolve("ca.pem").toString());
@@ -319,6 +229,62 @@ class SecuredRegistryIT {
             store.load(in, PASSWORD.toCharArray());
         }
         return store;
+    }
+
+    private static void keyPair(String alias, String dname, String store, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                dname,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                stores.resolve(store).toString(),
+                "-storepass",
+                PASSWORD));
+        args.addAll(List.of(more));
+        keytool(args.toArray(String[]::new));
+    }
+
+    private static void exportCertificate(String alias, String store, String file, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "-exportcert",
+                "-alias",
+                alias,
+                "-keystore",
+                stores.resolve(store).toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                stores.resolve(file).toString()));
+        args.addAll(List.of(more));
+        keytool(args.toArray(String[]::new));
+    }
+
+    /** Puts the certificate of {@code alias} in {@code from} into the trust store {@code into}. */
+    private static void trust(String alias, String from, String into) throws Exception {
+        exportCertificate(alias, from, alias + ".cer");
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                alias,
+                "-file",
+                stores.resolve(alias + ".cer").toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                stores.resolve(into).toString(),
+                "-storepass",
+                PASSWORD);
     }
 
     private static void keytool(String... args) throws Exception {
