@@ -115,7 +115,7 @@ public final class ModelRuntime implements AutoCloseable {
     private static java.awt.image.BufferedImage decode(ImageDecoder decoder, byte[] bytes)
             throws RejectedUploadException {
         try {
-            return decoder.decode(bytes);
+            return decoder.decodeReusing(bytes); // the moderator pre-processes it at once, on this thread
         } catch (ImageRejectedException e) {
             if (e.getCause() instanceof OutOfMemoryError outOfMemory) {
                 throw outOfMemory; // other uploads may hold the heap: retried before the image is blamed

@@ -16,4 +16,13 @@ public interface ImageDecoder {
      *     format, declare too many pixels, or cannot be decoded
      */
     BufferedImage decode(byte[] imageBytes);
+
+    /**
+     * As {@link #decode}, but the image may be backed by a buffer this thread reuses: it is valid only
+     * until this thread's next call of this method. For a caller that pre-processes the image at once
+     * and drops it (the pipeline): a photograph's pixels then cost no new array.
+     */
+    default BufferedImage decodeReusing(byte[] imageBytes) {
+        return decode(imageBytes);
+    }
 }

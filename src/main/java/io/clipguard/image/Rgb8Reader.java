@@ -44,12 +44,19 @@ final class Rgb8Reader {
     }
 
     /**
-     * An opaque sRGB image over {@code rgb} as it is (R, G, B per pixel, rows packed): what a
+     * An opaque sRGB image over the first {@code 3 * widthPx * heightPx} bytes of {@code rgb} as they
+     * are (R, G, B per pixel, rows packed; the array may be longer, a buffer kept for reuse): what a
      * decoder that writes RGB bytes returns, and what {@link #read} hands on without a copy.
      */
     static BufferedImage packedRgb(int widthPx, int heightPx, byte[] rgb) {
         WritableRaster raster = Raster.createInterleavedRaster(
-                new DataBufferByte(rgb, rgb.length), widthPx, heightPx, 3 * widthPx, 3, new int[] {0, 1, 2}, null);
+                new DataBufferByte(rgb, 3 * widthPx * heightPx),
+                widthPx,
+                heightPx,
+                3 * widthPx,
+                3,
+                new int[] {0, 1, 2},
+                null);
         ColorModel model = new ComponentColorModel(
                 ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         return new BufferedImage(model, raster, false, null);
@@ -65,7 +72,7 @@ final class Rgb8Reader {
                 && raster.getDataBuffer() instanceof DataBufferByte data
                 && data.getNumBanks() == 1
                 && data.getOffset() == 0
-                && data.getData().length == 3 * image.getWidth() * image.getHeight()
+                && data.getSize() == 3 * image.getWidth() * image.getHeight()
                 && raster.getSampleModelTranslateX() == 0
                 && raster.getSampleModelTranslateY() == 0
                 && raster.getSampleModel() instanceof PixelInterleavedSampleModel layout

@@ -1,6 +1,10 @@
 package io.clipguard.image;
 
-/** An 8-bit RGB raster, row-major, channels interleaved; what the transforms pass along. */
+/**
+ * An 8-bit RGB raster, row-major, channels interleaved; what the transforms pass along. The pixels
+ * are the first {@code 3 * width * height} bytes of the array, which may be longer (a decoder's
+ * buffer kept for reuse).
+ */
 final class RgbImage {
 
     private final int widthPx;
@@ -8,9 +12,9 @@ final class RgbImage {
     private final byte[] rgb;
 
     RgbImage(int widthPx, int heightPx, byte[] rgb) {
-        if (rgb.length != 3 * widthPx * heightPx) {
-            throw new IllegalArgumentException("expected " + 3 * widthPx * heightPx + " bytes for " + widthPx + "x"
-                    + heightPx + ", got " + rgb.length);
+        if (rgb.length < 3 * widthPx * heightPx) {
+            throw new IllegalArgumentException("expected at least " + 3 * widthPx * heightPx + " bytes for " + widthPx
+                    + "x" + heightPx + ", got " + rgb.length);
         }
         this.widthPx = widthPx;
         this.heightPx = heightPx;

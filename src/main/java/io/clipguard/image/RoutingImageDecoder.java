@@ -70,6 +70,16 @@ public final class RoutingImageDecoder implements ImageDecoder {
 
     @Override
     public BufferedImage decode(byte[] imageBytes) {
+        return decode(imageBytes, false);
+    }
+
+    /** JPEGs decoded by TurboJPEG land in this thread's kept pixel array; other routes allocate as before. */
+    @Override
+    public BufferedImage decodeReusing(byte[] imageBytes) {
+        return decode(imageBytes, true);
+    }
+
+    private BufferedImage decode(byte[] imageBytes, boolean reuse) {
         limits.checkBytes(imageBytes);
         ImageFormat format = ImageFormat.sniff(imageBytes);
         if (!format.accepted()) {
@@ -79,7 +89,7 @@ public final class RoutingImageDecoder implements ImageDecoder {
         }
         try {
             return switch (format) {
-                case JPEG -> jpeg(imageBytes);
+                case JPEG -> jpeg(imageBytes, reuse);
                 case WEBP -> webp(imageBytes);
                 default -> frames.decode(format, imageBytes);
             };
@@ -117,7 +127,7 @@ public final class RoutingImageDecoder implements ImageDecoder {
         return null;
     }
 
-    private BufferedImage jpeg(byte[] bytes) throws IOException {
+    private BufferedImage jpeg(byte[] bytes, boolean reuse) throws IOException {
         JpegHeader header = JpegHeader.parse(bytes);
         limits.checkDimensions(header.widthPx(), header.heightPx());
         if (header.progressive()) {
@@ -125,7 +135,7 @@ public final class RoutingImageDecoder implements ImageDecoder {
         }
         if (header.components() != 4) {
             int scale = OpenCvDecoder.scaleFor(header.widthPx(), header.heightPx(), minShortSidePx);
-            BufferedImage image = TurboJpegDecoder.decode(bytes, header, scale);
+            BufferedImage image = TurboJpegDecoder.decode(bytes, header, scale, reuse);
             if (image != null) {
                 return Orientation.apply(image, ExifOrientation.ofJpeg(bytes, header));
             }

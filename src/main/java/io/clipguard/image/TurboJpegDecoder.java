@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code -Dclipguard.turbojpeg.disabled=true} leaves every JPEG to OpenCV (for comparisons).
  *
- * <p>Thread-safe: one TurboJPEG handle per call. Returns null, for the caller to fall back on
+ * <p>Thread-safe: one TurboJPEG handle per call, and native buffers kept per thread, so that a
+ * photograph costs no allocation outside the pixels it returns (none with {@code reuse}). Returns null, for the caller to fall back on
  * OpenCV, when the library is not installed or reports anything, a warning included: corrupt data
  * then takes the same route it took before this decoder existed.
  */
@@ -35,6 +36,11 @@ final class TurboJpegDecoder {
     private static final List<String> FUNCTIONS =
             List.of("tjInitDecompress", "tjDecompressHeader3", "tjDecompress2", "tjDestroy");
 
+    /** Buffers larger than this (16 MiB, a 2,300 x 2,300 decode) are not kept between images. */
+    static final int MAX_KEPT_BYTES = 16 << 20;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private TurboJpegDecoder() {}
 
     /** Whether {@code libturbojpeg.so.0} loaded on this machine; checked once. */
@@ -45,9 +51,18 @@ final class TurboJpegDecoder {
     /**
      * The JPEG at {@code 1/scale} of its size, as stored (EXIF orientation not applied), or null
      * when TurboJPEG is missing, cannot decode it cleanly, or reads other dimensions than
-     * {@code checked}, the header whose size the caller has already vetted.
+     * {@code checked}, the header whose size the caller has already vetted. The image owns its pixels.
      */
     static BufferedImage decode(byte[] jpeg, JpegHeader checked, int scale) {
+        return decode(jpeg, checked, scale, false);
+    }
+
+    /**
+     * As {@link #decode(byte[], JpegHeader, int)}; with {@code reuse}, the pixels are written into an
+     * array this thread keeps (up to {@link #MAX_KEPT_BYTES}), so the image is valid only until this
+     * thread's next reusing decode: for a caller that pre-processes it at once.
+     */
+    static BufferedImage decode(byte[] jpeg, JpegHeader checked, int scale, boolean reuse) {
         TurboJpeg lib = Installed.LIB;
         if (lib == null) {
             return null;
@@ -56,7 +71,9 @@ final class TurboJpegDecoder {
         if (handle == null) {
             return null;
         }
-        try (Memory input = new Memory(jpeg.length)) {
+        Scratch scratch = SCRATCH.get();
+        try {
+            Memory input = scratch.input(jpeg.length);
             input.write(0, jpeg, 0, jpeg.length); // once: a byte[] argument would be copied in and out per call
             NativeLong size = new NativeLong(jpeg.length);
             int[] width = new int[1];
@@ -74,18 +91,80 @@ final class TurboJpegDecoder {
             if (bytes > Integer.MAX_VALUE - 8) {
                 return null;
             }
-            try (Memory pixels = new Memory(bytes)) {
-                int status = lib.tjDecompress2(
-                        handle, input, size, pixels, outWidth, 0, outHeight, PIXEL_FORMAT_RGB, STOP_ON_WARNING);
-                if (status != 0) {
-                    return null;
-                }
-                byte[] rgb = new byte[(int) bytes];
-                pixels.read(0, rgb, 0, rgb.length);
-                return Rgb8Reader.packedRgb(outWidth, outHeight, rgb);
+            Memory pixels = scratch.pixels(bytes);
+            int status = lib.tjDecompress2(
+                    handle, input, size, pixels, outWidth, 0, outHeight, PIXEL_FORMAT_RGB, STOP_ON_WARNING);
+            if (status != 0) {
+                return null;
             }
+            byte[] rgb = reuse ? scratch.rgb((int) bytes) : new byte[(int) bytes];
+            pixels.read(0, rgb, 0, (int) bytes);
+            return Rgb8Reader.packedRgb(outWidth, outHeight, rgb);
         } finally {
+            scratch.release();
             lib.tjDestroy(handle);
+        }
+    }
+
+    /**
+     * One thread's buffers: the native copy of the JPEG and the native pixels (which never leave this
+     * class), and the pixel array a reusing decode hands out. Each is kept for the next image unless
+     * it had to grow past {@link #MAX_KEPT_BYTES}; a larger one is freed after its image.
+     */
+    private static final class Scratch {
+        private Memory keptInput = new Memory(1);
+        private Memory keptPixels = new Memory(1);
+        private byte[] keptRgb = new byte[0];
+        private Memory oneOffInput;
+        private Memory oneOffPixels;
+
+        Memory input(long bytes) {
+            if (keptInput.size() >= bytes) {
+                return keptInput;
+            }
+            if (bytes > MAX_KEPT_BYTES) {
+                oneOffInput = new Memory(bytes);
+                return oneOffInput;
+            }
+            keptInput.close();
+            keptInput = new Memory(bytes);
+            return keptInput;
+        }
+
+        Memory pixels(long bytes) {
+            if (keptPixels.size() >= bytes) {
+                return keptPixels;
+            }
+            if (bytes > MAX_KEPT_BYTES) {
+                oneOffPixels = new Memory(bytes);
+                return oneOffPixels;
+            }
+            keptPixels.close();
+            keptPixels = new Memory(bytes);
+            return keptPixels;
+        }
+
+        byte[] rgb(int bytes) {
+            if (keptRgb.length >= bytes) {
+                return keptRgb;
+            }
+            byte[] fresh = new byte[bytes];
+            if (bytes <= MAX_KEPT_BYTES) {
+                keptRgb = fresh;
+            }
+            return fresh;
+        }
+
+        /** Frees what was too large to keep. */
+        void release() {
+            if (oneOffInput != null) {
+                oneOffInput.close();
+                oneOffInput = null;
+            }
+            if (oneOffPixels != null) {
+                oneOffPixels.close();
+                oneOffPixels = null;
+            }
         }
     }
 

@@ -15,7 +15,10 @@ public final class Stages {
         byte[] bytes(UploadedImage upload) throws RejectedUploadException;
     }
 
-    /** Decodes untrusted bytes into an RGB image. */
+    /**
+     * Decodes untrusted bytes into an RGB image. The image may be backed by a buffer the calling
+     * thread reuses: pre-process it before this thread decodes again.
+     */
     @FunctionalInterface
     public interface Decoder {
         BufferedImage decode(byte[] bytes) throws RejectedUploadException;

@@ -3,7 +3,10 @@ package io.clipguard.image;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clipguard.testing.Requires;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -94,6 +98,29 @@ class TurboJpegDecoderTest {
         }
     }
 
+    @Test
+    void aReusingDecodeGivesTheSamePixelsInTheThreadsKeptArray() {
+        RoutingImageDecoder decoder = RoutingImageDecoder.forModelInput(DecodeLimits.DEFAULTS, 224);
+        byte[] large = TestImages.jpeg(TestImages.texture(1203, 907, 7), 0.9f, false);
+        byte[] small = TestImages.jpeg(TestImages.texture(500, 300, 5), 0.9f, false);
+
+        RgbImage first = Rgb8Reader.read(decoder.decodeReusing(large));
+        assertImagesEqual(Rgb8Reader.read(decoder.decode(large)), first, "large, reusing");
+        byte[] kept = first.rgb();
+
+        RgbImage smaller = Rgb8Reader.read(decoder.decodeReusing(small));
+        assertSame(kept, smaller.rgb(), "a smaller image is written into the same array");
+        assertTrue(kept.length > 3 * smaller.widthPx() * smaller.heightPx(), "the array is longer than its pixels");
+        assertImagesEqual(Rgb8Reader.read(decoder.decode(small)), smaller, "small after large, reusing");
+        ClipPreprocessor clip = ClipPreprocessor.from(ClipPreprocessorTest.CLIP);
+        assertArrayEquals(
+                clip.apply(decoder.decode(small)),
+                clip.apply(decoder.decodeReusing(small)),
+                "the model's input from a longer array");
+
+        assertNotSame(kept, Rgb8Reader.read(decoder.decode(large)).rgb(), "a plain decode owns its pixels");
+    }
+
     private static void assertSamePixels(byte[] jpeg, int scale, String what) {
         BufferedImage turbo = TurboJpegDecoder.decode(jpeg, JpegHeader.parse(jpeg), scale);
         BufferedImage openCv = OpenCvDecoder.decodeJpeg(jpeg, scale);
@@ -105,7 +132,9 @@ class TurboJpegDecoderTest {
     private static void assertImagesEqual(RgbImage expected, RgbImage actual, String what) {
         assertEquals(expected.widthPx(), actual.widthPx(), what + ": width");
         assertEquals(expected.heightPx(), actual.heightPx(), what + ": height");
-        assertArrayEquals(expected.rgb(), actual.rgb(), what + ": pixels");
+        int length = 3 * expected.widthPx() * expected.heightPx();
+        assertArrayEquals(
+                Arrays.copyOf(expected.rgb(), length), Arrays.copyOf(actual.rgb(), length), what + ": pixels");
     }
 
     private static BufferedImage greyscale(BufferedImage image) {
