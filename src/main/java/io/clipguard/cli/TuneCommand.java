@@ -15,6 +15,10 @@ import io.clipguard.tuning.ReliabilityPlot;
 import io.clipguard.tuning.Review;
 import io.clipguard.tuning.ReviewedUpload;
 import io.clipguard.tuning.ScoredUpload;
+import io.clipguard.tuning.ShadowBySlice;
+import io.clipguard.tuning.SliceAudit;
+import io.clipguard.tuning.SlicePlot;
+import io.clipguard.tuning.SliceReport;
 import io.clipguard.tuning.Target;
 import io.clipguard.tuning.TopicSnapshot;
 import io.clipguard.tuning.Tuner;
@@ -22,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,6 +47,8 @@ import picocli.CommandLine.Option;
  * options: --target-precision P | --target-recall R   (default precision 0.9)
  *          --confidence C   one-sided confidence of the target (default 0.95; 0.5 = point estimate)
  *          --policy-version V   only scores made by this version of the policy
+ *          --slice KEY      error rates by the values of an upload attribute (repeatable), and the
+ *                           shadow policy's changes by slice (--shadow FILE, or the shadow topic)
  *          --out DIR        (default tuning)
  * </pre>
  */
@@ -110,11 +117,46 @@ final class TuneCommand implements Callable<Integer> {
     String policyVersion;
 
     @Option(
+            names = "--slice",
+            paramLabel = "KEY",
+            description = "also report each flagging label's precision, recall and false-positive rate for every"
+                    + " value of this upload attribute (repeatable), flag slices that differ from the rest, and"
+                    + " show how the shadow policy's decisions would change by slice")
+    List<String> sliceKeys = new ArrayList<>();
+
+    @Option(
+            names = "--slice-margin",
+            paramLabel = "M",
+            defaultValue = "0.05",
+            description = "the smallest difference in a rate from the rest that is flagged (default: ${DEFAULT-VALUE})")
+    double sliceMargin;
+
+    @Option(
+            names = "--slice-min-reviews",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "fewer reviews in a slice than this is too few to judge (default: ${DEFAULT-VALUE})")
+    int sliceMinReviews;
+
+    @Option(
+            names = "--shadow",
+            paramLabel = "FILE",
+            description = "the shadow policy's results, one JSON object per line (offline; with --slice). With"
+                    + " --config the shadow topic is read")
+    Path shadowFile;
+
+    @Option(
             names = "--out",
             paramLabel = "DIR",
             defaultValue = "tuning",
             description = "where the plots and policies go (default: ${DEFAULT-VALUE})")
     Path dir;
+
+    /** What {@link #reviewed} read, for the slice report. */
+    private List<ScoredUpload> liveResults = List.of();
+
+    private List<ScoredUpload> shadowResults = List.of();
+    private List<Review> reviews = List.of();
 
     @Override
     public Integer call() throws IOException {
@@ -149,6 +191,10 @@ final class TuneCommand implements Callable<Integer> {
         Files.writeString(
                 dir.resolve(stem + ".tuned.yaml"), PolicyPatch.apply(Files.readString(policyFile), policy, result));
         report(out, result, dir);
+        if (!sliceKeys.isEmpty()) {
+            out.println();
+            slices(out, policy, reviewed, target);
+        }
         return 0;
     }
 
@@ -162,7 +208,6 @@ final class TuneCommand implements Callable<Integer> {
 
     private List<ReviewedUpload> reviewed() throws IOException {
         List<ScoredUpload> scored;
-        List<Review> reviews;
         if (configFile != null) {
             if (scoredFile != null || reviewsFile != null) {
                 throw new IllegalArgumentException("give --config or --scored with --reviews, not both");
@@ -173,6 +218,7 @@ final class TuneCommand implements Callable<Integer> {
                     config.streams(),
                     AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass())
                             .deserializer());
+            shadowResults = sliceKeys.isEmpty() ? List.of() : shadowTopic(config);
             reviews = TopicSnapshot.reviews(
                     reviewsTopic,
                     config.streams(),
@@ -184,6 +230,7 @@ final class TuneCommand implements Callable<Integer> {
             }
             scored = JsonLines.readScored(scoredFile);
             reviews = JsonLines.readReviews(reviewsFile);
+            shadowResults = shadowFile == null ? List.of() : JsonLines.readScored(shadowFile);
         }
         String version = policyVersion;
         if (version != null) {
@@ -197,7 +244,48 @@ final class TuneCommand implements Callable<Integer> {
             System.err.println("note: scores from policy versions " + versions + " are mixed; pick one with"
                     + " --policy-version if their labels or temperatures differ");
         }
+        liveResults = scored;
         return ReviewedUpload.join(scored, reviews);
+    }
+
+    /** The shadow topic's results, or none when the topic does not exist (no shadow policy ever ran). */
+    private static List<ScoredUpload> shadowTopic(AppConfig config) {
+        try {
+            return TopicSnapshot.scored(
+                    config.topics().shadow(),
+                    config.streams(),
+                    AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass())
+                            .deserializer());
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    private void slices(PrintStream out, Policy policy, List<ReviewedUpload> reviewed, Target target)
+            throws IOException {
+        SliceAudit.Settings settings = new SliceAudit.Settings(
+                sliceMargin,
+                sliceMinReviews,
+                SliceAudit.Settings.DEFAULTS.z(),
+                SliceAudit.Settings.DEFAULTS.maxValues());
+        List<SliceAudit.LabelSlices> audits = SliceAudit.audit(policy, reviewed, sliceKeys, settings, target);
+        boolean shadowRead = configFile != null || shadowFile != null;
+        ShadowBySlice.Result shadow = shadowRead
+                ? ShadowBySlice.compare(policy, liveResults, shadowResults, reviews, sliceKeys, settings)
+                : null;
+        String report = SliceReport.markdown(audits, shadow, settings);
+        Files.writeString(dir.resolve("slices.md"), report);
+        for (SliceAudit.LabelSlices audit : audits) {
+            SlicePlot.write(dir.resolve("slices-" + audit.label().id() + "-" + fileSafe(audit.key()) + ".png"), audit);
+        }
+        out.print(report);
+        out.println("wrote " + dir.resolve("slices.md") + " and a plot per label and key (slices-*.png)");
+    }
+
+    /** An attribute name as part of a file name: letters, digits, dot, dash and underscore kept, 40 at most. */
+    private static String fileSafe(String key) {
+        String safe = key.replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.length() <= 40 ? safe : safe.substring(0, 40);
     }
 
     private static void report(PrintStream out, Tuner.Result result, Path dir) {

@@ -153,8 +153,8 @@ public final class Moderator {
 
     private ModerationResult result(
             Prepared prepared, EmbeddedPolicy current, float[] embedding, double encodeMillis, long start) {
-        Decision decision = scorer.score(current, embedding);
         UploadedImage upload = prepared.upload();
+        Decision decision = scorer.score(current, embedding, upload.getAttributes());
         return ModerationResult.newBuilder()
                 .setUploadId(upload.getUploadId())
                 .setFlagged(decision.flagged())

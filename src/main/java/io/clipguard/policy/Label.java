@@ -2,6 +2,7 @@ package io.clipguard.policy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One thing a policy looks for, defined in words (a prompt ensemble), by example images (few-shot
@@ -18,6 +19,8 @@ import java.util.List;
  * @param exemplars   example images of the label; an image's similarity to the label is the
  *                    largest of its similarity to the prompt ensemble and to each exemplar, so a
  *                    near-duplicate of a known image scores close to 1
+ * @param sliceThresholds thresholds for slices of uploads by attribute, the first that matches an
+ *                    upload wins; empty (the default) is one threshold for every upload
  */
 public record Label(
         String id,
@@ -27,14 +30,29 @@ public record Label(
         int severity,
         double threshold,
         String queue,
-        List<Path> exemplars) {
+        List<Path> exemplars,
+        List<SliceThreshold> sliceThresholds) {
 
     public Label {
         prompts = List.copyOf(prompts);
         exemplars = List.copyOf(exemplars);
+        sliceThresholds = List.copyOf(sliceThresholds);
         if (prompts.isEmpty() && exemplars.isEmpty()) {
             throw new IllegalArgumentException("label " + id + " needs prompts or exemplars");
         }
+    }
+
+    /** A label with one threshold for every upload. */
+    public Label(
+            String id,
+            String description,
+            List<String> prompts,
+            Action action,
+            int severity,
+            double threshold,
+            String queue,
+            List<Path> exemplars) {
+        this(id, description, prompts, action, severity, threshold, queue, exemplars, List.of());
     }
 
     /** A label defined by prompts only. */
@@ -49,8 +67,18 @@ public record Label(
         this(id, description, prompts, action, severity, threshold, queue, List.of());
     }
 
-    /** The same label with another threshold. */
+    /** The same label with another threshold (its slice thresholds kept). */
     public Label withThreshold(double newThreshold) {
-        return new Label(id, description, prompts, action, severity, newThreshold, queue, exemplars);
+        return new Label(id, description, prompts, action, severity, newThreshold, queue, exemplars, sliceThresholds);
+    }
+
+    /** The threshold for an upload with these attributes: its slice's, if one is set, else the label's. */
+    public double thresholdFor(Map<String, String> attributes) {
+        for (SliceThreshold slice : sliceThresholds) {
+            if (slice.matches(attributes)) {
+                return slice.threshold();
+            }
+        }
+        return threshold;
     }
 }

@@ -55,7 +55,40 @@ final class LabelParser {
         }
         String description = node.path("description").asText("");
         String queue = node.path("queue").asText(action.wireName());
-        return new Label(id, description, prompts, action, severity, threshold, queue, exemplars);
+        List<SliceThreshold> slices = sliceThresholds(node.get("slice_thresholds"), where);
+        return new Label(id, description, prompts, action, severity, threshold, queue, exemplars, slices);
+    }
+
+    /**
+     * {@code slice_thresholds}: a list of {@code {attribute, value, threshold}}, each threshold in the
+     * rule's range, no attribute and value twice.
+     */
+    private List<SliceThreshold> sliceThresholds(JsonNode list, String where) {
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new PolicyException(where + "slice_thresholds must be a list of {attribute, value, threshold}");
+        }
+        List<SliceThreshold> slices = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode node = list.get(i);
+            String at = where + "slice_thresholds[" + i + "]: ";
+            if (!node.isObject()) {
+                throw new PolicyException(at + "must be a mapping of attribute, value and threshold");
+            }
+            String attribute = requiredText(node, "attribute", at);
+            JsonNode value = node.get("value");
+            if (value == null || !value.isValueNode() || value.isNull()) {
+                throw new PolicyException(at + "value must be the attribute's value, got " + value);
+            }
+            if (!seen.add(attribute + "=" + value.asText())) {
+                throw new PolicyException(at + attribute + "=" + value.asText() + " is given twice");
+            }
+            slices.add(new SliceThreshold(attribute, value.asText(), parseThreshold(node, at)));
+        }
+        return slices;
     }
 
     private static Action parseAction(JsonNode node, String where) {

@@ -7,6 +7,7 @@ import io.clipguard.policy.Label;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,14 @@ public final class Scorer {
 
     /** Scores a unit-length image embedding; its dimension must match the policy's embeddings. */
     public Decision score(EmbeddedPolicy policy, float[] imageEmbedding) {
+        return score(policy, imageEmbedding, Map.of());
+    }
+
+    /**
+     * Scores an upload's embedding, comparing each label's score with the threshold for the upload's
+     * attributes (a slice threshold where the policy sets one, else the label's).
+     */
+    public Decision score(EmbeddedPolicy policy, float[] imageEmbedding, Map<String, String> attributes) {
         double[] similarities = similarities(policy, imageEmbedding);
         double[] scores = policy.policy().rule() == DecisionRule.SOFTMAX
                 ? Similarity.softmax(
@@ -37,7 +46,8 @@ public final class Scorer {
         List<Label> labels = policy.policy().labels();
         for (int i = 0; i < labels.size(); i++) {
             Label label = labels.get(i);
-            labelScores.add(new LabelScore(label, scores[i], label.threshold(), scores[i] >= label.threshold()));
+            double threshold = label.thresholdFor(attributes);
+            labelScores.add(new LabelScore(label, scores[i], threshold, scores[i] >= threshold));
         }
         Optional<LabelScore> deciding =
                 labelScores.stream().filter(LabelScore::fired).max(MOST_SEVERE);

@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code clipguard score} works too (its {@code image} stands in for the upload id).
  *
  * <pre>
- * {"upload_id": "u1", "policy_version": "1", "labels": [{"label": "red_star", "score": 0.93}, ...]}
+ * {"upload_id": "u1", "policy_version": "1", "labels": [{"label": "red_star", "score": 0.93}, ...],
+ *  "attributes": {"surface": "profile"}}
  * {"upload_id": "u1", "verdicts": [{"label": "red_star", "applies": true}], "reviewer": "ana",
  *  "decided_at": "2026-11-23T04:00:00Z"}
  * </pre>
@@ -32,13 +33,23 @@ public final class JsonLines {
         List<ScoredUpload> scored = new ArrayList<>();
         for (JsonNode line : lines(file)) {
             Map<String, Double> scores = new LinkedHashMap<>();
-            line.path("labels")
-                    .forEach(label -> scores.put(
-                            label.path("label").asText(), label.path("score").asDouble()));
+            Map<String, Boolean> fired = new LinkedHashMap<>();
+            for (JsonNode label : line.path("labels")) {
+                scores.put(label.path("label").asText(), label.path("score").asDouble());
+                if (label.has("fired")) {
+                    fired.put(label.path("label").asText(), label.get("fired").asBoolean());
+                }
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            line.path("attributes")
+                    .fields()
+                    .forEachRemaining(
+                            e -> attributes.put(e.getKey(), e.getValue().asText()));
             String id = line.hasNonNull("upload_id")
                     ? line.get("upload_id").asText()
                     : line.path("image").asText();
-            scored.add(new ScoredUpload(id, line.path("policy_version").asText(""), scores));
+            scored.add(new ScoredUpload(
+                    id, line.path("policy_version").asText(""), scores, fired, attributes, instant(line)));
         }
         return scored;
     }
@@ -50,17 +61,21 @@ public final class JsonLines {
             line.path("verdicts")
                     .forEach(v -> verdicts.put(
                             v.path("label").asText(), v.path("applies").asBoolean()));
-            JsonNode at = line.path("decided_at");
-            Instant decidedAt = at.isNumber()
-                    ? Instant.ofEpochMilli(at.asLong())
-                    : at.isTextual() ? Instant.parse(at.asText()) : Instant.EPOCH;
             reviews.add(new Review(
                     line.path("upload_id").asText(),
                     verdicts,
                     line.hasNonNull("reviewer") ? line.get("reviewer").asText() : null,
-                    decidedAt));
+                    instant(line)));
         }
         return reviews;
+    }
+
+    /** {@code decided_at} as epoch milliseconds or ISO-8601 text; the epoch when absent. */
+    private static Instant instant(JsonNode line) {
+        JsonNode at = line.path("decided_at");
+        return at.isNumber()
+                ? Instant.ofEpochMilli(at.asLong())
+                : at.isTextual() ? Instant.parse(at.asText()) : Instant.EPOCH;
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {

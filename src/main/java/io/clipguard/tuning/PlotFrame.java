@@ -23,6 +23,13 @@ final class PlotFrame {
     /** Draws the frame, lets {@code content} draw inside it, and writes the PNG. */
     static void write(Path file, String title, String xLabel, String yLabel, Consumer<Graphics2D> content)
             throws IOException {
+        write(file, title, xLabel, yLabel, true, content);
+    }
+
+    /** As above; without {@code numericX} the x axis has no scale, for content that labels its own categories. */
+    static void write(
+            Path file, String title, String xLabel, String yLabel, boolean numericX, Consumer<Graphics2D> content)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         BufferedImage image = new BufferedImage(WIDTH_PX, HEIGHT_PX, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -30,7 +37,7 @@ final class PlotFrame {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH_PX, HEIGHT_PX);
-            axes(g, xLabel, yLabel);
+            axes(g, xLabel, yLabel, numericX);
             content.accept(g);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -49,7 +56,7 @@ final class PlotFrame {
         return HEIGHT_PX - MARGIN_PX - (int) Math.round(value * (HEIGHT_PX - 2 * MARGIN_PX));
     }
 
-    private static void axes(Graphics2D g, String xLabel, String yLabel) {
+    private static void axes(Graphics2D g, String xLabel, String yLabel, boolean numericX) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int i = 0; i <= 10; i++) {
             double v = i / 10.0;
@@ -57,7 +64,9 @@ final class PlotFrame {
             g.drawLine(x(v), y(0), x(v), y(1));
             g.drawLine(x(0), y(v), x(1), y(v));
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%.1f", v), x(v) - 8, y(0) + 16);
+            if (numericX) {
+                g.drawString(String.format(Locale.ROOT, "%.1f", v), x(v) - 8, y(0) + 16);
+            }
             g.drawString(String.format(Locale.ROOT, "%.1f", v), x(0) - 28, y(v) + 4);
         }
         g.setColor(Color.BLACK);

@@ -29,14 +29,7 @@ public record Target(Metric metric, double value, double z) {
 
     /** Wilson score interval lower bound of {@code successes / trials}; 0 for no trials. */
     static double wilsonLowerBound(int successes, int trials, double z) {
-        if (trials == 0) {
-            return 0;
-        }
-        double p = (double) successes / trials;
-        double z2 = z * z;
-        double centre = p + z2 / (2.0 * trials);
-        double spread = z * Math.sqrt(p * (1 - p) / trials + z2 / (4.0 * trials * trials));
-        return (centre - spread) / (1 + z2 / trials);
+        return trials == 0 ? 0 : Proportion.wilson(successes, trials, z).low();
     }
 
     /** The one-sided normal quantile for a confidence in [0.5, 1): 0.95 gives 1.645; 0.5 gives 0. */
@@ -58,7 +51,7 @@ public record Target(Metric metric, double value, double z) {
     }
 
     /** Standard normal CDF for x >= 0 (Abramowitz and Stegun 7.1.26, error below 1e-7). */
-    private static double normalCdf(double x) {
+    static double normalCdf(double x) {
         double z = x / Math.sqrt(2);
         double t = 1 / (1 + 0.3275911 * z);
         double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));

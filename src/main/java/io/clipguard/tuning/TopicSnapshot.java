@@ -32,10 +32,18 @@ public final class TopicSnapshot {
     public static List<ScoredUpload> scored(String topic, Properties client, Deserializer<ModerationResult> values) {
         return read(topic, client, values, result -> {
             Map<String, Double> scores = new LinkedHashMap<>();
+            Map<String, Boolean> fired = new LinkedHashMap<>();
             for (LabelScore score : result.getLabels()) {
                 scores.put(score.getLabel(), score.getScore());
+                fired.put(score.getLabel(), score.getFired());
             }
-            return new ScoredUpload(result.getUploadId(), result.getPolicyVersion(), scores);
+            return new ScoredUpload(
+                    result.getUploadId(),
+                    result.getPolicyVersion(),
+                    scores,
+                    fired,
+                    result.getAttributes(),
+                    result.getDecidedAt());
         });
     }
 

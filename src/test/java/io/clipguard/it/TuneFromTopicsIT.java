@@ -12,7 +12,12 @@ import io.clipguard.local.LocalSchemaRegistry;
 import io.clipguard.policy.Policy;
 import io.clipguard.policy.PolicyLoader;
 import io.clipguard.serde.AvroSerdes;
+import io.clipguard.tuning.PlantedDisparity;
+import io.clipguard.tuning.Review;
 import io.clipguard.tuning.ReviewedUpload;
+import io.clipguard.tuning.ScoredUpload;
+import io.clipguard.tuning.ShadowBySlice;
+import io.clipguard.tuning.SliceAudit;
 import io.clipguard.tuning.SyntheticReviews;
 import io.clipguard.tuning.Target;
 import io.clipguard.tuning.TopicSnapshot;
@@ -76,22 +81,106 @@ class TuneFromTopicsIT {
         assertTrue(result.eceAfter() < result.eceBefore());
     }
 
+    /**
+     * The audit by slice reads what {@code tune --slice} reads: scored results with their attributes,
+     * review decisions, and the shadow topic's results, through the real registry.
+     */
+    @Test
+    void findsThePlantedDisparityAndTheShadowPolicysChangesOnTopics() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String bootstrap = SharedKafka.get().bootstrapServers();
+        Map<String, Object> serdeConfig =
+                Map.of("schema.registry.url", LocalSchemaRegistry.shared().url().toString());
+        String scoredTopic = "scored-" + run;
+        String reviewsTopic = "reviews-" + run;
+        String shadowTopic = "shadow-" + run;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(
+                            new NewTopic(scoredTopic, 3, (short) 1),
+                            new NewTopic(reviewsTopic, 2, (short) 1),
+                            new NewTopic(shadowTopic, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        Serde<ModerationResult> results = AvroSerdes.forClass(ModerationResult.class, serdeConfig, null);
+        Serde<ReviewDecision> decisions = AvroSerdes.forClass(ReviewDecision.class, serdeConfig, null);
+        List<ReviewedUpload> planted = PlantedDisparity.generate();
+        try (KafkaProducer<String, ModerationResult> scored = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), results.serializer());
+                KafkaProducer<String, ReviewDecision> reviews = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", bootstrap), new StringSerializer(), decisions.serializer())) {
+            for (ReviewedUpload upload : planted) {
+                String id = upload.scored().uploadId();
+                scored.send(new ProducerRecord<>(scoredTopic, id, result(upload.scored())));
+                reviews.send(new ProducerRecord<>(reviewsTopic, id, decision(upload)));
+                boolean feed = upload.scored().attributes().get("surface").equals("feed");
+                if (feed && upload.scored().fired().get("bad")) { // a shadow policy that stops firing there
+                    ScoredUpload s = upload.scored();
+                    scored.send(new ProducerRecord<>(
+                            shadowTopic,
+                            id,
+                            result(new ScoredUpload(
+                                    id, "5", s.scores(), Map.of("bad", false), s.attributes(), s.decidedAt()))));
+                }
+            }
+        }
+
+        Properties client = new Properties();
+        client.setProperty("bootstrap.servers", bootstrap);
+        List<ScoredUpload> live = TopicSnapshot.scored(scoredTopic, client, results.deserializer());
+        List<Review> reviewed = TopicSnapshot.reviews(reviewsTopic, client, decisions.deserializer());
+        List<ScoredUpload> shadow = TopicSnapshot.scored(shadowTopic, client, results.deserializer());
+        Policy policy = PolicyLoader.parse(SyntheticReviews.POLICY, "synthetic.yaml");
+
+        List<SliceAudit.LabelSlices> audits = SliceAudit.audit(
+                policy,
+                ReviewedUpload.join(live, reviewed),
+                List.of("surface"),
+                SliceAudit.Settings.DEFAULTS,
+                new Target(Target.Metric.PRECISION, 0.9, 1.645));
+        Map<String, SliceAudit.Verdict> verdicts = new java.util.TreeMap<>();
+        audits.get(0).slices().forEach(slice -> verdicts.put(slice.value(), slice.verdict()));
+        assertEquals(
+                Map.of(
+                        "feed", SliceAudit.Verdict.DIFFERS,
+                        "profile", SliceAudit.Verdict.WITHIN,
+                        "messages", SliceAudit.Verdict.WITHIN,
+                        "kiosk", SliceAudit.Verdict.TOO_FEW),
+                verdicts);
+
+        ShadowBySlice.Result changes =
+                ShadowBySlice.compare(policy, live, shadow, reviewed, List.of("surface"), SliceAudit.Settings.DEFAULTS);
+        assertEquals(planted.size(), changes.uploads());
+        assertEquals(210, changes.differing());
+        assertEquals(List.of("5"), changes.shadowVersions());
+    }
+
     private static ModerationResult result(ReviewedUpload upload) {
-        List<LabelScore> labels = upload.scored().scores().entrySet().stream()
-                .map(e -> new LabelScore(e.getKey(), e.getValue(), 0.5, e.getValue() >= 0.5, "review"))
+        return result(upload.scored());
+    }
+
+    private static ModerationResult result(ScoredUpload upload) {
+        List<LabelScore> labels = upload.scores().entrySet().stream()
+                .map(e -> new LabelScore(
+                        e.getKey(),
+                        e.getValue(),
+                        0.5,
+                        upload.fired().getOrDefault(e.getKey(), e.getValue() >= 0.5),
+                        "review"))
                 .toList();
         return ModerationResult.newBuilder()
-                .setUploadId(upload.scored().uploadId())
+                .setUploadId(upload.uploadId())
                 .setFlagged(false)
                 .setAction("allow")
                 .setLabels(labels)
                 .setModelId("synthetic")
                 .setModelVersion("1")
                 .setPolicyId("synthetic")
-                .setPolicyVersion("4")
+                .setPolicyVersion(upload.policyVersion())
                 .setUploadedAt(Instant.EPOCH)
-                .setDecidedAt(Instant.EPOCH)
+                .setDecidedAt(upload.decidedAt())
                 .setTimings(new Timings(0.0, 0.0, 0.0, 0.0))
+                .setAttributes(upload.attributes())
                 .build();
     }
 

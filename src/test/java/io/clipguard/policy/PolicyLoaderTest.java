@@ -42,6 +42,70 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void sliceThresholdsAreAnExplicitChoicePerLabel() {
+        Policy policy = PolicyLoader.parse(
+                """
+                id: p
+                version: 1
+                rule: cosine_margin
+                labels:
+                  - id: nudity
+                    prompts: [a nude photo]
+                    action: review
+                    threshold: 0.3
+                    slice_thresholds:
+                      - {attribute: surface, value: profile_photo, threshold: 0.35}
+                      - {attribute: age_band, value: 18, threshold: 0.32}
+                  - {id: cross, prompts: [a cross], action: review, threshold: 0.25}
+                """,
+                "test.yaml");
+        Label nudity = policy.labels().get(0);
+        assertEquals(
+                List.of(
+                        new SliceThreshold("surface", "profile_photo", 0.35),
+                        new SliceThreshold("age_band", "18", 0.32)),
+                nudity.sliceThresholds());
+        assertEquals(0.35, nudity.thresholdFor(java.util.Map.of("surface", "profile_photo")));
+        assertEquals(0.3, nudity.thresholdFor(java.util.Map.of("surface", "feed")));
+        assertEquals(0.35, nudity.withThreshold(0.4).thresholdFor(java.util.Map.of("surface", "profile_photo")));
+        assertTrue(policy.labels().get(1).sliceThresholds().isEmpty(), "the default is one threshold");
+    }
+
+    @Test
+    void badSliceThresholdsNameTheLabelAndTheEntry() {
+        String template =
+                """
+                id: p
+                version: 1
+                rule: softmax
+                labels:
+                  - id: nudity
+                    prompts: [a nude photo]
+                    action: review
+                    threshold: 0.3
+                    slice_thresholds: %s
+                  - {id: other, prompts: [a cat], action: allow, threshold: 0.5}
+                """;
+        for (String[] bad : new String[][] {
+            {"{surface: profile}", "slice_thresholds must be a list"},
+            {"[{attribute: surface, threshold: 0.4}]", "slice_thresholds[0]: value must be"},
+            {"[{value: x, threshold: 0.4}]", "slice_thresholds[0]: "},
+            {"[{attribute: surface, value: x, threshold: 1.5}]", "threshold 1.5 is outside"},
+            {"[{attribute: surface, value: x, threshold: high}]", "threshold must be a number"},
+            {
+                "[{attribute: s, value: x, threshold: 0.4}, {attribute: s, value: x, threshold: 0.5}]",
+                "s=x is given twice"
+            },
+            {"[{attribute: surface, value: [a, b], threshold: 0.4}]", "value must be"}
+        }) {
+            PolicyException e = assertThrows(
+                    PolicyException.class, () -> PolicyLoader.parse(template.formatted(bad[0]), "test.yaml"), bad[0]);
+            assertTrue(e.getMessage().contains("label 'nudity'"), e.getMessage());
+            assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
     void defaultsQueueToActionAndSeverityToActionRank() {
         Label cross = PolicyLoader.parse(VALID, "test.yaml").labels().get(1);
         assertEquals("review", cross.queue());

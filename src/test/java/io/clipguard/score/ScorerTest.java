@@ -9,7 +9,9 @@ import io.clipguard.policy.DecisionRule;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.policy.Label;
 import io.clipguard.policy.Policy;
+import io.clipguard.policy.SliceThreshold;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScorerTest {
@@ -24,6 +26,31 @@ class ScorerTest {
 
     private static EmbeddedPolicy policy(DecisionRule rule, List<Label> labels, List<float[]> embeddings) {
         return new EmbeddedPolicy(new Policy("p", "1", rule, labels), "m", 100f, embeddings);
+    }
+
+    @Test
+    void aSliceThresholdAppliesOnlyToTheUploadsOfItsSlice() {
+        Label a = new Label(
+                "a",
+                "",
+                List.of("a"),
+                Action.REVIEW,
+                2,
+                0.5,
+                "a-queue",
+                List.of(),
+                List.of(new SliceThreshold("surface", "profile", 0.9), new SliceThreshold("locale", "de", 0.1)));
+        EmbeddedPolicy policy = policy(DecisionRule.COSINE_MARGIN, List.of(a), List.of(X));
+        float[] image = {0.8f, 0.6f, 0};
+
+        Decision everyone = new Scorer().score(policy, image, Map.of("surface", "feed"));
+        assertTrue(everyone.scores().get(0).fired());
+        assertEquals(0.5, everyone.scores().get(0).threshold());
+
+        Decision profile = new Scorer().score(policy, image, Map.of("surface", "profile", "locale", "de"));
+        assertFalse(profile.scores().get(0).fired(), "the first slice threshold that matches wins");
+        assertEquals(0.9, profile.scores().get(0).threshold(), "the threshold applied is the one recorded");
+        assertEquals(Action.ALLOW, profile.action());
     }
 
     @Test

@@ -62,19 +62,37 @@ public final class SyntheticReviews {
         return new Review(upload.scored().uploadId(), upload.verdicts(), "synthetic", Instant.EPOCH);
     }
 
+    /** Writes scored results (or shadow results) as the JSON lines {@code clipguard tune} reads. */
+    public static void writeScored(List<ScoredUpload> results, Path file) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (ScoredUpload result : results) {
+            lines.add(scoredLine(result));
+        }
+        Files.write(file, lines);
+    }
+
+    private static String scoredLine(ScoredUpload scored) throws Exception {
+        ObjectNode line = JSON.createObjectNode()
+                .put("upload_id", scored.uploadId())
+                .put("policy_version", scored.policyVersion())
+                .put("decided_at", scored.decidedAt().toString());
+        scored.scores().forEach((label, score) -> {
+            ObjectNode labelScore =
+                    line.withArray("labels").addObject().put("label", label).put("score", score);
+            if (scored.fired().containsKey(label)) {
+                labelScore.put("fired", scored.fired().get(label));
+            }
+        });
+        scored.attributes().forEach((key, value) -> line.with("attributes").put(key, value));
+        return JSON.writeValueAsString(line);
+    }
+
     /** Writes the uploads' scores and reviews as the JSON lines {@code clipguard tune} reads. */
     public static void writeJsonLines(List<ReviewedUpload> uploads, Path scored, Path reviews) throws Exception {
         List<String> scoredLines = new ArrayList<>();
         List<String> reviewLines = new ArrayList<>();
         for (ReviewedUpload upload : uploads) {
-            ObjectNode line = JSON.createObjectNode()
-                    .put("upload_id", upload.scored().uploadId())
-                    .put("policy_version", upload.scored().policyVersion());
-            upload.scored().scores().forEach((label, score) -> line.withArray("labels")
-                    .addObject()
-                    .put("label", label)
-                    .put("score", score));
-            scoredLines.add(JSON.writeValueAsString(line));
+            scoredLines.add(scoredLine(upload.scored()));
             ObjectNode review = JSON.createObjectNode()
                     .put("upload_id", upload.scored().uploadId())
                     .put("reviewer", "synthetic")
