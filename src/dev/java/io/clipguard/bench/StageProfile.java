@@ -165,7 +165,7 @@ final class StageProfile {
 
             t = cpu();
             Moderator.Prepared prepared =
-                    new Moderator.Prepared(upload, new SourceCoordinates("profile", 0, r), pixels, 0, 0);
+                    new Moderator.Prepared(upload, new SourceCoordinates("profile", 0, r), pixels, null, 0, 0);
             Outcome outcome = moderator.decide(prepared, embedding, 0);
             t = record(samples, Stage.SCORE, r, t);
             serializeResult(((Outcome.Scored) outcome).result());

@@ -13,6 +13,7 @@ public final class DevMain {
     private DevMain() {}
 
     public static void main(String[] args) {
-        System.exit(Main.execute(args, List.of(new DemoCommand(), new ProfileCommand(), new BenchCommand())));
+        System.exit(Main.execute(
+                args, List.of(new DemoCommand(), new ProfileCommand(), new BenchCommand(), new PdqBenchCommand())));
     }
 }

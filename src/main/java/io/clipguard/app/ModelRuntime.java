@@ -9,10 +9,12 @@ import io.clipguard.image.ClipPreprocessor;
 import io.clipguard.image.ImageAcceleration;
 import io.clipguard.image.ImageDecoder;
 import io.clipguard.image.ImageRejectedException;
+import io.clipguard.image.Rgb8;
 import io.clipguard.image.RoutingImageDecoder;
 import io.clipguard.ingest.FetchStats;
 import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.model.ModelBundle;
+import io.clipguard.pdq.PdqHasher;
 import io.clipguard.pipeline.ModelIdentity;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Reason;
@@ -58,6 +60,7 @@ public final class ModelRuntime implements AutoCloseable {
         this.moderator = new Moderator(
                 source,
                 bytes -> decode(decoder, bytes),
+                ModelRuntime::pdq,
                 preprocessor::apply,
                 imageEncoder::encode,
                 policies.live(),
@@ -110,6 +113,12 @@ public final class ModelRuntime implements AutoCloseable {
                         input.limits(),
                         input.reduceJpegMargin() * bundle.image().sizePx())
                 : new RoutingImageDecoder(input.limits(), Integer.MAX_VALUE);
+    }
+
+    /** The decoded image's PDQ hash, from its pixels as the pre-processor reads them. */
+    private static PdqHasher.Hashed pdq(java.awt.image.BufferedImage image) {
+        Rgb8 pixels = Rgb8.of(image);
+        return PdqHasher.hash(pixels.widthPx(), pixels.heightPx(), pixels.rgb());
     }
 
     private static java.awt.image.BufferedImage decode(ImageDecoder decoder, byte[] bytes)

@@ -37,6 +37,7 @@ public final class PdqHasher {
     private static final float LUMA_G = 0.587f;
     private static final float LUMA_B = 0.114f;
     private static final int PASSES = 2;
+    private static final int ROWS_AT_ONCE = 4;
     /**
      * The reference photo hasher first resizes an image larger than this on either side to this square
      * (CImg's nearest-neighbour {@code resize}, aspect ratio not kept): the Jarosz filter on a full
@@ -151,12 +152,8 @@ public final class PdqHasher {
         int windowAlongRows = windowSize(width);
         int windowAlongCols = windowSize(height);
         for (int pass = 0; pass < PASSES; pass++) {
-            for (int row = 0; row < height; row++) {
-                box(buffer1, buffer2, row * width, width, 1, windowAlongRows);
-            }
-            for (int column = 0; column < width; column++) {
-                box(buffer2, buffer1, column, height, width, windowAlongCols);
-            }
+            boxRows(buffer1, buffer2, width, height, windowAlongRows);
+            boxColumns(buffer2, buffer1, width, height, windowAlongCols);
         }
         float[] image64 = new float[64 * 64];
         for (int i = 0; i < 64; i++) {
@@ -196,10 +193,14 @@ public final class PdqHasher {
      */
     private static float[] luma(int width, int height, byte[] rgb, int outWidth, int outHeight) {
         float[] luma = new float[outWidth * outHeight];
+        int[] column = new int[outWidth];
+        for (int x = 0; x < outWidth; x++) {
+            column[x] = 3 * (int) ((long) x * width / outWidth);
+        }
         for (int y = 0, p = 0; y < outHeight; y++) {
-            int row = (int) ((long) y * height / outHeight);
+            int row = 3 * width * (int) ((long) y * height / outHeight);
             for (int x = 0; x < outWidth; x++, p++) {
-                int s = 3 * (row * width + (int) ((long) x * width / outWidth));
+                int s = row + column[x];
                 luma[p] = LUMA_R * (rgb[s] & 0xFF) + LUMA_G * (rgb[s + 1] & 0xFF) + LUMA_B * (rgb[s + 2] & 0xFF);
             }
         }
@@ -212,46 +213,102 @@ public final class PdqHasher {
     }
 
     /**
-     * The reference's {@code box1DFloat}: a running mean over {@code window} samples, centred, the
-     * window shrinking at both ends; reads {@code length} samples {@code stride} apart from {@code from}.
+     * The reference's {@code box1DFloat} along every row: a running mean over {@code window} samples,
+     * centred, the window shrinking at both ends. Rows advance {@link #ROWS_AT_ONCE} at a time, one
+     * column at a time, so that their running sums (each a chain of dependent additions) are computed
+     * side by side while their cache lines stay in cache; each row sees the same operations in the same
+     * order as {@code box1DFloat} applies to it alone.
      */
-    private static void box(float[] in, float[] out, int from, int length, int stride, int window) {
+    private static void boxRows(float[] in, float[] out, int width, int height, int window) {
+        for (int first = 0; first < height; first += ROWS_AT_ONCE) {
+            boxRows(in, out, width, first, Math.min(height, first + ROWS_AT_ONCE), window);
+        }
+    }
+
+    private static void boxRows(float[] in, float[] out, int width, int firstRow, int endRow, int window) {
         int half = (window + 2) / 2;
         int phase1 = half - 1;
         int phase2 = window - half + 1;
-        int phase3 = length - window;
+        int phase3 = width - window;
         int phase4 = half - 1;
-        int li = from;
-        int ri = from;
-        int oi = from;
-        float sum = 0;
+        float[] sum = new float[endRow - firstRow];
+        int start = firstRow * width;
+        int end = endRow * width;
+        int li = 0;
+        int ri = 0;
+        int oi = 0;
         int current = 0;
-        for (int i = 0; i < phase1; i++) {
-            sum += in[ri];
+        for (int i = 0; i < phase1; i++, ri++) {
+            for (int y = 0, row = start; row < end; y++, row += width) {
+                sum[y] += in[row + ri];
+            }
             current++;
-            ri += stride;
         }
-        for (int i = 0; i < phase2; i++) {
-            sum += in[ri];
+        for (int i = 0; i < phase2; i++, ri++, oi++) {
             current++;
-            out[oi] = sum / current;
-            ri += stride;
-            oi += stride;
+            for (int y = 0, row = start; row < end; y++, row += width) {
+                sum[y] += in[row + ri];
+                out[row + oi] = sum[y] / current;
+            }
         }
-        for (int i = 0; i < phase3; i++) {
-            sum += in[ri];
-            sum -= in[li];
-            out[oi] = sum / current;
-            li += stride;
-            ri += stride;
-            oi += stride;
+        for (int i = 0; i < phase3; i++, li++, ri++, oi++) {
+            for (int y = 0, row = start; row < end; y++, row += width) {
+                sum[y] += in[row + ri];
+                sum[y] -= in[row + li];
+                out[row + oi] = sum[y] / current;
+            }
         }
-        for (int i = 0; i < phase4; i++) {
-            sum -= in[li];
+        for (int i = 0; i < phase4; i++, li++, oi++) {
             current--;
-            out[oi] = sum / current;
-            li += stride;
-            oi += stride;
+            for (int y = 0, row = start; row < end; y++, row += width) {
+                sum[y] -= in[row + li];
+                out[row + oi] = sum[y] / current;
+            }
+        }
+    }
+
+    /**
+     * The same down every column at once, sweeping the rows in order (the columns of a row are adjacent
+     * in memory): each column sees the same operations in the same order as {@code box1DFloat} would
+     * apply to it alone, so the result is the same to the bit.
+     */
+    private static void boxColumns(float[] in, float[] out, int width, int height, int window) {
+        int half = (window + 2) / 2;
+        int phase1 = half - 1;
+        int phase2 = window - half + 1;
+        int phase3 = height - window;
+        int phase4 = half - 1;
+        float[] sum = new float[width];
+        int li = 0;
+        int ri = 0;
+        int oi = 0;
+        int current = 0;
+        for (int i = 0; i < phase1; i++, ri += width) {
+            for (int x = 0; x < width; x++) {
+                sum[x] += in[ri + x];
+            }
+            current++;
+        }
+        for (int i = 0; i < phase2; i++, ri += width, oi += width) {
+            current++;
+            for (int x = 0; x < width; x++) {
+                sum[x] += in[ri + x];
+                out[oi + x] = sum[x] / current;
+            }
+        }
+        for (int i = 0; i < phase3; i++, li += width, ri += width, oi += width) {
+            for (int x = 0; x < width; x++) {
+                sum[x] += in[ri + x];
+                sum[x] -= in[li + x];
+                out[oi + x] = sum[x] / current;
+            }
+        }
+        for (int i = 0; i < phase4; i++, li += width, oi += width) {
+            current--;
+            for (int x = 0; x < width; x++) {
+                sum[x] -= in[li + x];
+                out[oi + x] = sum[x] / current;
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.Timings;
 import io.clipguard.avro.UploadedImage;
+import io.clipguard.pdq.PdqHasher;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.score.Decision;
 import io.clipguard.score.Scorer;
@@ -26,6 +27,7 @@ public final class Moderator {
 
     private final Stages.ImageSource source;
     private final Stages.Decoder decoder;
+    private final Stages.Hasher hasher;
     private final Stages.Preprocessor preprocessor;
     private final Stages.Embedder embedder;
     private final Supplier<EmbeddedPolicy> policy;
@@ -60,9 +62,27 @@ public final class Moderator {
             Supplier<EmbeddedPolicy> shadow,
             ModelIdentity model,
             Clock clock) {
+        this(source, decoder, Stages.Hasher.NONE, preprocessor, embedder, policy, shadow, model, clock);
+    }
+
+    /**
+     * The production moderator: every scored upload also carries its image's PDQ hash, computed from
+     * the decoded pixels before they are pre-processed (one decode for both).
+     */
+    public Moderator(
+            Stages.ImageSource source,
+            Stages.Decoder decoder,
+            Stages.Hasher hasher,
+            Stages.Preprocessor preprocessor,
+            Stages.Embedder embedder,
+            Supplier<EmbeddedPolicy> policy,
+            Supplier<EmbeddedPolicy> shadow,
+            ModelIdentity model,
+            Clock clock) {
         this.shadow = shadow;
         this.source = source;
         this.decoder = decoder;
+        this.hasher = hasher;
         this.preprocessor = preprocessor;
         this.embedder = embedder;
         this.policy = policy;
@@ -70,11 +90,16 @@ public final class Moderator {
         this.clock = clock;
     }
 
-    /** An upload made ready for the encoder, with the time its preparation took. */
+    /**
+     * An upload made ready for the encoder, with the time its preparation took.
+     *
+     * @param pdq its image's PDQ hash and quality, or null where the moderator does not hash
+     */
     public record Prepared(
             UploadedImage upload,
             SourceCoordinates from,
             float[] pixels,
+            PdqHasher.Hashed pdq,
             double decodeMillis,
             double preprocessMillis) {}
 
@@ -120,8 +145,9 @@ public final class Moderator {
             BufferedImage decoded = decoder.decode(image);
             double decodeMillis = millisSince(start);
             start = System.nanoTime();
+            PdqHasher.Hashed pdq = hasher.hash(decoded); // before pre-processing: the pixels may be reused after
             float[] pixels = preprocess(decoded);
-            return new Prepared(upload, from, pixels, decodeMillis, millisSince(start));
+            return new Prepared(upload, from, pixels, pdq, decodeMillis, millisSince(start));
         } catch (OutOfMemoryError e) {
             throw new RetryLaterException(
                     "ran out of memory decoding an image of " + image.length + " bytes", e, Reason.IMAGE_TOO_LARGE);
@@ -171,6 +197,9 @@ public final class Moderator {
                 .setTimings(new Timings(
                         prepared.decodeMillis(), prepared.preprocessMillis(), encodeMillis, millisSince(start)))
                 .setAttributes(Map.copyOf(upload.getAttributes()))
+                .setPdqHash(
+                        prepared.pdq() == null ? null : prepared.pdq().hash().hex())
+                .setPdqQuality(prepared.pdq() == null ? null : prepared.pdq().quality())
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package io.clipguard.pipeline;
 
 import io.clipguard.avro.UploadedImage;
+import io.clipguard.pdq.PdqHasher;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -28,6 +29,15 @@ public final class Stages {
     @FunctionalInterface
     public interface Preprocessor {
         float[] pixels(BufferedImage image);
+    }
+
+    /** Computes the decoded image's PDQ hash, from the same pixels the pre-processor reads. */
+    @FunctionalInterface
+    public interface Hasher {
+        /** No hash: for tests of other stages. */
+        Hasher NONE = image -> null;
+
+        PdqHasher.Hashed hash(BufferedImage image);
     }
 
     /** Encodes a batch of pre-processed images into unit-length embeddings, one per input, in order. */

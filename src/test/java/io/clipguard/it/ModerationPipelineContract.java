@@ -95,6 +95,22 @@ abstract class ModerationPipelineContract {
             assertFlaggedIsExactlyWhatCrossesThresholds(outcomes);
             assertSameScoresAsOutsideKafka(app, samples, results);
             assertRedStarsAreBlocked(samples, results);
+            assertEveryResultCarriesItsImagesPdqHash(samples, results);
+        }
+    }
+
+    /** The hash on a scored event is the PDQ hash of the upload's pixels, from the pipeline's one decode. */
+    private static void assertEveryResultCarriesItsImagesPdqHash(
+            List<Sample> samples, Map<String, ModerationResult> results) throws Exception {
+        for (int i = 0; i < samples.size(); i++) {
+            java.awt.image.BufferedImage image =
+                    javax.imageio.ImageIO.read(samples.get(i).file().toFile());
+            io.clipguard.image.Rgb8 pixels = io.clipguard.image.Rgb8.of(image);
+            io.clipguard.pdq.PdqHasher.Hashed expected =
+                    io.clipguard.pdq.PdqHasher.hash(pixels.widthPx(), pixels.heightPx(), pixels.rgb());
+            ModerationResult result = results.get("good-" + i);
+            assertEquals(expected.hash().hex(), result.getPdqHash(), "good-" + i);
+            assertEquals(expected.quality(), result.getPdqQuality(), "good-" + i);
         }
     }
 

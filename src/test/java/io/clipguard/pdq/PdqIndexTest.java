@@ -59,6 +59,32 @@ class PdqIndexTest {
         assertEquals(query, index.hash(0));
     }
 
+    /** Wider slots, as for banks of millions: slots that straddle the hash's 64-bit words. */
+    @Test
+    void everySlotWidthFindsWhatTheScanFinds() throws IOException {
+        List<PdqHash> haystack = read("haystack.txt");
+        long[] words = new long[4 * haystack.size()];
+        for (int i = 0; i < haystack.size(); i++) {
+            for (int w = 0; w < 4; w++) {
+                words[4 * i + w] = haystack.get(i).word(w);
+            }
+        }
+        for (int bits : new int[] {8, 17, 20, 22, 23}) {
+            PdqIndex index = PdqIndex.ofWords(words, haystack.size(), bits);
+            for (PdqHash needle : read("needles.txt")) {
+                for (int radius : new int[] {0, 31, 40}) {
+                    assertEquals(
+                            index.scan(needle, radius), index.search(needle, radius), bits + " bits, radius " + radius);
+                }
+            }
+        }
+        assertEquals(16, PdqIndex.slotBitsFor(1350));
+        assertEquals(16, PdqIndex.slotBitsFor(65_536));
+        assertEquals(20, PdqIndex.slotBitsFor(1_000_000));
+        assertEquals(23, PdqIndex.slotBitsFor(10_000_000));
+        assertEquals(23, PdqIndex.slotBitsFor(Integer.MAX_VALUE));
+    }
+
     @Test
     void anEmptyIndexFindsNothingAndABadRadiusIsRefused() {
         PdqIndex empty = PdqIndex.of(List.of());
