@@ -15,15 +15,18 @@ import io.clipguard.ingest.FetchStats;
 import io.clipguard.ingest.UploadImageSource;
 import io.clipguard.model.ModelBundle;
 import io.clipguard.pdq.PdqHasher;
+import io.clipguard.pipeline.ImageHash;
 import io.clipguard.pipeline.ModelIdentity;
 import io.clipguard.pipeline.Moderator;
 import io.clipguard.pipeline.Reason;
 import io.clipguard.pipeline.RejectedUploadException;
+import io.clipguard.pipeline.Stages;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.policy.EmbeddingProgress;
 import io.clipguard.policy.ImageEmbedder;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +52,9 @@ public final class ModelRuntime implements AutoCloseable {
             PolicyRuntime policies,
             InputConfig input,
             ImageDecoder decoder,
-            ClipPreprocessor preprocessor) {
+            ClipPreprocessor preprocessor,
+            Stages.Banks banks,
+            boolean dihedral) {
         this.bundle = bundle;
         this.imageEncoder = imageEncoder;
         this.policies = policies;
@@ -60,7 +65,8 @@ public final class ModelRuntime implements AutoCloseable {
         this.moderator = new Moderator(
                 source,
                 bytes -> decode(decoder, bytes),
-                ModelRuntime::pdq,
+                image -> pdq(image, dihedral),
+                banks,
                 preprocessor::apply,
                 imageEncoder::encode,
                 policies.live(),
@@ -86,6 +92,20 @@ public final class ModelRuntime implements AutoCloseable {
      */
     public static ModelRuntime open(
             ModelConfig model, PolicyConfig policy, InputConfig input, EmbeddingProgress progress) {
+        return open(model, policy, input, Stages.Banks.NONE, false, progress);
+    }
+
+    /**
+     * As above, with uploads looked up in {@code banks} (their 8 rotations and flips too with {@code
+     * dihedral}) before the policy decides.
+     */
+    public static ModelRuntime open(
+            ModelConfig model,
+            PolicyConfig policy,
+            InputConfig input,
+            Stages.Banks banks,
+            boolean dihedral,
+            EmbeddingProgress progress) {
         ModelBundle bundle = ModelBundle.load(model.dir());
         ImageEncoder imageEncoder =
                 Encoders.image(bundle, model.engine(), model.instances(), model.intraOpThreads(), model.tensorRt());
@@ -99,7 +119,7 @@ public final class ModelRuntime implements AutoCloseable {
             }
             ImageEmbedder exemplars = new ExemplarImages(decoder, preprocessor, imageEncoder);
             PolicyRuntime policies = PolicyRuntime.open(bundle, policy, exemplars, progress);
-            return new ModelRuntime(bundle, imageEncoder, policies, input, decoder, preprocessor);
+            return new ModelRuntime(bundle, imageEncoder, policies, input, decoder, preprocessor, banks, dihedral);
         } catch (RuntimeException e) {
             imageEncoder.close();
             throw e;
@@ -115,10 +135,18 @@ public final class ModelRuntime implements AutoCloseable {
                 : new RoutingImageDecoder(input.limits(), Integer.MAX_VALUE);
     }
 
-    /** The decoded image's PDQ hash, from its pixels as the pre-processor reads them. */
-    private static PdqHasher.Hashed pdq(java.awt.image.BufferedImage image) {
+    /**
+     * The decoded image's PDQ hash, from its pixels as the pre-processor reads them; with {@code
+     * dihedral}, its 8 rotations and flips to look up as well (from the same DCT).
+     */
+    private static ImageHash pdq(java.awt.image.BufferedImage image, boolean dihedral) {
         Rgb8 pixels = Rgb8.of(image);
-        return PdqHasher.hash(pixels.widthPx(), pixels.heightPx(), pixels.rgb());
+        if (dihedral) {
+            PdqHasher.Dihedral all = PdqHasher.dihedral(pixels.widthPx(), pixels.heightPx(), pixels.rgb());
+            return new ImageHash(all.original(), all.quality(), all.all());
+        }
+        PdqHasher.Hashed hashed = PdqHasher.hash(pixels.widthPx(), pixels.heightPx(), pixels.rgb());
+        return new ImageHash(hashed.hash(), hashed.quality(), List.of(hashed.hash()));
     }
 
     private static java.awt.image.BufferedImage decode(ImageDecoder decoder, byte[] bytes)

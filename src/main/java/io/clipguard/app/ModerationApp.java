@@ -39,10 +39,12 @@ public final class ModerationApp implements AutoCloseable {
     private final AppHealth health;
     private final Management management;
     private final DeadThreadMembers deadThreads;
+    private final BankRuntime banks;
 
     private ModerationApp(
             AppConfig config,
             ModelRuntime runtime,
+            BankRuntime banks,
             BatchingRuntime batching,
             KafkaStreams streams,
             AppHealth health,
@@ -50,6 +52,7 @@ public final class ModerationApp implements AutoCloseable {
             DeadThreadMembers deadThreads) {
         this.config = config;
         this.runtime = runtime;
+        this.banks = banks;
         this.batching = batching;
         this.streams = streams;
         this.health = health;
@@ -71,9 +74,16 @@ public final class ModerationApp implements AutoCloseable {
         AppHealth health = new AppHealth(config.management().maxEncode());
         Management management = new Management(config.management(), health);
         ModelRuntime runtime = null;
+        BankRuntime banks = null;
         try {
-            runtime =
-                    ModelRuntime.open(config.model(), config.policy(), config.input(), PolicyRuntime.loggedProgress());
+            banks = BankRuntime.start(config);
+            runtime = ModelRuntime.open(
+                    config.model(),
+                    config.policy(),
+                    config.input(),
+                    banks.lookup(),
+                    config.banks().dihedral(),
+                    PolicyRuntime.loggedProgress());
             PolicyRuntime policies = runtime.policies();
             config.policy().topic().ifPresent(topic -> policies.watch(topic, config.streams()));
             ModerationTopics topics = ModerationTopics.of(
@@ -107,13 +117,14 @@ public final class ModerationApp implements AutoCloseable {
                 deadThreads.threadFailed(Thread.currentThread().getName());
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
+            BankRuntime bankRuntime = banks;
             BrokerProbe brokers =
                     management.bind(streams, config.streams(), config.topics().uploads(), runtime, batching);
             health.started(
                     streams,
                     batching == null ? null : batching.batcher(),
                     brokers,
-                    () -> stoppedPart(policies, batching));
+                    () -> stoppedPart(policies, batching, bankRuntime));
             streams.start();
             LOG.info(
                     "moderating {} -> {}, {}, {} with model {} and policy {} v{}",
@@ -124,10 +135,13 @@ public final class ModerationApp implements AutoCloseable {
                     runtime.bundle().modelId(),
                     runtime.policy().policy().id(),
                     runtime.policy().policy().version());
-            return new ModerationApp(config, runtime, batching, streams, health, management, deadThreads);
+            return new ModerationApp(config, runtime, banks, batching, streams, health, management, deadThreads);
         } catch (RuntimeException e) {
             if (runtime != null) {
                 runtime.close();
+            }
+            if (banks != null) {
+                banks.close();
             }
             management.close();
             throw e;
@@ -146,10 +160,13 @@ public final class ModerationApp implements AutoCloseable {
     }
 
     /** Null while every background part runs, else which one stopped without being told to. */
-    static String stoppedPart(PolicyRuntime policies, BatchingRuntime batching) {
+    static String stoppedPart(PolicyRuntime policies, BatchingRuntime batching, BankRuntime banks) {
         String watcher = policies.stoppedWatcher();
         if (watcher != null) {
             return watcher;
+        }
+        if (banks != null && banks.stoppedPart() != null) {
+            return banks.stoppedPart();
         }
         return batching != null && !batching.loader().alive() ? "the event loader stopped" : null;
     }
@@ -214,6 +231,7 @@ public final class ModerationApp implements AutoCloseable {
             batching.close();
         }
         runtime.close();
+        banks.close();
         management.close();
         LOG.info("stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
     }

@@ -168,6 +168,11 @@ public final class KnownContent {
         nearest.merge(keyed.key(), match, (a, b) -> a.distance() <= b.distance() ? a : b);
     }
 
+    /** The ids of a bank's entries as applied so far (for the writer: {@code bank publish} diffs against them). */
+    public java.util.Set<String> entryIds(String bank) {
+        return Set.copyOf(entries.getOrDefault(bank, Map.of()).keySet());
+    }
+
     /** Each bank in force with its number of entries, for metrics and {@code bank list}. */
     public Map<Bank, Integer> sizes() {
         Map<Bank, Integer> sizes = new LinkedHashMap<>();

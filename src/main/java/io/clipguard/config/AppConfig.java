@@ -22,6 +22,7 @@ import java.util.Properties;
  * @param management    health and metrics endpoints, and how a stop drains
  * @param topicsFile    the topics' specs, checked against the cluster at start (none: no check)
  * @param log           log format and levels
+ * @param banks         known content: the bank topic and how its hashes match
  */
 public record AppConfig(
         TopicNames topics,
@@ -34,7 +35,8 @@ public record AppConfig(
         InputConfig input,
         ManagementConfig management,
         Optional<Path> topicsFile,
-        LogConfig log) {
+        LogConfig log,
+        BankConfig banks) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);

@@ -132,6 +132,7 @@ public final class ConfigLoader {
         Optional<Path> topicsFile =
                 Optional.ofNullable(settings.text("topics.file", null)).map(Path::of);
         LogConfig log = LogConfig.read(settings);
+        BankConfig banks = BankConfig.read(settings);
         settings.refuseUnknown();
 
         require(passThrough, "application.id");
@@ -162,7 +163,18 @@ public final class ConfigLoader {
         Map<String, Object> serdeConfig = new HashMap<>();
         passThrough.stringPropertyNames().forEach(key -> serdeConfig.put(key, passThrough.getProperty(key)));
         return new AppConfig(
-                topics, model, batch, serdeClass, serdeConfig, passThrough, policy, input, management, topicsFile, log);
+                topics,
+                model,
+                batch,
+                serdeClass,
+                serdeConfig,
+                passThrough,
+                policy,
+                input,
+                management,
+                topicsFile,
+                log,
+                banks);
     }
 
     /**

@@ -30,6 +30,21 @@ final class Settings {
         return Boolean.parseBoolean(value);
     }
 
+    /** A whole number from {@code min} to {@code max}. */
+    int intInRange(String key, int fallback, int min, int max) {
+        String text = text(key, String.valueOf(fallback)).strip();
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(ConfigLoader.PREFIX + key + "=" + text + " is not valid: use a whole number from "
+                + min + " to " + max);
+    }
+
     int positiveInt(String key, int fallback) {
         return (int) Math.min(Integer.MAX_VALUE, positiveLong(key, fallback));
     }

@@ -5,7 +5,7 @@ import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.Timings;
 import io.clipguard.avro.UploadedImage;
-import io.clipguard.pdq.PdqHasher;
+import io.clipguard.banks.BankMatch;
 import io.clipguard.policy.EmbeddedPolicy;
 import io.clipguard.score.Decision;
 import io.clipguard.score.Scorer;
@@ -28,6 +28,7 @@ public final class Moderator {
     private final Stages.ImageSource source;
     private final Stages.Decoder decoder;
     private final Stages.Hasher hasher;
+    private final Stages.Banks banks;
     private final Stages.Preprocessor preprocessor;
     private final Stages.Embedder embedder;
     private final Supplier<EmbeddedPolicy> policy;
@@ -62,17 +63,29 @@ public final class Moderator {
             Supplier<EmbeddedPolicy> shadow,
             ModelIdentity model,
             Clock clock) {
-        this(source, decoder, Stages.Hasher.NONE, preprocessor, embedder, policy, shadow, model, clock);
+        this(
+                source,
+                decoder,
+                Stages.Hasher.NONE,
+                Stages.Banks.NONE,
+                preprocessor,
+                embedder,
+                policy,
+                shadow,
+                model,
+                clock);
     }
 
     /**
      * The production moderator: every scored upload also carries its image's PDQ hash, computed from
-     * the decoded pixels before they are pre-processed (one decode for both).
+     * the decoded pixels before they are pre-processed (one decode for both), and bank matches decide
+     * before the policy as {@link KnownContentDecision} says.
      */
     public Moderator(
             Stages.ImageSource source,
             Stages.Decoder decoder,
             Stages.Hasher hasher,
+            Stages.Banks banks,
             Stages.Preprocessor preprocessor,
             Stages.Embedder embedder,
             Supplier<EmbeddedPolicy> policy,
@@ -83,6 +96,7 @@ public final class Moderator {
         this.source = source;
         this.decoder = decoder;
         this.hasher = hasher;
+        this.banks = banks;
         this.preprocessor = preprocessor;
         this.embedder = embedder;
         this.policy = policy;
@@ -99,7 +113,7 @@ public final class Moderator {
             UploadedImage upload,
             SourceCoordinates from,
             float[] pixels,
-            PdqHasher.Hashed pdq,
+            ImageHash pdq,
             double decodeMillis,
             double preprocessMillis) {}
 
@@ -145,7 +159,7 @@ public final class Moderator {
             BufferedImage decoded = decoder.decode(image);
             double decodeMillis = millisSince(start);
             start = System.nanoTime();
-            PdqHasher.Hashed pdq = hasher.hash(decoded); // before pre-processing: the pixels may be reused after
+            ImageHash pdq = hasher.hash(decoded); // before pre-processing: the pixels may be reused after
             float[] pixels = preprocess(decoded);
             return new Prepared(upload, from, pixels, pdq, decodeMillis, millisSince(start));
         } catch (OutOfMemoryError e) {
@@ -166,22 +180,28 @@ public final class Moderator {
     /** Scores a prepared upload's embedding against the policy in force now. */
     public Outcome decide(Prepared prepared, float[] embedding, double encodeMillis) {
         long start = System.nanoTime();
-        ModerationResult result = result(prepared, policy.get(), embedding, encodeMillis, start);
+        List<BankMatch> matches = prepared.pdq() == null ? List.of() : banks.match(prepared.pdq());
+        ModerationResult result = result(prepared, policy.get(), embedding, matches, encodeMillis, start);
         EmbeddedPolicy candidate = shadow.get();
         if (candidate == null) {
             return new Outcome.Scored(result);
         }
-        ModerationResult shadowResult = result(prepared, candidate, embedding, encodeMillis, start);
+        ModerationResult shadowResult = result(prepared, candidate, embedding, matches, encodeMillis, start);
         boolean differs = !shadowResult.getAction().equals(result.getAction())
                 || !java.util.Objects.equals(shadowResult.getDecidingLabel(), result.getDecidingLabel());
         return new Outcome.Scored(result, differs ? shadowResult : null);
     }
 
     private ModerationResult result(
-            Prepared prepared, EmbeddedPolicy current, float[] embedding, double encodeMillis, long start) {
+            Prepared prepared,
+            EmbeddedPolicy current,
+            float[] embedding,
+            List<BankMatch> matches,
+            double encodeMillis,
+            long start) {
         UploadedImage upload = prepared.upload();
         Decision decision = scorer.score(current, embedding, upload.getAttributes());
-        return ModerationResult.newBuilder()
+        ModerationResult.Builder result = ModerationResult.newBuilder()
                 .setUploadId(upload.getUploadId())
                 .setFlagged(decision.flagged())
                 .setAction(decision.action().wireName())
@@ -199,8 +219,9 @@ public final class Moderator {
                 .setAttributes(Map.copyOf(upload.getAttributes()))
                 .setPdqHash(
                         prepared.pdq() == null ? null : prepared.pdq().hash().hex())
-                .setPdqQuality(prepared.pdq() == null ? null : prepared.pdq().quality())
-                .build();
+                .setPdqQuality(prepared.pdq() == null ? null : prepared.pdq().quality());
+        KnownContentDecision.apply(result, matches);
+        return result.build();
     }
 
     /** A dead-letter outcome stamped with this moderator's model and the current policy. */

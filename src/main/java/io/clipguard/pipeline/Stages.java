@@ -1,7 +1,7 @@
 package io.clipguard.pipeline;
 
 import io.clipguard.avro.UploadedImage;
-import io.clipguard.pdq.PdqHasher;
+import io.clipguard.banks.BankMatch;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -37,7 +37,16 @@ public final class Stages {
         /** No hash: for tests of other stages. */
         Hasher NONE = image -> null;
 
-        PdqHasher.Hashed hash(BufferedImage image);
+        ImageHash hash(BufferedImage image);
+    }
+
+    /** Looks an image's hash up in the banks of known content. */
+    @FunctionalInterface
+    public interface Banks {
+        /** No banks. */
+        Banks NONE = hash -> List.of();
+
+        List<BankMatch> match(ImageHash hash);
     }
 
     /** Encodes a batch of pre-processed images into unit-length embeddings, one per input, in order. */

@@ -1,0 +1,287 @@
+package io.clipguard.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clipguard.banks.Bank;
+import io.clipguard.banks.BankAction;
+import io.clipguard.banks.BankEntry;
+import io.clipguard.banks.BankMatch;
+import io.clipguard.banks.BankRecords;
+import io.clipguard.banks.BankTopicWatcher;
+import io.clipguard.banks.HashLists;
+import io.clipguard.banks.KnownContent;
+import io.clipguard.config.AppConfig;
+import io.clipguard.config.ConfigLoader;
+import io.clipguard.config.KafkaConnection;
+import io.clipguard.image.DecodeLimits;
+import io.clipguard.image.ImageRejectedException;
+import io.clipguard.image.Rgb8;
+import io.clipguard.image.RoutingImageDecoder;
+import io.clipguard.pdq.PdqHasher;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bank}: known content, kept on the bank topic ({@code clipguard.banks.topic}) that every
+ * running instance follows.
+ *
+ * <pre>
+ * clipguard bank import  --config FILE --bank NAME --action block|review|allow [--queue Q] [--source S] [--version V] LIST...
+ * clipguard bank publish (the same options): the bank becomes exactly these lists (entries not in them are removed)
+ * clipguard bank list    --config FILE
+ * clipguard bank match   --config FILE IMAGE...
+ * </pre>
+ */
+@Command(
+        name = "bank",
+        mixinStandardHelpOptions = true,
+        description = "Known content: hash banks on the bank topic (clipguard.banks.topic), matched by every running"
+                + " instance.",
+        subcommands = {
+            BankCommand.Import.class,
+            BankCommand.Publish.class,
+            BankCommand.ListBanks.class,
+            BankCommand.Match.class
+        })
+final class BankCommand {
+
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
+
+    /** The options of {@code import} and {@code publish}. */
+    static class Upload implements Callable<Integer> {
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "the job's properties")
+        Path configFile;
+
+        @Option(names = "--bank", required = true, paramLabel = "NAME", description = "the bank's name")
+        String name;
+
+        @Option(
+                names = "--action",
+                required = true,
+                paramLabel = "ACTION",
+                description = "block, review or allow (a negative bank: known false matches)")
+        String action;
+
+        @Option(names = "--queue", paramLabel = "Q", description = "the review queue (default: the action)")
+        String queue;
+
+        @Option(names = "--source", paramLabel = "S", description = "where the list comes from")
+        String source;
+
+        @Option(names = "--version", paramLabel = "V", description = "the bank's version (default: 1)")
+        String version;
+
+        @Parameters(
+                arity = "1..*",
+                paramLabel = "LIST",
+                description = "hash lists: one 64-hex hash per line, or CSV with a hash column")
+        List<Path> lists;
+
+        boolean replace() {
+            return false;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return run(System.out);
+        }
+
+        int run(PrintStream out) throws Exception {
+            AppConfig config = ConfigLoader.load(configFile);
+            String topic = topic(config);
+            createIfMissing(config, topic, out);
+            Bank bank = new Bank(name, BankAction.parse(action), queue, source, version);
+            Map<String, BankEntry> entries = new LinkedHashMap<>();
+            int duplicates = 0;
+            for (Path list : lists) {
+                HashLists.Parsed parsed = HashLists.read(list);
+                duplicates += parsed.duplicates();
+                for (BankEntry entry : parsed.entries()) {
+                    if (entries.putIfAbsent(entry.id(), entry) != null) {
+                        duplicates++;
+                    }
+                }
+            }
+            Set<String> before = read(config, topic).entryIds(bank.name());
+            List<String> removed = replace()
+                    ? before.stream().filter(id -> !entries.containsKey(id)).toList()
+                    : List.of();
+            Properties settings = KafkaConnection.settings(config.streams());
+            settings.setProperty("acks", "all");
+            settings.setProperty("enable.idempotence", "true");
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>(topic, BankRecords.key(bank), BankRecords.value(bank)));
+                for (BankEntry entry : entries.values()) {
+                    producer.send(new ProducerRecord<>(
+                            topic, BankRecords.key(bank.name(), entry.id()), BankRecords.value(entry)));
+                }
+                for (String id : removed) {
+                    producer.send(new ProducerRecord<>(topic, BankRecords.key(bank.name(), id), null));
+                }
+                producer.flush();
+                // a last send that fails throws here; earlier ones fail the flush's callbacks, so check one
+                producer.send(new ProducerRecord<>(topic, BankRecords.key(bank), BankRecords.value(bank)))
+                        .get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(
+                        "could not publish to " + topic + ": " + e.getCause().getMessage(), e);
+            }
+            long added =
+                    entries.keySet().stream().filter(id -> !before.contains(id)).count();
+            out.printf(
+                    "bank %s v%s (%s) on %s: %d entries sent (%d new), %d removed, %d repeated in the lists%n",
+                    bank.name(),
+                    bank.version(),
+                    bank.action().wireName(),
+                    topic,
+                    entries.size(),
+                    added,
+                    removed.size(),
+                    duplicates);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
+            description = "Adds the hashes of the lists to a bank (creating it), keeping its other entries.")
+    static final class Import extends Upload {}
+
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description = "Makes a bank exactly the hashes of the lists: entries not in them are removed.")
+    static final class Publish extends Upload {
+        @Override
+        boolean replace() {
+            return true;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The banks on the bank topic.")
+    static final class ListBanks implements Callable<Integer> {
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "the job's properties")
+        Path configFile;
+
+        @Override
+        public Integer call() throws Exception {
+            AppConfig config = ConfigLoader.load(configFile);
+            KnownContent banks = read(config, topic(config));
+            System.out.printf(
+                    "%-24s %-7s %-16s %-10s %10s  %s%n", "BANK", "ACTION", "QUEUE", "VERSION", "ENTRIES", "SOURCE");
+            banks.sizes()
+                    .forEach((bank, size) -> System.out.printf(
+                            "%-24s %-7s %-16s %-10s %10d  %s%n",
+                            bank.name(), bank.action().wireName(), bank.queue(), bank.version(), size, bank.source()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "match",
+            mixinStandardHelpOptions = true,
+            description = "Prints each image's PDQ hash and quality and every bank entry it matches, one JSON line per"
+                    + " image, as the job would match it.")
+    static final class Match implements Callable<Integer> {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "the job's properties")
+        Path configFile;
+
+        @Parameters(arity = "1..*", paramLabel = "IMAGE")
+        List<Path> images;
+
+        @Override
+        public Integer call() throws Exception {
+            AppConfig config = ConfigLoader.load(configFile);
+            KnownContent banks = read(config, topic(config));
+            RoutingImageDecoder decoder = RoutingImageDecoder.forModelInput(DecodeLimits.DEFAULTS, 224);
+            int failed = 0;
+            for (Path image : images) {
+                ObjectNode line = JSON.createObjectNode().put("image", image.toString());
+                try {
+                    Rgb8 pixels = Rgb8.of(decoder.decode(Files.readAllBytes(image)));
+                    PdqHasher.Dihedral hashes = PdqHasher.dihedral(pixels.widthPx(), pixels.heightPx(), pixels.rgb());
+                    line.put("pdq_hash", hashes.original().hex()).put("pdq_quality", hashes.quality());
+                    List<BankMatch> matches = banks.match(
+                            config.banks().dihedral() ? hashes.all() : List.of(hashes.original()), hashes.quality());
+                    ArrayNode array = line.putArray("matches");
+                    for (BankMatch match : matches) {
+                        ObjectNode m = array.addObject()
+                                .put("bank", match.bank())
+                                .put("action", match.action().wireName())
+                                .put("entry_id", match.entryId())
+                                .put("distance", match.distance())
+                                .put("bank_version", match.bankVersion());
+                        match.metadata().forEach(m.putObject("metadata")::put);
+                    }
+                } catch (IOException | ImageRejectedException e) {
+                    line.put("error", e.getMessage());
+                    failed++;
+                }
+                System.out.println(JSON.writeValueAsString(line));
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    /** A new bank topic is created compacted: compaction is what keeps every bank's current entries. */
+    private static void createIfMissing(AppConfig config, String topic, PrintStream out) throws Exception {
+        try (Admin admin = Admin.create(
+                KafkaConnection.adminSettings(config.streams(), "clipguard-bank", Duration.ofSeconds(30)))) {
+            if (admin.listTopics().names().get().contains(topic)) {
+                return;
+            }
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
+                            .configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
+            out.println("created the bank topic " + topic + " (compacted)");
+        }
+    }
+
+    private static String topic(AppConfig config) {
+        return config.banks()
+                .topic()
+                .orElseThrow(() -> new IllegalArgumentException("clipguard.banks.topic is not set in the config"));
+    }
+
+    /** The banks as the topic holds them now. */
+    static KnownContent read(AppConfig config, String topic) throws InterruptedException {
+        KnownContent banks =
+                new KnownContent(config.banks().radius(), config.banks().minQuality());
+        try (BankTopicWatcher watcher = BankTopicWatcher.start(topic, config.streams(), banks)) {
+            if (!watcher.awaitCaughtUp(READ_TIMEOUT)) {
+                throw new IllegalStateException(
+                        "could not read the bank topic " + topic + " within " + READ_TIMEOUT.toMinutes() + " minutes");
+            }
+        }
+        banks.rebuildAndPublish();
+        return banks;
+    }
+}
