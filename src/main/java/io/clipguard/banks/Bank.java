@@ -25,7 +25,7 @@ public record Bank(String name, BankAction action, String queue, String source, 
             throw new IllegalArgumentException("bank " + name + " needs an action");
         }
         queue = queue == null || queue.isBlank() ? action.wireName() : Text.checked(queue, "queue", 256);
-        source = source == null ? "" : Text.checked(source, "source", 1024);
+        source = source == null || source.isEmpty() ? "" : Text.checked(source, "source", 1024);
         version = version == null || version.isBlank() ? "1" : Text.checked(version, "version", 64);
     }
 }

@@ -62,7 +62,7 @@ public final class Main implements Callable<Integer> {
      * Runs a command and returns its exit code; {@code more} adds commands (the development tools add
      * demo, bench and profile).
      */
-    static int execute(String[] args, List<Object> more) {
+    public static int execute(String[] args, List<Object> more) {
         return commandLine(more).execute(args);
     }
 

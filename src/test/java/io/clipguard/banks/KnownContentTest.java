@@ -108,8 +108,12 @@ class KnownContentTest {
 
     @Test
     void recordsRoundTrip() {
-        Bank bank = new Bank("terror", BankAction.BLOCK, "legal", "GIFCT", "2026-12");
-        assertEquals(new BankRecords.BankSet(bank), BankRecords.parse(BankRecords.key(bank), BankRecords.value(bank)));
+        for (Bank bank : List.of(
+                new Bank("terror", BankAction.BLOCK, "legal", "GIFCT", "2026-12"),
+                new Bank("fp", BankAction.ALLOW, null, null, null))) {
+            assertEquals(
+                    new BankRecords.BankSet(bank), BankRecords.parse(BankRecords.key(bank), BankRecords.value(bank)));
+        }
         BankEntry entry = new BankEntry("case/1", BANKED, 77, Map.of("k", "v"));
         assertEquals(
                 new BankRecords.EntrySet("terror", entry),
