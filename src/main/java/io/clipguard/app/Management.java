@@ -1,5 +1,6 @@
 package io.clipguard.app;
 
+import io.clipguard.banks.KnownContent;
 import io.clipguard.config.ManagementConfig;
 import io.clipguard.management.ManagementServer;
 import io.clipguard.metrics.MicrometerPipelineMetrics;
@@ -8,6 +9,8 @@ import io.clipguard.pipeline.Reason;
 import io.clipguard.policy.Label;
 import io.clipguard.policy.Policy;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,6 +28,8 @@ import org.apache.kafka.streams.StreamsConfig;
 final class Management implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private volatile KnownContent banks;
+    private MultiGauge bankEntries;
     private final ManagementServer server;
     private volatile AppMeters appMeters;
     private KafkaStreamsMetrics streamsMetrics;
@@ -84,10 +89,33 @@ final class Management implements AutoCloseable {
         return brokerProbe;
     }
 
+    /** Gauges of the banks in force: entries per bank, tagged with its action and version. */
+    void bindBanks(KnownContent banks) {
+        if (banks != null) {
+            bankEntries = MultiGauge.builder("clipguard.bank.entries")
+                    .description("Entries of each bank in force, tagged with its action and the version in force")
+                    .register(registry);
+            this.banks = banks;
+        }
+    }
+
     private String scrape() {
         AppMeters meters = appMeters;
         if (meters != null) {
             meters.refresh();
+        }
+        KnownContent known = banks;
+        if (known != null) {
+            bankEntries.register(
+                    known.sizes().entrySet().stream()
+                            .map(e -> MultiGauge.Row.of(
+                                    Tags.of(
+                                            "bank", e.getKey().name(),
+                                            "action", e.getKey().action().wireName(),
+                                            "version", e.getKey().version()),
+                                    e.getValue()))
+                            .toList(),
+                    true);
         }
         return registry.scrape();
     }

@@ -118,6 +118,7 @@ public final class ModerationApp implements AutoCloseable {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             BankRuntime bankRuntime = banks;
+            management.bindBanks(banks.banks());
             BrokerProbe brokers =
                     management.bind(streams, config.streams(), config.topics().uploads(), runtime, batching);
             health.started(

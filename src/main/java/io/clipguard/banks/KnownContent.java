@@ -39,7 +39,7 @@ public final class KnownContent {
     private final Set<String> removed = new HashSet<>();
     private Indexed indexed = new Indexed(PdqIndex.of(List.of()), new Keyed[0]);
 
-    private volatile View view = new View(Map.of(), indexed, List.of(), Set.of());
+    private volatile View view = new View(Map.of(), indexed, List.of(), Set.of(), Map.of());
 
     /**
      * @param radius     the largest Hamming distance that matches (31 is the industry's default)
@@ -64,7 +64,12 @@ public final class KnownContent {
     private record Indexed(PdqIndex index, Keyed[] entries) {}
 
     /** What the pipeline matches against: immutable. */
-    private record View(Map<String, Bank> banks, Indexed indexed, List<Keyed> added, Set<String> removed) {}
+    private record View(
+            Map<String, Bank> banks,
+            Indexed indexed,
+            List<Keyed> added,
+            Set<String> removed,
+            Map<String, Integer> sizes) {}
 
     /** Applies one change; {@link #publish} makes the changes so far visible to matching. */
     public void apply(BankRecords.Change change) {
@@ -95,7 +100,12 @@ public final class KnownContent {
         if (added.size() + removed.size() > REBUILD_AFTER) {
             rebuild();
         }
-        view = new View(Map.copyOf(banks), indexed, List.copyOf(added.values()), Set.copyOf(removed));
+        Map<String, Integer> sizes = new HashMap<>();
+        banks.keySet()
+                .forEach(name ->
+                        sizes.put(name, entries.getOrDefault(name, Map.of()).size()));
+        view = new View(
+                Map.copyOf(banks), indexed, List.copyOf(added.values()), Set.copyOf(removed), Map.copyOf(sizes));
     }
 
     /** Indexes everything applied so far and makes it visible: after reading a topic from its beginning. */
@@ -173,13 +183,13 @@ public final class KnownContent {
         return Set.copyOf(entries.getOrDefault(bank, Map.of()).keySet());
     }
 
-    /** Each bank in force with its number of entries, for metrics and {@code bank list}. */
+    /** Each bank in force with its number of entries, as last published: for metrics and {@code bank list}. */
     public Map<Bank, Integer> sizes() {
+        View current = view;
         Map<Bank, Integer> sizes = new LinkedHashMap<>();
-        view.banks()
-                .values()
-                .forEach(bank -> sizes.put(
-                        bank, entries.getOrDefault(bank.name(), Map.of()).size()));
+        current.banks().values().stream()
+                .sorted(Comparator.comparing(Bank::name))
+                .forEach(bank -> sizes.put(bank, current.sizes().getOrDefault(bank.name(), 0)));
         return sizes;
     }
 

@@ -100,6 +100,15 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
         deadLetters(reason).increment();
     }
 
+    @Override
+    public void bankMatched(String bank, String action, String version) {
+        Counter.builder("clipguard.bank.matches")
+                .description("Bank entries matched by scored uploads, by bank, its action and its version")
+                .tags("bank", bank, "action", action, "version", version)
+                .register(registry)
+                .increment();
+    }
+
     /**
      * Registers the series a dashboard and alerts expect, at zero, before anything happened: each
      * dead-letter reason, and each (label, action) of a policy plus no label at all.

@@ -32,4 +32,7 @@ public interface PipelineMetrics {
 
     /** A dead letter was written, with its reason code. */
     default void deadLettered(String reason) {}
+
+    /** A result matched an entry of this bank (at this version). */
+    default void bankMatched(String bank, String action, String version) {}
 }

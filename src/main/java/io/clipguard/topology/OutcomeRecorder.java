@@ -62,6 +62,8 @@ final class OutcomeRecorder {
                     result.getPolicyId(),
                     result.getDecidingLabel() == null ? "none" : result.getDecidingLabel(),
                     result.getAction());
+            result.getBankMatches()
+                    .forEach(match -> metrics.bankMatched(match.getBank(), match.getAction(), match.getBankVersion()));
         } else if (outcome instanceof Outcome.Failed failed) {
             ModerationError error = failed.error();
             metrics.deadLettered(error.getReason());
