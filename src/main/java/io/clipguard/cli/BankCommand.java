@@ -3,9 +3,11 @@ package io.clipguard.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clipguard.avro.ModerationResult;
 import io.clipguard.banks.Bank;
 import io.clipguard.banks.BankAction;
 import io.clipguard.banks.BankEntry;
+import io.clipguard.banks.BankHistory;
 import io.clipguard.banks.BankMatch;
 import io.clipguard.banks.BankRecords;
 import io.clipguard.banks.BankTopicWatcher;
@@ -18,12 +20,18 @@ import io.clipguard.image.DecodeLimits;
 import io.clipguard.image.ImageRejectedException;
 import io.clipguard.image.Rgb8;
 import io.clipguard.image.RoutingImageDecoder;
+import io.clipguard.pdq.PdqHash;
 import io.clipguard.pdq.PdqHasher;
+import io.clipguard.pipeline.KnownContentDecision;
+import io.clipguard.serde.AvroSerdes;
+import io.clipguard.tuning.TopicSnapshot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +44,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +59,7 @@ import picocli.CommandLine.Parameters;
  * clipguard bank publish (the same options): the bank becomes exactly these lists (entries not in them are removed)
  * clipguard bank list    --config FILE
  * clipguard bank match   --config FILE IMAGE...
+ * clipguard bank retro   --config FILE --since TIME [--dry-run]
  * </pre>
  */
 @Command(
@@ -61,7 +71,8 @@ import picocli.CommandLine.Parameters;
             BankCommand.Import.class,
             BankCommand.Publish.class,
             BankCommand.ListBanks.class,
-            BankCommand.Match.class
+            BankCommand.Match.class,
+            BankCommand.Retro.class
         })
 final class BankCommand {
 
@@ -262,6 +273,117 @@ final class BankCommand {
                     .all()
                     .get();
             out.println("created the bank topic " + topic + " (compacted)");
+        }
+    }
+
+    @Command(
+            name = "retro",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Searches the past: scans the scored topic for uploads whose recorded PDQ hash matches an entry of a"
+                        + " block or review bank added since --since (and that the entry did not already decide),"
+                        + " and writes each to the flagged topic, keyed by the bank's review queue, with the match"
+                        + " recorded and the attribute clipguard.retro=true.",
+                "Each run writes what it finds: run it once per import, with --since the import's time."
+            })
+    static final class Retro implements Callable<Integer> {
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "the job's properties")
+        Path configFile;
+
+        @Option(
+                names = "--since",
+                required = true,
+                paramLabel = "TIME",
+                description = "entries added at or after this time (ISO-8601, for example 2026-12-04T18:00:00Z)")
+        String since;
+
+        @Option(names = "--dry-run", description = "report the matches without writing them")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws Exception {
+            return run(System.out);
+        }
+
+        int run(PrintStream out) throws Exception {
+            AppConfig config = ConfigLoader.load(configFile);
+            Instant from;
+            try {
+                from = Instant.parse(since);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                        "--since must be an ISO-8601 instant such as 2026-12-04T18:00:00Z, got '" + since + "'");
+            }
+            KnownContent added = BankHistory.addedSince(
+                    topic(config),
+                    config.streams(),
+                    from,
+                    config.banks().radius(),
+                    config.banks().minQuality());
+            Serde<ModerationResult> results =
+                    AvroSerdes.forClass(ModerationResult.class, config.serdeConfig(), config.serdeClass());
+            List<ModerationResult> found = new ArrayList<>();
+            long[] scanned = {0};
+            TopicSnapshot.forEach(config.topics().scored(), config.streams(), results.deserializer(), result -> {
+                scanned[0]++;
+                if (result.getPdqHash() == null || result.getPdqQuality() == null) {
+                    return;
+                }
+                List<BankMatch> matches =
+                        added.match(List.of(PdqHash.parse(result.getPdqHash())), result.getPdqQuality()).stream()
+                                .filter(match -> match.action() != BankAction.ALLOW)
+                                .filter(match -> result.getBankMatches().stream()
+                                        .noneMatch(seen -> seen.getBank().equals(match.bank())
+                                                && seen.getEntryId().equals(match.entryId())))
+                                .toList();
+                if (!matches.isEmpty()) {
+                    found.add(retro(result, matches));
+                }
+            });
+            if (!dryRun && !found.isEmpty()) {
+                Properties settings = KafkaConnection.settings(config.streams());
+                settings.setProperty("acks", "all");
+                settings.setProperty("enable.idempotence", "true");
+                try (KafkaProducer<String, ModerationResult> producer =
+                        new KafkaProducer<>(settings, new StringSerializer(), results.serializer())) {
+                    for (ModerationResult result : found) {
+                        producer.send(new ProducerRecord<>(config.topics().flagged(), result.getReviewQueue(), result));
+                    }
+                    producer.flush();
+                }
+            }
+            for (ModerationResult result : found) {
+                out.printf(
+                        "%s: %s %s (entry %s at distance %d)%n",
+                        result.getUploadId(),
+                        result.getAction(),
+                        result.getBankMatches().get(0).getBank(),
+                        result.getBankMatches().get(0).getEntryId(),
+                        result.getBankMatches().get(0).getDistance());
+            }
+            out.printf(
+                    "%d scored uploads scanned, %d match entries added since %s%s%n",
+                    scanned[0],
+                    found.size(),
+                    from,
+                    dryRun
+                            ? " (dry run: nothing written)"
+                            : found.isEmpty()
+                                    ? ""
+                                    : "; written to " + config.topics().flagged());
+            return 0;
+        }
+
+        /** The upload's result again, decided by the bank matches, for the bank's review queue. */
+        private static ModerationResult retro(ModerationResult past, List<BankMatch> matches) {
+            ModerationResult.Builder result = ModerationResult.newBuilder(past).setDecidedAt(Instant.now());
+            Map<String, String> attributes = new LinkedHashMap<>(past.getAttributes());
+            attributes.put("clipguard.retro", "true");
+            attributes.put("clipguard.first_decided_at", past.getDecidedAt().toString());
+            result.setAttributes(attributes);
+            KnownContentDecision.apply(result, matches);
+            return result.build();
         }
     }
 

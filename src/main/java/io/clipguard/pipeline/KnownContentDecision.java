@@ -21,11 +21,11 @@ import java.util.Optional;
  * Where a bank decides, {@code deciding_label} is null and the deciding match is the first of
  * {@code bank_matches}.
  */
-final class KnownContentDecision {
+public final class KnownContentDecision {
 
     private KnownContentDecision() {}
 
-    static void apply(ModerationResult.Builder result, List<BankMatch> matches) {
+    public static void apply(ModerationResult.Builder result, List<BankMatch> matches) {
         result.setBankMatches(matches.stream().map(KnownContentDecision::toAvro).toList());
         Optional<BankMatch> strongest = matches.stream().findFirst(); // sorted strongest action first
         if (strongest.isEmpty()) {

@@ -59,10 +59,20 @@ public final class TopicSnapshot {
 
     private static <V, T> List<T> read(
             String topic, Properties client, Deserializer<V> values, Function<V, T> convert) {
+        List<T> out = new ArrayList<>();
+        forEach(topic, client, values, value -> out.add(convert.apply(value)));
+        return out;
+    }
+
+    /**
+     * Hands each record's value to {@code each}, from the topic's beginning to the end it had when
+     * reading began, without holding them: for scans of a whole topic ({@code bank retro}).
+     */
+    public static <V> void forEach(
+            String topic, Properties client, Deserializer<V> values, java.util.function.Consumer<V> each) {
         Properties settings = KafkaConnection.settings(client);
         settings.setProperty("enable.auto.commit", "false");
         settings.setProperty("isolation.level", "read_committed");
-        List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -78,12 +88,11 @@ public final class TopicSnapshot {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     V value = deserialize(values, record);
                     if (value != null) {
-                        out.add(convert.apply(value));
+                        each.accept(value);
                     }
                 }
             }
         }
-        return out;
     }
 
     private static <V> V deserialize(Deserializer<V> values, ConsumerRecord<byte[], byte[]> record) {
