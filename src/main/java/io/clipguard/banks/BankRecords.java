@@ -70,6 +70,9 @@ public final class BankRecords {
         }
         int slash = key.indexOf('/');
         String bank = slash < 0 ? key : key.substring(0, slash);
+        if (slash >= 0) {
+            new Bank(bank, BankAction.REVIEW, null, null, null); // the name is checked as a bank's is
+        }
         try {
             if (slash < 0) {
                 if (value == null) {
@@ -92,7 +95,11 @@ public final class BankRecords {
             node.path("metadata")
                     .fields()
                     .forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
-            Integer quality = node.hasNonNull("quality") ? node.get("quality").asInt() : null;
+            JsonNode qualityNode = node.get("quality");
+            if (qualityNode != null && !qualityNode.isNull() && !qualityNode.isInt()) {
+                throw new IllegalArgumentException("quality must be a whole number, got " + qualityNode);
+            }
+            Integer quality = qualityNode == null || qualityNode.isNull() ? null : qualityNode.asInt();
             return new EntrySet(
                     bank, new BankEntry(entryId, PdqHash.parse(node.path("hash").asText()), quality, metadata));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

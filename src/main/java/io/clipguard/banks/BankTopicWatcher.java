@@ -40,6 +40,13 @@ public final class BankTopicWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long skipped;
+    private boolean unpublished;
+    private long publishedAtNanos;
+
+    /** Records left to read at which the watcher counts as far behind (a bulk import under way). */
+    private static final long CATCH_UP_LAG = 10_000;
+    /** How long changes wait to be published while far behind: within the 10 s a new hash must match in. */
+    private static final Duration PUBLISH_WHILE_BEHIND = Duration.ofSeconds(3);
 
     private BankTopicWatcher(String topic, KnownContent banks, Consumer<String, String> consumer) {
         this.topic = topic;
@@ -105,7 +112,7 @@ public final class BankTopicWatcher implements AutoCloseable {
         for (ConsumerRecord<String, String> record : records) {
             try {
                 banks.apply(BankRecords.parse(record.key(), record.value()));
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) { // a malformed record is skipped, never re-read for ever
                 skipped++;
                 LOG.warn(
                         "skipping bank record {}[{}]@{} (key {}): {}",
@@ -124,10 +131,33 @@ public final class BankTopicWatcher implements AutoCloseable {
                 banks.rebuildAndPublish();
                 LOG.info("banks from {} in force: {}", topic, banks.sizes());
                 caughtUp.countDown();
+                publishedAtNanos = System.nanoTime();
             }
         } else if (!records.isEmpty()) {
-            banks.publish();
+            unpublished = true;
         }
+        // during a bulk import (far behind the topic's end) publish at most every few seconds, without
+        // rebuilding the index each time; once caught up, publish (and rebuild when due) at once
+        boolean behind = records.count() >= 100 && lag() > CATCH_UP_LAG;
+        if (unpublished && (!behind || System.nanoTime() - publishedAtNanos > PUBLISH_WHILE_BEHIND.toNanos())) {
+            banks.publish(!behind);
+            unpublished = false;
+            publishedAtNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Assigns every partition from the beginning. A topic the cluster says does not exist counts as
+     * read (no banks yet: the job may start); a cluster that does not answer, or refuses, does not: the
+     * job waits rather than score uploads without the banks that should block them.
+     */
+    /** Records left to read over every partition, as the consumer last saw it. */
+    private long lag() {
+        long lag = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        return lag;
     }
 
     private Map<TopicPartition, Long> assignFromBeginning() throws WakeupException {
@@ -143,16 +173,16 @@ public final class BankTopicWatcher implements AutoCloseable {
                     LOG.info("watching bank topic {} ({} partitions)", topic, partitions.size());
                     return new HashMap<>(consumer.endOffsets(partitions));
                 }
+                if (!warned) {
+                    LOG.warn("bank topic {} does not exist (yet); no bank matches until it does", topic);
+                    caughtUp.countDown();
+                    warned = true;
+                }
             } catch (KafkaException e) {
                 if (e instanceof WakeupException wakeup) {
                     throw wakeup;
                 }
-                LOG.debug("bank topic {} not readable yet", topic, e);
-            }
-            if (!warned) {
-                LOG.warn("bank topic {} does not exist (yet); no bank matches until it does", topic);
-                caughtUp.countDown();
-                warned = true;
+                LOG.warn("bank topic {} not readable yet: {}", topic, e.toString());
             }
             sleep(Duration.ofSeconds(2));
         }

@@ -52,6 +52,9 @@ public final class HashLists {
         int number = 0;
         while ((line = reader.readLine()) != null) {
             number++;
+            if (number == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte-order mark some tools write first
+            }
             String text = line.strip();
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;
@@ -73,7 +76,11 @@ public final class HashLists {
                     }
                 }
                 BankEntry entry = header == null ? plain(text) : csvEntry(header, csv(text));
-                if (entries.putIfAbsent(entry.id(), entry) != null) {
+                BankEntry earlier = entries.putIfAbsent(entry.id(), entry);
+                if (earlier != null && !earlier.hash().equals(entry.hash())) {
+                    throw new IllegalArgumentException("id " + entry.id() + " is listed again with another hash");
+                }
+                if (earlier != null) {
                     duplicates++;
                 }
             } catch (IllegalArgumentException e) {

@@ -80,6 +80,9 @@ public final class KnownContent {
         } else if (change instanceof BankRecords.EntrySet set) {
             BankEntry previous = entries.computeIfAbsent(set.bank(), b -> new HashMap<>())
                     .put(set.entry().id(), set.entry());
+            if (set.entry().equals(previous)) {
+                return; // sent again unchanged (bank publish sends every entry): nothing to re-index
+            }
             Keyed keyed = new Keyed(set.bank(), set.entry());
             if (previous != null) {
                 removed.add(keyed.key()); // the indexed copy, if any, is stale
@@ -97,7 +100,12 @@ public final class KnownContent {
 
     /** Makes the changes applied so far visible to {@link #match}, rebuilding the index when they are many. */
     public void publish() {
-        if (added.size() + removed.size() > REBUILD_AFTER) {
+        publish(true);
+    }
+
+    /** As {@link #publish()}; without {@code mayRebuild} the changes are only added to the view (a bulk load). */
+    public void publish(boolean mayRebuild) {
+        if (mayRebuild && added.size() + removed.size() > REBUILD_AFTER) {
             rebuild();
         }
         Map<String, Integer> sizes = new HashMap<>();

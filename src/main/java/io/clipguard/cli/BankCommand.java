@@ -143,18 +143,19 @@ final class BankCommand {
             settings.setProperty("enable.idempotence", "true");
             try (KafkaProducer<String, String> producer =
                     new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>(topic, BankRecords.key(bank), BankRecords.value(bank)));
+                SendCheck sends = new SendCheck();
+                producer.send(new ProducerRecord<>(topic, BankRecords.key(bank), BankRecords.value(bank)), sends);
                 for (BankEntry entry : entries.values()) {
-                    producer.send(new ProducerRecord<>(
-                            topic, BankRecords.key(bank.name(), entry.id()), BankRecords.value(entry)));
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic, BankRecords.key(bank.name(), entry.id()), BankRecords.value(entry)),
+                            sends);
                 }
                 for (String id : removed) {
-                    producer.send(new ProducerRecord<>(topic, BankRecords.key(bank.name(), id), null));
+                    producer.send(new ProducerRecord<>(topic, BankRecords.key(bank.name(), id), null), sends);
                 }
                 producer.flush();
-                // a last send that fails throws here; earlier ones fail the flush's callbacks, so check one
-                producer.send(new ProducerRecord<>(topic, BankRecords.key(bank), BankRecords.value(bank)))
-                        .get();
+                sends.check();
             } catch (ExecutionException e) {
                 throw new IllegalStateException(
                         "could not publish to " + topic + ": " + e.getCause().getMessage(), e);
@@ -337,7 +338,11 @@ final class BankCommand {
                                         .noneMatch(seen -> seen.getBank().equals(match.bank())
                                                 && seen.getEntryId().equals(match.entryId())))
                                 .toList();
-                if (!matches.isEmpty()) {
+                boolean allowedBefore = result.getBankMatches().stream()
+                        .anyMatch(m -> m.getAction().equals("allow"));
+                boolean blocks = matches.stream().anyMatch(m -> m.action() == BankAction.BLOCK);
+                // an allow bank's earlier match still holds against review banks (never against block)
+                if (!matches.isEmpty() && (blocks || !allowedBefore)) {
                     found.add(retro(result, matches));
                 }
             });
@@ -347,10 +352,14 @@ final class BankCommand {
                 settings.setProperty("enable.idempotence", "true");
                 try (KafkaProducer<String, ModerationResult> producer =
                         new KafkaProducer<>(settings, new StringSerializer(), results.serializer())) {
+                    SendCheck sends = new SendCheck();
                     for (ModerationResult result : found) {
-                        producer.send(new ProducerRecord<>(config.topics().flagged(), result.getReviewQueue(), result));
+                        producer.send(
+                                new ProducerRecord<>(config.topics().flagged(), result.getReviewQueue(), result),
+                                sends);
                     }
                     producer.flush();
+                    sends.check();
                 }
             }
             for (ModerationResult result : found) {
@@ -383,7 +392,30 @@ final class BankCommand {
             attributes.put("clipguard.first_decided_at", past.getDecidedAt().toString());
             result.setAttributes(attributes);
             KnownContentDecision.apply(result, matches);
-            return result.build();
+            List<io.clipguard.avro.KnownContentMatch> all = new ArrayList<>(result.getBankMatches());
+            all.addAll(past.getBankMatches()); // the earlier matches stay on the record, after the new
+            return result.setBankMatches(all).build();
+        }
+    }
+
+    /** Remembers the first send that failed: {@code flush} waits for every send but throws for none. */
+    private static final class SendCheck implements org.apache.kafka.clients.producer.Callback {
+        private final java.util.concurrent.atomic.AtomicReference<Exception> failed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        @Override
+        public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        }
+
+        /** After a flush: fails, naming the error, when any send failed. */
+        void check() throws ExecutionException {
+            Exception e = failed.get();
+            if (e != null) {
+                throw new ExecutionException("a record was not written (others may have been): " + e.getMessage(), e);
+            }
         }
     }
 

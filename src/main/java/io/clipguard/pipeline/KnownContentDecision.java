@@ -19,14 +19,20 @@ import java.util.Optional;
  * </ol>
  *
  * Where a bank decides, {@code deciding_label} is null and the deciding match is the first of
- * {@code bank_matches}.
+ * {@code bank_matches}, which holds the {@value #MAX_RECORDED} strongest matches.
  */
 public final class KnownContentDecision {
+
+    /** Matches recorded on a result, strongest first: a bank of near-duplicates must not swell every result. */
+    static final int MAX_RECORDED = 10;
 
     private KnownContentDecision() {}
 
     public static void apply(ModerationResult.Builder result, List<BankMatch> matches) {
-        result.setBankMatches(matches.stream().map(KnownContentDecision::toAvro).toList());
+        result.setBankMatches(matches.stream()
+                .limit(MAX_RECORDED)
+                .map(KnownContentDecision::toAvro)
+                .toList());
         Optional<BankMatch> strongest = matches.stream().findFirst(); // sorted strongest action first
         if (strongest.isEmpty()) {
             return;

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 public final class Moderator {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Moderator.class);
+
     private final Stages.ImageSource source;
     private final Stages.Decoder decoder;
     private final Stages.Hasher hasher;
@@ -159,12 +161,29 @@ public final class Moderator {
             BufferedImage decoded = decoder.decode(image);
             double decodeMillis = millisSince(start);
             start = System.nanoTime();
-            ImageHash pdq = hasher.hash(decoded); // before pre-processing: the pixels may be reused after
+            ImageHash pdq = hash(decoded); // before pre-processing: the pixels may be reused after
             float[] pixels = preprocess(decoded);
             return new Prepared(upload, from, pixels, pdq, decodeMillis, millisSince(start));
         } catch (OutOfMemoryError e) {
             throw new RetryLaterException(
                     "ran out of memory decoding an image of " + image.length + " bytes", e, Reason.IMAGE_TOO_LARGE);
+        }
+    }
+
+    /**
+     * The decoded image's PDQ hash, or null when hashing fails: the upload is still scored by the
+     * policy (without a bank lookup), and the failure is logged, never the stream's.
+     */
+    private ImageHash hash(BufferedImage image) {
+        try {
+            return hasher.hash(image);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not hash an image of {} x {}; scored without a bank lookup",
+                    image.getWidth(),
+                    image.getHeight(),
+                    e);
+            return null;
         }
     }
 

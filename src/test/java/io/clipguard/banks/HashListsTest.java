@@ -56,7 +56,8 @@ class HashListsTest {
                 "hash,quality\n" + A + ",101\n",
                 "hash,id\n" + A + ",\"unclosed\n",
                 "hash,id\n" + A + "\n", // a column short
-                "hash,id\n" + A + ",bell\u0007\n");
+                "hash,id\n" + A + ",bell\u0007\n",
+                "hash,id\n" + A + ",same\n" + B + ",same\n"); // one id, two hashes
         for (String list : bad) {
             assertThrows(IllegalArgumentException.class, () -> read(list), list);
         }
@@ -66,6 +67,12 @@ class HashListsTest {
         }
         IllegalArgumentException capped = assertThrows(IllegalArgumentException.class, () -> read(many.toString()));
         assertTrue(capped.getMessage().endsWith("... and more"), capped.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheFirstLineIsIgnored() throws IOException {
+        assertEquals(1, read("\uFEFFhash,id\n" + A + ",x\n").entries().size());
+        assertEquals(1, read("\uFEFF" + A + "\n").entries().size());
     }
 
     @Test

@@ -98,6 +98,8 @@ class KnownContentTest {
             {"b/e", "{\"hash\":\"xyz\"}"},
             {"b/" + "e".repeat(300), "{\"hash\":\"" + BANKED.hex() + "\"}"},
             {"", "{}"},
+            {"b/e", "{\"hash\":\"" + BANKED.hex() + "\",\"quality\":\"high\"}"},
+            {"Bad Bank/e", "{\"hash\":\"" + BANKED.hex() + "\"}"},
             {null, "{}"}
         }) {
             assertThrows(

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Known content end to end on a real broker and registry: banks published with the command line to
  * a real bank topic, the job following it. A re-encoded, resized or mirrored copy of a banked image
  * is blocked with the match recorded; an image CLIP flags that is in an allow bank is not flagged; a
- * hash published while the job runs matches within 10 s.
+ * hash published while two instances run matches on both within 10 s; {@code bank retro} finds the
+ * upload scored before its hash was banked.
  */
 class KnownContentIT {
 
@@ -83,10 +84,14 @@ class KnownContentIT {
         assertEquals(0, bank("publish", config, "terror", "block", "--queue", "legal", "--version", "7", blockList));
         assertEquals(0, bank("import", config, "false-positives", "allow", allowList));
 
+        Properties secondInstance = (Properties) settings.clone();
+        secondInstance.setProperty("state.dir", dir.resolve("state-2").toString());
         try (ModerationApp app = ModerationApp.start(ConfigLoader.from(settings));
+                ModerationApp second = ModerationApp.start(ConfigLoader.from(secondInstance));
                 UploadProducer producer = new UploadProducer(bootstrap, registry, uploads);
                 OutcomeReader reader = new OutcomeReader(bootstrap, registry, scored, flagged, dlq)) {
             app.awaitRunning(Duration.ofSeconds(60));
+            second.awaitRunning(Duration.ofSeconds(60));
             producer.send(UploadProducer.inline("pen-jpeg-smaller", jpeg(resize(pen, 0.7)), "image/jpeg"), true);
             producer.send(UploadProducer.inline("pen-mirrored", jpeg(mirror(pen)), "image/jpeg"), true);
             producer.send(UploadProducer.inline("star", png(star.image()), "image/png"), true);
@@ -121,30 +126,36 @@ class KnownContentIT {
             assertTrue(c.getBankMatches().isEmpty(), "not banked yet");
             assertEquals(64, c.getPdqHash().length());
 
-            // published while the job runs: matches within 10 s
+            // published while two instances run: within 10 s, an upload on every partition (so on both
+            // instances, which share the 3 partitions) is blocked
             Path later = Files.writeString(dir.resolve("later.txt"), hash(ImageIO.read(C.toFile())) + "\n");
             Instant published = Instant.now();
             assertEquals(0, bank("import", config, "terror", "block", "--queue", "legal", "--version", "8", later));
-            Instant blockedAt = null;
-            for (int attempt = 0; blockedAt == null && attempt < 40; attempt++) {
-                producer.send(
-                        UploadProducer.inline("c-again-" + attempt, jpeg(ImageIO.read(C.toFile())), "image/jpeg"),
-                        true);
+            Instant everywhere = null;
+            int sent = 4;
+            for (int round = 0; everywhere == null && round < 40; round++) {
+                List<String> ids = onePerPartition("c-again-" + round + "-", 3);
+                for (String id : ids) {
+                    producer.send(UploadProducer.inline(id, jpeg(ImageIO.read(C.toFile())), "image/jpeg"), true);
+                }
                 producer.flush();
-                for (ConsumerRecord<String, ModerationResult> record :
-                        reader.awaitDecided(5 + attempt, Duration.ofSeconds(30)).scored()) {
-                    ModerationResult result = record.value();
-                    if (result.getUploadId().startsWith("c-again-")
-                            && result.getAction().equals("block")) {
-                        blockedAt = result.getDecidedAt();
-                        assertEquals("8", result.getBankMatches().get(0).getBankVersion());
-                    }
+                sent += ids.size();
+                Map<String, ModerationResult> now =
+                        byId(reader.awaitDecided(sent, Duration.ofSeconds(30)).scored());
+                if (ids.stream().allMatch(id -> now.get(id).getAction().equals("block"))) {
+                    everywhere = ids.stream()
+                            .map(id -> now.get(id).getDecidedAt())
+                            .max(Instant::compareTo)
+                            .orElseThrow();
+                    ids.forEach(id -> assertEquals(
+                            "8", now.get(id).getBankMatches().get(0).getBankVersion()));
                 }
                 Thread.sleep(250);
             }
-            assertTrue(blockedAt != null, "the hash published while running never matched");
-            Duration delay = Duration.between(published, blockedAt);
-            System.out.println("a published hash matched " + delay.toMillis() + " ms after the import began");
+            assertTrue(everywhere != null, "the hash published while running never matched on every partition");
+            Duration delay = Duration.between(published, everywhere);
+            System.out.println(
+                    "a published hash matched on every instance " + delay.toMillis() + " ms after the import began");
             assertTrue(delay.compareTo(Duration.ofSeconds(10)) <= 0, "matched after " + delay);
 
             // the past: "c" was scored before its hash was banked; retro finds it for the bank's queue
@@ -171,6 +182,22 @@ class KnownContentIT {
             assertEquals("true", retro.getAttributes().get("clipguard.retro"));
             assertEquals("8", retro.getBankMatches().get(0).getBankVersion());
         }
+    }
+
+    /** Upload ids that the default partitioner puts one on each of {@code partitions} partitions. */
+    private static List<String> onePerPartition(String prefix, int partitions) {
+        String[] ids = new String[partitions];
+        for (int n = 0, found = 0; found < partitions; n++) {
+            String id = prefix + n;
+            int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                            id.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    % partitions;
+            if (ids[partition] == null) {
+                ids[partition] = id;
+                found++;
+            }
+        }
+        return List.of(ids);
     }
 
     private int bank(String verb, Path config, String name, String action, Object... rest) {
