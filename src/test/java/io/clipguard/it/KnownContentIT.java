@@ -84,9 +84,14 @@ class KnownContentIT {
         assertEquals(0, bank("publish", config, "terror", "block", "--queue", "legal", "--version", "7", blockList));
         assertEquals(0, bank("import", config, "false-positives", "allow", allowList));
 
+        int managementPort = freePort();
+        int secondManagementPort = freePort();
+        Properties firstInstance = (Properties) settings.clone();
+        firstInstance.setProperty("clipguard.management.port", String.valueOf(managementPort));
         Properties secondInstance = (Properties) settings.clone();
+        secondInstance.setProperty("clipguard.management.port", String.valueOf(secondManagementPort));
         secondInstance.setProperty("state.dir", dir.resolve("state-2").toString());
-        try (ModerationApp app = ModerationApp.start(ConfigLoader.from(settings));
+        try (ModerationApp app = ModerationApp.start(ConfigLoader.from(firstInstance));
                 ModerationApp second = ModerationApp.start(ConfigLoader.from(secondInstance));
                 UploadProducer producer = new UploadProducer(bootstrap, registry, uploads);
                 OutcomeReader reader = new OutcomeReader(bootstrap, registry, scored, flagged, dlq)) {
@@ -122,6 +127,14 @@ class KnownContentIT {
                     allowed.getLabels().stream()
                             .anyMatch(l -> l.getFired() && !l.getAction().equals("allow")),
                     "CLIP flagged it: its fired label is on the result");
+            String scrape = FaultRun.body(managementPort, "/metrics");
+            assertTrue(
+                    scrape.contains("clipguard_bank_entries{action=\"block\",bank=\"terror\",version=\"7\"} 1.0"),
+                    "the bank in force, by version, on the metrics endpoint");
+            assertTrue(scrape.contains(
+                    "clipguard_bank_entries{action=\"allow\",bank=\"false-positives\",version=\"1\"} 1.0"));
+            double matches = matchesCounted(scrape) + matchesCounted(FaultRun.body(secondManagementPort, "/metrics"));
+            assertEquals(3, matches, 0.0, "two block matches and one allow match, counted by the instances");
             ModerationResult c = results.get("c");
             assertTrue(c.getBankMatches().isEmpty(), "not banked yet");
             assertEquals(64, c.getPdqHash().length());
@@ -182,6 +195,20 @@ class KnownContentIT {
             assertEquals("true", retro.getAttributes().get("clipguard.retro"));
             assertEquals("8", retro.getBankMatches().get(0).getBankVersion());
         }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** The sum of {@code clipguard_bank_matches_total} over its series in one scrape. */
+    private static double matchesCounted(String scrape) {
+        return scrape.lines()
+                .filter(line -> line.startsWith("clipguard_bank_matches_total{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** Upload ids that the default partitioner puts one on each of {@code partitions} partitions. */
