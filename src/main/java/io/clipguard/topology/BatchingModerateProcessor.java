@@ -160,6 +160,7 @@ final class BatchingModerateProcessor extends ContextualProcessor<byte[], byte[]
         unfinished.sort(Comparator.comparing((InFlightUpload u) -> u.from().topic())
                 .thenComparingInt(u -> u.from().partition())
                 .thenComparingLong(u -> u.from().offset()));
+        run.parkingLoggedAtNanos = System.nanoTime(); // resuming is logged below, not as "no room"
         for (InFlightUpload upload : unfinished) {
             park(track(new Pending(upload, admission.charge(upload.eventBytes()))));
         }

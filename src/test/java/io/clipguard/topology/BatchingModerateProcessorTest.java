@@ -184,6 +184,11 @@ class BatchingModerateProcessorTest {
         process(processor, "u1", 0, 10);
         processor.close(); // a revived task: closed dirty, then init again on the same instance
         processor.init(context);
+        // read again and adopted (unpark, then start, in one punctuation) while the old job still waits
+        // in the encoder: released before, the old job could finish first, and the revived run would
+        // start a second one on an encoder this test holds (a race of the test, not of production,
+        // where the second job just encodes u1 again)
+        punctuateUntil(() -> loader.loads.get() == 1);
         encoderPermits.release(1);
         punctuateUntil(() -> forwardedIds().size() == 1);
         assertEquals(List.of("u1"), forwardedIds());
