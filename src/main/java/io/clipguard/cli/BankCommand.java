@@ -55,7 +55,7 @@ import picocli.CommandLine.Parameters;
  * running instance follows.
  *
  * <pre>
- * clipguard bank import  --config FILE --bank NAME --action block|review|allow [--queue Q] [--source S] [--version V] LIST...
+ * clipguard bank import  --config FILE --bank NAME --action block|review|allow [--queue Q] [--source S] [--bank-version V] LIST...
  * clipguard bank publish (the same options): the bank becomes exactly these lists (entries not in them are removed)
  * clipguard bank list    --config FILE
  * clipguard bank match   --config FILE IMAGE...
@@ -100,7 +100,10 @@ final class BankCommand {
         @Option(names = "--source", paramLabel = "S", description = "where the list comes from")
         String source;
 
-        @Option(names = "--version", paramLabel = "V", description = "the bank's version (default: 1)")
+        @Option(
+                names = "--bank-version",
+                paramLabel = "V",
+                description = "the bank's version, recorded on every match (default: 1)")
         String version;
 
         @Parameters(

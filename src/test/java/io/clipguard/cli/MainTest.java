@@ -55,14 +55,31 @@ class MainTest {
 
     @Test
     void everyCommandHasHelpThatNamesItsOptions() {
-        for (String command :
-                List.of("run", "score", "embed-policy", "publish-policy", "tune", "topics", "replay-dead-letters")) {
-            Run run = clipguard(command, "--help");
+        for (String command : List.of(
+                "run",
+                "score",
+                "embed-policy",
+                "publish-policy",
+                "tune",
+                "topics",
+                "replay-dead-letters",
+                "bank",
+                "bank import",
+                "bank publish",
+                "bank list",
+                "bank match",
+                "bank retro")) {
+            List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            Run run = clipguard(args.toArray(String[]::new));
             assertEquals(0, run.exitCode(), command);
             assertTrue(run.out().contains("Usage: clipguard " + command), run.out());
             assertTrue(run.out().contains("-h, --help"), run.out());
         }
         assertTrue(clipguard("tune", "--help").out().contains("(default: tuning)"), "defaults are shown");
+        assertTrue(
+                clipguard("bank", "import", "--help").out().contains("--bank-version"),
+                "not --version: that is picocli's");
     }
 
     @Test

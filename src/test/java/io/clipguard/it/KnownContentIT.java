@@ -81,7 +81,8 @@ class KnownContentIT {
         Path blockList = Files.writeString(dir.resolve("block.txt"), "# a test list\n" + hash(pen) + "\n");
         Path allowList = Files.writeString(
                 dir.resolve("allow.csv"), "hash,id,reason\n" + hash(star.image()) + ",fp-1,a known false positive\n");
-        assertEquals(0, bank("publish", config, "terror", "block", "--queue", "legal", "--version", "7", blockList));
+        assertEquals(
+                0, bank("publish", config, "terror", "block", "--queue", "legal", "--bank-version", "7", blockList));
         assertEquals(0, bank("import", config, "false-positives", "allow", allowList));
 
         int managementPort = freePort();
@@ -143,7 +144,8 @@ class KnownContentIT {
             // instances, which share the 3 partitions) is blocked
             Path later = Files.writeString(dir.resolve("later.txt"), hash(ImageIO.read(C.toFile())) + "\n");
             Instant published = Instant.now();
-            assertEquals(0, bank("import", config, "terror", "block", "--queue", "legal", "--version", "8", later));
+            assertEquals(
+                    0, bank("import", config, "terror", "block", "--queue", "legal", "--bank-version", "8", later));
             Instant everywhere = null;
             int sent = 4;
             for (int round = 0; everywhere == null && round < 40; round++) {
