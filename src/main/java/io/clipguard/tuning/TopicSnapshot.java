@@ -70,6 +70,17 @@ public final class TopicSnapshot {
      */
     public static <V> void forEach(
             String topic, Properties client, Deserializer<V> values, java.util.function.Consumer<V> each) {
+        forEachRecord(topic, client, record -> {
+            V value = deserialize(values, record);
+            if (value != null) {
+                each.accept(value);
+            }
+        });
+    }
+
+    /** As {@link #forEach}, with each raw record (key, value, timestamp), read_committed, no group. */
+    public static void forEachRecord(
+            String topic, Properties client, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties settings = KafkaConnection.settings(client);
         settings.setProperty("enable.auto.commit", "false");
         settings.setProperty("isolation.level", "read_committed");
@@ -85,12 +96,7 @@ public final class TopicSnapshot {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    V value = deserialize(values, record);
-                    if (value != null) {
-                        each.accept(value);
-                    }
-                }
+                consumer.poll(POLL).forEach(each);
             }
         }
     }
