@@ -129,7 +129,7 @@ public final class BankTopicWatcher implements AutoCloseable {
         if (caughtUp.getCount() > 0) {
             if (endAtStart.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
                 banks.rebuildAndPublish();
-                LOG.info("banks from {} in force: {}", topic, banks.sizes());
+                LOG.info("banks from {} in force: {}", topic, describe(banks.sizes()));
                 caughtUp.countDown();
                 publishedAtNanos = System.nanoTime();
             }
@@ -151,6 +151,17 @@ public final class BankTopicWatcher implements AutoCloseable {
      * read (no banks yet: the job may start); a cluster that does not answer, or refuses, does not: the
      * job waits rather than score uploads without the banks that should block them.
      */
+    /** "terror (block to legal, v4): 2 entries; ..." for the log. */
+    private static String describe(Map<Bank, Integer> sizes) {
+        if (sizes.isEmpty()) {
+            return "none";
+        }
+        return sizes.entrySet().stream()
+                .map(e -> e.getKey().name() + " (" + e.getKey().action().wireName() + " to "
+                        + e.getKey().queue() + ", v" + e.getKey().version() + "): " + e.getValue() + " entries")
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
     /** Records left to read over every partition, as the consumer last saw it. */
     private long lag() {
         long lag = 0;

@@ -243,6 +243,12 @@ final class BankCommand {
                     Rgb8 pixels = Rgb8.of(decoder.decode(Files.readAllBytes(image)));
                     PdqHasher.Dihedral hashes = PdqHasher.dihedral(pixels.widthPx(), pixels.heightPx(), pixels.rgb());
                     line.put("pdq_hash", hashes.original().hex()).put("pdq_quality", hashes.quality());
+                    if (hashes.quality() < config.banks().minQuality()) {
+                        line.put(
+                                "note",
+                                "quality under clipguard.banks.min-quality ("
+                                        + config.banks().minQuality() + "): the job does not match this image");
+                    }
                     List<BankMatch> matches = banks.match(
                             config.banks().dihedral() ? hashes.all() : List.of(hashes.original()), hashes.quality());
                     ArrayNode array = line.putArray("matches");
