@@ -157,8 +157,11 @@ public final class BankTopicWatcher implements AutoCloseable {
             return "none";
         }
         return sizes.entrySet().stream()
-                .map(e -> e.getKey().name() + " (" + e.getKey().action().wireName() + " to "
-                        + e.getKey().queue() + ", v" + e.getKey().version() + "): " + e.getValue() + " entries")
+                .map(e -> e.getKey().name() + " (" + e.getKey().action().wireName()
+                        + (e.getKey().action() == BankAction.ALLOW
+                                ? ""
+                                : " to " + e.getKey().queue())
+                        + ", v" + e.getKey().version() + "): " + e.getValue() + " entries")
                 .collect(java.util.stream.Collectors.joining("; "));
     }
 
