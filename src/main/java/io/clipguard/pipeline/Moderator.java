@@ -3,7 +3,9 @@ package io.clipguard.pipeline;
 import io.clipguard.avro.LabelScore;
 import io.clipguard.avro.ModerationError;
 import io.clipguard.avro.ModerationResult;
+import io.clipguard.avro.ShadowDecision;
 import io.clipguard.avro.Timings;
+import io.clipguard.avro.UploadSource;
 import io.clipguard.avro.UploadedImage;
 import io.clipguard.banks.BankMatch;
 import io.clipguard.policy.EmbeddedPolicy;
@@ -208,6 +210,12 @@ public final class Moderator {
         ModerationResult shadowResult = result(prepared, candidate, embedding, matches, encodeMillis, start);
         boolean differs = !shadowResult.getAction().equals(result.getAction())
                 || !java.util.Objects.equals(shadowResult.getDecidingLabel(), result.getDecidingLabel());
+        // the live result says what the shadow decided, so a reviewer of a flagged upload sees both
+        result.setShadowDecision(new ShadowDecision(
+                shadowResult.getPolicyId(),
+                shadowResult.getPolicyVersion(),
+                shadowResult.getAction(),
+                shadowResult.getDecidingLabel()));
         return new Outcome.Scored(result, differs ? shadowResult : null);
     }
 
@@ -238,7 +246,8 @@ public final class Moderator {
                 .setAttributes(Map.copyOf(upload.getAttributes()))
                 .setPdqHash(
                         prepared.pdq() == null ? null : prepared.pdq().hash().hex())
-                .setPdqQuality(prepared.pdq() == null ? null : prepared.pdq().quality());
+                .setPdqQuality(prepared.pdq() == null ? null : prepared.pdq().quality())
+                .setSource(sourceOf(prepared.from()));
         KnownContentDecision.apply(result, matches);
         return result.build();
     }
@@ -256,6 +265,10 @@ public final class Moderator {
                 .setModelId(model.id())
                 .setPolicyVersion(policy.get().policy().version())
                 .build());
+    }
+
+    private static UploadSource sourceOf(SourceCoordinates from) {
+        return from == null ? null : new UploadSource(from.topic(), from.partition(), from.offset());
     }
 
     private static LabelScore toAvro(io.clipguard.score.LabelScore score) {

@@ -5,6 +5,7 @@ import io.clipguard.avro.LabelVerdict;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.ReviewDecision;
 import io.clipguard.config.KafkaConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,14 +48,34 @@ public final class TopicSnapshot {
         });
     }
 
+    /**
+     * The review decisions on the topic. A tombstone (a record with a key and no value) withdraws the
+     * decisions before it on that upload: the review console writes one when a reviewer undoes one.
+     */
     public static List<Review> reviews(String topic, Properties client, Deserializer<ReviewDecision> values) {
-        return read(topic, client, values, decision -> {
-            Map<String, Boolean> verdicts = new LinkedHashMap<>();
-            for (LabelVerdict verdict : decision.getVerdicts()) {
-                verdicts.put(verdict.getLabel(), verdict.getApplies());
+        Map<String, List<Review>> byUpload = new LinkedHashMap<>();
+        forEachRecord(topic, client, record -> {
+            if (record.value() == null) {
+                if (record.key() != null) {
+                    byUpload.remove(new String(record.key(), StandardCharsets.UTF_8));
+                }
+                return;
             }
-            return new Review(decision.getUploadId(), verdicts, decision.getReviewer(), decision.getDecidedAt());
+            ReviewDecision decision = deserialize(values, record);
+            if (decision != null) {
+                byUpload.computeIfAbsent(decision.getUploadId(), id -> new ArrayList<>())
+                        .add(review(decision));
+            }
         });
+        return byUpload.values().stream().flatMap(List::stream).toList();
+    }
+
+    private static Review review(ReviewDecision decision) {
+        Map<String, Boolean> verdicts = new LinkedHashMap<>();
+        for (LabelVerdict verdict : decision.getVerdicts()) {
+            verdicts.put(verdict.getLabel(), verdict.getApplies());
+        }
+        return new Review(decision.getUploadId(), verdicts, decision.getReviewer(), decision.getDecidedAt());
     }
 
     private static <V, T> List<T> read(

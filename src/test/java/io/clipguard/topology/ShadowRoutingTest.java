@@ -98,6 +98,13 @@ class ShadowRoutingTest {
                     List.of("block", "review", "allow"),
                     liveResults.stream().map(ModerationResult::getAction).toList());
             liveResults.forEach(result -> assertEquals("colours", result.getPolicyId()));
+            // each live result says what the shadow decided, and where its upload event was read
+            assertEquals("block", liveResults.get(1).getShadowDecision().getAction());
+            assertEquals(
+                    "colours-candidate", liveResults.get(1).getShadowDecision().getPolicyId());
+            assertEquals("block", liveResults.get(0).getShadowDecision().getAction());
+            assertEquals("uploads", liveResults.get(2).getSource().getTopic());
+            assertEquals(2L, liveResults.get(2).getSource().getOffset());
             var differing = shadow.readKeyValuesToList();
             assertEquals(1, differing.size());
             assertEquals("u1", differing.get(0).key);
