@@ -37,6 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             TuneCommand.class,
             TopicsCommand.class,
             ReplayDeadLettersCommand.class,
+            ReviewCommand.class,
             BankCommand.class,
             AutoComplete.GenerateCompletion.class
         },

@@ -23,6 +23,7 @@ import java.util.Properties;
  * @param topicsFile    the topics' specs, checked against the cluster at start (none: no check)
  * @param log           log format and levels
  * @param banks         known content: the bank topic and how its hashes match
+ * @param review        the review console
  */
 public record AppConfig(
         TopicNames topics,
@@ -36,7 +37,8 @@ public record AppConfig(
         ManagementConfig management,
         Optional<Path> topicsFile,
         LogConfig log,
-        BankConfig banks) {
+        BankConfig banks,
+        ReviewConfig review) {
 
     public AppConfig {
         serdeConfig = Map.copyOf(serdeConfig);

@@ -133,6 +133,7 @@ public final class ConfigLoader {
                 Optional.ofNullable(settings.text("topics.file", null)).map(Path::of);
         LogConfig log = LogConfig.read(settings);
         BankConfig banks = BankConfig.read(settings);
+        ReviewConfig review = ReviewConfig.read(settings);
         settings.refuseUnknown();
 
         require(passThrough, "application.id");
@@ -174,7 +175,8 @@ public final class ConfigLoader {
                 management,
                 topicsFile,
                 log,
-                banks);
+                banks,
+                review);
     }
 
     /**

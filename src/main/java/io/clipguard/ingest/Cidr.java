@@ -5,20 +5,20 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /** An address block such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a /32 or /128. */
-record Cidr(byte[] network, int prefixBits) {
+public record Cidr(byte[] network, int prefixBits) {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     /** Parses an address literal with an optional prefix length; never queries DNS. */
-    static Cidr parse(String text) {
+    public static Cidr parse(String text) {
         String[] parts = text.trim().split("/", 2);
         byte[] address = literal(parts[0]);
         int bits = parts.length == 1 ? address.length * 8 : prefix(parts[1], address.length * 8, text);
         return new Cidr(address, bits);
     }
 
-    boolean contains(InetAddress address) {
+    public boolean contains(InetAddress address) {
         byte[] candidate = address.getAddress();
         if (candidate.length != network.length) {
             return false;
