@@ -14,6 +14,12 @@ public final class DevMain {
 
     public static void main(String[] args) {
         System.exit(Main.execute(
-                args, List.of(new DemoCommand(), new ProfileCommand(), new BenchCommand(), new PdqBenchCommand())));
+                args,
+                List.of(
+                        new DemoCommand(),
+                        new ProfileCommand(),
+                        new BenchCommand(),
+                        new PdqBenchCommand(),
+                        new ReviewBenchCommand())));
     }
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clipguard.avro.ReviewDecision;
 import io.clipguard.config.ConfigLoader;
 import io.clipguard.console.ReviewConsole;
-import io.clipguard.it.ReviewFixture.Reviewer;
+import io.clipguard.local.ConsoleSession;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +50,8 @@ class ReviewConsoleIT {
             fixture.flag("newer", "general", IMAGE, t0.plusSeconds(60));
             try (ReviewConsole console =
                     ReviewConsole.start(ConfigLoader.from(fixture.settings(Duration.ofMinutes(5))))) {
-                Reviewer alice = Reviewer.signedIn(console.port(), "alice");
-                Reviewer bob = Reviewer.signedIn(console.port(), "bob");
+                ConsoleSession alice = ConsoleSession.signedIn(console.port(), "alice", ReviewFixture.PASSWORD);
+                ConsoleSession bob = ConsoleSession.signedIn(console.port(), "bob", ReviewFixture.PASSWORD);
                 awaitQueue(alice, "general");
 
                 String aliceItem = alice.claim("general");
@@ -59,7 +59,10 @@ class ReviewConsoleIT {
                 assertNotNull(aliceItem);
                 assertNotNull(bobItem);
                 assertNotEquals(aliceItem, bobItem);
-                assertNull(Reviewer.signedIn(console.port(), "carol").claim("general"), "two items, two reviewers");
+                assertNull(
+                        ConsoleSession.signedIn(console.port(), "carol", ReviewFixture.PASSWORD)
+                                .claim("general"),
+                        "two items, two reviewers");
 
                 String page = alice.get(aliceItem).body();
                 assertTrue(page.contains("old"), "the oldest item goes first");
@@ -116,12 +119,12 @@ class ReviewConsoleIT {
             try (ReviewConsole console =
                     ReviewConsole.start(ConfigLoader.from(fixture.settings(Duration.ofMinutes(5))))) {
                 int port = console.port();
-                Reviewer alice = Reviewer.signedIn(port, "alice");
+                ConsoleSession alice = ConsoleSession.signedIn(port, "alice", ReviewFixture.PASSWORD);
                 awaitQueue(alice, "general");
                 String item = alice.claim("general");
                 int decisionsBefore = fixture.decisions().size();
                 int auditBefore = fixture.readAll(fixture.audit).size();
-                Reviewer stranger = new Reviewer(port, "stranger");
+                ConsoleSession stranger = new ConsoleSession(port, "stranger");
 
                 Map<String, Integer> refused = new HashMap<>();
                 refused.put("no session", stranger.get(item).statusCode());
@@ -182,7 +185,7 @@ class ReviewConsoleIT {
                         alice.get("/static/..%2Fconsole%2Fitem.mustache").statusCode());
                 refused.put(
                         "bad target",
-                        Reviewer.signedIn(port, ReviewFixture.ADMIN)
+                        ConsoleSession.signedIn(port, ReviewFixture.ADMIN, ReviewFixture.PASSWORD)
                                 .get("/tune/tiny-shapes?value=7")
                                 .statusCode());
 
@@ -236,7 +239,7 @@ class ReviewConsoleIT {
             }
             try (ReviewConsole console =
                     ReviewConsole.start(ConfigLoader.from(fixture.settings(Duration.ofMinutes(5))))) {
-                Reviewer probe = Reviewer.signedIn(console.port(), "alice");
+                ConsoleSession probe = ConsoleSession.signedIn(console.port(), "alice", ReviewFixture.PASSWORD);
                 awaitQueue(probe, "general");
                 awaitQueue(probe, "symbols");
                 ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -244,7 +247,7 @@ class ReviewConsoleIT {
                 List<Long> pageMillis = Collections.synchronizedList(new ArrayList<>());
                 for (String name : ReviewFixture.REVIEWERS) {
                     work.add(pool.submit(() -> {
-                        Reviewer reviewer = Reviewer.signedIn(console.port(), name);
+                        ConsoleSession reviewer = ConsoleSession.signedIn(console.port(), name, ReviewFixture.PASSWORD);
                         List<String> done = new ArrayList<>();
                         for (String queue : List.of("general", "symbols")) {
                             String item;
@@ -283,7 +286,7 @@ class ReviewConsoleIT {
         }
     }
 
-    static void awaitQueue(Reviewer reviewer, String queue) throws Exception {
+    static void awaitQueue(ConsoleSession reviewer, String queue) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             String page = reviewer.get("/").body();

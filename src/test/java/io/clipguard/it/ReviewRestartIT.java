@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clipguard.avro.ReviewDecision;
-import io.clipguard.it.ReviewFixture.Reviewer;
+import io.clipguard.local.ConsoleSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,8 @@ class ReviewRestartIT {
             Process first = start(config, dir.resolve("first.log"));
             Instant claimedAt;
             try {
-                Reviewer alice = Reviewer.signedIn(port(first, dir.resolve("first.log")), "alice");
+                ConsoleSession alice =
+                        ConsoleSession.signedIn(port(first, dir.resolve("first.log")), "alice", ReviewFixture.PASSWORD);
                 ReviewConsoleIT.awaitQueue(alice, "general");
                 String held = alice.claim("general");
                 claimedAt = Instant.now();
@@ -56,7 +57,7 @@ class ReviewRestartIT {
             Process second = start(config, dir.resolve("second.log"));
             try {
                 int port = port(second, dir.resolve("second.log"));
-                Reviewer bob = Reviewer.signedIn(port, "bob");
+                ConsoleSession bob = ConsoleSession.signedIn(port, "bob", ReviewFixture.PASSWORD);
                 String bobs = bob.claim("general");
                 assertTrue(
                         Instant.now().isBefore(claimedAt.plus(LEASE)),
@@ -66,13 +67,16 @@ class ReviewRestartIT {
                 Thread.sleep(Math.max(
                         0,
                         Duration.between(Instant.now(), claimedAt.plus(LEASE)).toMillis() + 500));
-                Reviewer carol = Reviewer.signedIn(port, "carol");
-                Reviewer dave = Reviewer.signedIn(port, "dave");
+                ConsoleSession carol = ConsoleSession.signedIn(port, "carol", ReviewFixture.PASSWORD);
+                ConsoleSession dave = ConsoleSession.signedIn(port, "dave", ReviewFixture.PASSWORD);
                 String carols = carol.claim("general");
                 String daves = dave.claim("general");
                 assertTrue(carol.get(carols).body().contains("upload <code>a</code>"), "a came back");
                 assertTrue(dave.get(daves).body().contains("upload <code>c</code>"), "to one reviewer only");
-                assertNull(Reviewer.signedIn(port, "root").claim("general"), "nothing else is left");
+                assertNull(
+                        ConsoleSession.signedIn(port, "root", ReviewFixture.PASSWORD)
+                                .claim("general"),
+                        "nothing else is left");
                 for (var pair : List.of(Map.entry(bob, bobs), Map.entry(carol, carols), Map.entry(dave, daves))) {
                     assertEquals(
                             303,
