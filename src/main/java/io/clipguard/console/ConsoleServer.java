@@ -104,6 +104,9 @@ public final class ConsoleServer implements AutoCloseable {
             staticFile(http, parts[1]);
             return;
         }
+        if (post) {
+            checkOrigin(http);
+        }
         Optional<Sessions.Session> session = session(http);
         if (parts.length == 1 && parts[0].equals("login")) {
             login(http, model, session);
@@ -251,12 +254,16 @@ public final class ConsoleServer implements AutoCloseable {
                                 + (config.secureCookies() ? "; Secure" : ""));
     }
 
-    private void checkCsrf(Http http, Sessions.Session session) throws Http.Refused {
-        Optional<String> origin = http.header("Origin").filter(o -> !o.equals("null"));
+    /** A browser names the page a form came from: it must be this console (sign-in forms included). */
+    private static void checkOrigin(Http http) throws Http.Refused {
+        Optional<String> origin = http.header("Origin");
         String host = http.header("Host").orElse("");
         if (origin.isPresent() && !origin.get().replaceFirst("^https?://", "").equals(host)) {
             throw new Http.Refused(403, "this form came from another site");
         }
+    }
+
+    private void checkCsrf(Http http, Sessions.Session session) throws Http.Refused {
         if (!sessions.csrfMatches(session, http.form("csrf").orElse(null))) {
             throw new Http.Refused(403, "this form has expired or came from another site: reload the page");
         }
