@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -237,17 +238,24 @@ class ReviewConsoleIT {
             for (int i = 0; i < items; i++) {
                 fixture.flag("item-" + i, i % 2 == 0 ? "general" : "symbols", IMAGE, t0.plusMillis(i));
             }
+            Properties second = fixture.settings(Duration.ofMinutes(5));
+            second.setProperty("state.dir", dir.resolve("state-2").toString());
+            // two console instances behind an imagined load balancer: they share the claims processor
             try (ReviewConsole console =
-                    ReviewConsole.start(ConfigLoader.from(fixture.settings(Duration.ofMinutes(5))))) {
+                            ReviewConsole.start(ConfigLoader.from(fixture.settings(Duration.ofMinutes(5))));
+                    ReviewConsole other = ReviewConsole.start(ConfigLoader.from(second))) {
+                List<Integer> ports = List.of(console.port(), other.port());
                 ConsoleSession probe = ConsoleSession.signedIn(console.port(), "alice", ReviewFixture.PASSWORD);
                 awaitQueue(probe, "general");
                 awaitQueue(probe, "symbols");
                 ExecutorService pool = Executors.newFixedThreadPool(4);
                 List<Future<List<String>>> work = new ArrayList<>();
                 List<Long> pageMillis = Collections.synchronizedList(new ArrayList<>());
-                for (String name : ReviewFixture.REVIEWERS) {
+                for (int r = 0; r < ReviewFixture.REVIEWERS.size(); r++) {
+                    String name = ReviewFixture.REVIEWERS.get(r);
+                    int port = ports.get(r % 2);
                     work.add(pool.submit(() -> {
-                        ConsoleSession reviewer = ConsoleSession.signedIn(console.port(), name, ReviewFixture.PASSWORD);
+                        ConsoleSession reviewer = ConsoleSession.signedIn(port, name, ReviewFixture.PASSWORD);
                         List<String> done = new ArrayList<>();
                         for (String queue : List.of("general", "symbols")) {
                             String item;
@@ -282,6 +290,42 @@ class ReviewConsoleIT {
                 System.out.printf(
                         "4 reviewers, %d items: 0 double claims; item page p50 %d ms, p95 %d ms%n",
                         items, sorted.get(sorted.size() / 2), sorted.get(sorted.size() * 95 / 100));
+            }
+        }
+    }
+
+    @Test
+    void behindAnAuthenticatingProxyItsHeaderSignsInFromTrustedAddressesOnly() throws Exception {
+        try (ReviewFixture fixture = new ReviewFixture(dir, 1)) {
+            Properties trusted = fixture.settings(Duration.ofMinutes(5));
+            trusted.setProperty("clipguard.review.proxy-header", "X-Forwarded-User");
+            Properties untrusted = (Properties) trusted.clone();
+            untrusted.setProperty("clipguard.review.trusted-proxies", "10.0.0.0/8");
+            untrusted.setProperty("state.dir", dir.resolve("state-2").toString());
+            try (ReviewConsole console = ReviewConsole.start(ConfigLoader.from(trusted));
+                    ReviewConsole elsewhere = ReviewConsole.start(ConfigLoader.from(untrusted))) {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                java.util.function.BiFunction<Integer, String, Integer> asUser = (port, user) -> {
+                    try {
+                        var request = java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/"));
+                        if (user != null) {
+                            request.header("X-Forwarded-User", user);
+                        }
+                        return http.send(request.build(), HttpResponse.BodyHandlers.ofString())
+                                .statusCode();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                };
+                assertEquals(200, asUser.apply(console.port(), "alice"), "the proxy's user is signed in");
+                assertEquals(303, asUser.apply(console.port(), null), "no header: sent to sign in");
+                assertEquals(303, asUser.apply(console.port(), "alice\tbob"), "not a user name");
+                assertEquals(303, asUser.apply(elsewhere.port(), "alice"), "a header from an untrusted address");
+                assertEquals(
+                        401,
+                        new ConsoleSession(console.port(), "x").get("/login").statusCode(),
+                        "no password form behind a proxy");
             }
         }
     }
