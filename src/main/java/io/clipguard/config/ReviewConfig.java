@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * clipguard.review.port=8090                     # ... and port
  * clipguard.review.lease-ms=300000               # a claim holds an item this long, then it returns to its queue
  * clipguard.review.undo-ms=10000                 # how long a reviewer can undo a decision
+ * clipguard.review.keep-decided-ms=3024000000     # decided items are remembered 35 days (past the flagged topic's retention)
  * clipguard.review.session-secret=               # signs sessions and CSRF tokens: the same on every instance,
  *                                                # at least 32 characters; unset: a random one (sessions end on restart)
  * clipguard.review.session-ms=43200000           # a sign-in lasts this long
@@ -40,6 +41,7 @@ public record ReviewConfig(
         int port,
         Duration lease,
         Duration undo,
+        Duration keepDecided,
         Optional<String> sessionSecret,
         Duration session,
         boolean secureCookies,
@@ -78,6 +80,7 @@ public record ReviewConfig(
                 settings.intInRange("review.port", 8090, 0, 65535),
                 Duration.ofMillis(settings.positiveLong("review.lease-ms", 300_000)),
                 Duration.ofMillis(settings.positiveLong("review.undo-ms", 10_000)),
+                Duration.ofMillis(settings.positiveLong("review.keep-decided-ms", 35L * 24 * 3600_000)),
                 secret,
                 Duration.ofMillis(settings.positiveLong("review.session-ms", 12 * 3600_000L)),
                 settings.flag("review.secure-cookies", false),

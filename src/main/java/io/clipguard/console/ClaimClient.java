@@ -3,6 +3,7 @@ package io.clipguard.console;
 import io.clipguard.config.KafkaConnection;
 import io.clipguard.review.ReviewReply;
 import io.clipguard.review.ReviewRequest;
+import io.clipguard.review.Verdict;
 import io.clipguard.serde.JsonSerde;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,8 @@ final class ClaimClient implements AutoCloseable {
         Properties producerSettings = KafkaConnection.settings(client);
         producerSettings.setProperty("acks", "all");
         producerSettings.setProperty("linger.ms", "0");
+        // an HTTP thread sends: it waits for the broker no longer than for the answer
+        producerSettings.setProperty("max.block.ms", String.valueOf(timeout.toMillis()));
         producerSettings.setProperty("client.id", consoleId + "-requests");
         this.producer =
                 new KafkaProducer<>(producerSettings, new StringSerializer(), new JsonSerde<>(ReviewRequest.class));
@@ -85,6 +88,24 @@ final class ClaimClient implements AutoCloseable {
     /** The id this console's replies are keyed by. */
     String consoleId() {
         return consoleId;
+    }
+
+    /**
+     * A request from this console, which the claims processor carries out only within the time this
+     * console waits for its answer.
+     */
+    ReviewRequest request(
+            ReviewRequest.Kind kind, String reviewer, String queue, String uploadId, String claimId, Verdict verdict) {
+        return new ReviewRequest(
+                kind,
+                UUID.randomUUID().toString(),
+                consoleId,
+                reviewer,
+                queue,
+                uploadId,
+                claimId,
+                verdict,
+                System.currentTimeMillis() + timeout.toMillis());
     }
 
     /** Sends a request and waits for its answer. */
@@ -124,15 +145,24 @@ final class ClaimClient implements AutoCloseable {
                 } catch (RecordDeserializationException e) {
                     LOG.warn("skipping a reply that is not one: {}", e.getMessage());
                     consumer.seek(e.topicPartition(), e.offset() + 1);
-                } catch (KafkaException e) {
-                    // a reply that cannot be read, or a broker away: the requests waiting on it time out
+                } catch (RuntimeException e) {
+                    // a broker away, or a bug: the requests waiting now time out, the next ones are answered
                     LOG.warn("reading review replies from {}: {}", repliesTopic, e.toString());
+                    pause();
                 }
             }
         } catch (WakeupException e) {
             // closing
         } finally {
             consumer.close();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ public final class ConsoleServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
     private static final String COOKIE = "clipguard_session";
+    private static final String UNKNOWN_USER_HASH = Passwords.hash("not anyone's password".toCharArray());
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -39,6 +42,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final TuneDesk tune;
     private final Pages pages;
     private final List<Cidr> trustedProxies;
+    private final Semaphore hashing = new Semaphore(2);
 
     ConsoleServer(ReviewConfig config, Sessions sessions, ReviewDesk desk, TuneDesk tune, Pages pages)
             throws IOException {
@@ -68,7 +72,8 @@ public final class ConsoleServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-        exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own forms
+        exchange.getResponseHeaders().set("Referrer-Policy", "same-origin");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         Map<String, Object> model = new HashMap<>();
         try (exchange) {
@@ -205,11 +210,7 @@ public final class ConsoleServer implements AutoCloseable {
         String name = http.form("user").orElse("");
         String password = http.form("password").orElse("");
         ReviewConfig.User user = config.users().get(name);
-        if (user == null
-                || user.passwordHash().isEmpty()
-                || password.length() > 1024
-                || !Passwords.matches(
-                        password.toCharArray(), user.passwordHash().get())) {
+        if (!passwordMatches(user, password)) {
             LOG.info("refused a sign-in as {} from {}", Text.shown(name), http.exchange.getRemoteAddress());
             model.put("error", "Name or password is wrong.");
             http.html(401, pages.render("login", model));
@@ -219,9 +220,36 @@ public final class ConsoleServer implements AutoCloseable {
         http.redirect("/");
     }
 
+    /**
+     * Checks a password with at most two hashes at a time (PBKDF2 is slow on purpose, and sign-in is
+     * open to anyone), spending as long on an unknown name as on a known one.
+     */
+    private boolean passwordMatches(ReviewConfig.User user, String password) throws Http.Refused {
+        if (password.length() > 1024) {
+            return false;
+        }
+        try {
+            if (!hashing.tryAcquire(5, TimeUnit.SECONDS)) {
+                throw new Http.Refused(503, "too many sign-ins at once: try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Http.Refused(503, "interrupted");
+        }
+        try {
+            boolean known = user != null && user.passwordHash().isPresent();
+            boolean matches = Passwords.matches(
+                    password.toCharArray(), known ? user.passwordHash().get() : UNKNOWN_USER_HASH);
+            return known && matches;
+        } finally {
+            hashing.release();
+        }
+    }
+
     /** The session of a signed cookie; or, where a trusted proxy names the user, a session for them. */
     private Optional<Sessions.Session> session(Http http) {
-        Optional<Sessions.Session> fromCookie = http.cookie(COOKIE).flatMap(sessions::read);
+        Optional<Sessions.Session> fromCookie =
+                http.cookie(COOKIE).flatMap(sessions::read).flatMap(this::stillValid);
         if (config.proxyHeader().isEmpty()) {
             return fromCookie;
         }
@@ -238,6 +266,20 @@ public final class ConsoleServer implements AutoCloseable {
         Sessions.Session session = sessions.open(named.get(), configured != null && configured.admin());
         setCookie(http, session);
         return Optional.of(session);
+    }
+
+    /**
+     * The session with the role the configuration gives its user now: a user removed from the
+     * configuration (or, without a proxy, left without a password) is signed out, a demoted admin demoted.
+     */
+    private Optional<Sessions.Session> stillValid(Sessions.Session session) {
+        ReviewConfig.User user = config.users().get(session.user());
+        if (config.proxyHeader().isEmpty()
+                && (user == null || user.passwordHash().isEmpty())) {
+            return Optional.empty();
+        }
+        boolean admin = user != null && user.admin();
+        return Optional.of(new Sessions.Session(session.user(), admin, session.expiresAtMs(), session.nonce()));
     }
 
     private boolean fromTrustedProxy(Http http) {

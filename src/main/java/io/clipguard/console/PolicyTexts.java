@@ -27,6 +27,9 @@ final class PolicyTexts {
     private final Properties client;
     private final String liveId;
     private final Optional<String> shadowId;
+    private static final long FRESH_NANOS = 3_000_000_000L;
+    private Map<String, String> lastRead;
+    private long readAtNanos;
 
     PolicyTexts(PolicyConfig config, Properties client) {
         this.config = config;
@@ -70,7 +73,11 @@ final class PolicyTexts {
         return Optional.of(new Text(yaml, PolicyLoader.parse(yaml, id, PolicyLoader.baseDirOf(file))));
     }
 
-    private Map<String, String> latestOnTopic() {
+    /** The latest text of each policy on the topic, read again at most every few seconds. */
+    private synchronized Map<String, String> latestOnTopic() {
+        if (System.nanoTime() - readAtNanos < FRESH_NANOS && lastRead != null) {
+            return lastRead;
+        }
         Map<String, String> latest = new HashMap<>();
         config.topic()
                 .ifPresent(topic -> TopicSnapshot.forEachRecord(topic, client, record -> {
@@ -80,6 +87,8 @@ final class PolicyTexts {
                                 new String(record.value(), StandardCharsets.UTF_8));
                     }
                 }));
+        lastRead = latest;
+        readAtNanos = System.nanoTime();
         return latest;
     }
 }

@@ -11,7 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -66,8 +65,14 @@ final class QueueBoard implements AutoCloseable {
                     consumer.seek(e.topicPartition(), e.offset() + 1);
                 } catch (WakeupException e) {
                     throw e;
-                } catch (KafkaException e) {
+                } catch (RuntimeException e) {
                     LOG.warn("reading queue depths: {}", e.toString());
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         } catch (WakeupException e) {

@@ -68,7 +68,8 @@ public final class ReviewConsole implements AutoCloseable {
                 AvroSerdes.forClass(UploadedImage.class, config.serdeConfig(), config.serdeClass());
 
         KafkaStreams claims = new KafkaStreams(
-                ReviewTopology.build(topics, results.deserializer(), decisions, review.lease(), review.undo()),
+                ReviewTopology.build(
+                        topics, results.deserializer(), decisions, review.lease(), review.undo(), review.keepDecided()),
                 claimsSettings(config));
         claims.setUncaughtExceptionHandler(e -> {
             // a registry or broker hiccup: the task resumes from its last commit, nothing is lost
@@ -87,7 +88,7 @@ public final class ReviewConsole implements AutoCloseable {
                 uploads.deserializer(),
                 UploadImageSource.from(
                         config.input().fetch(), config.input().limits().maxImageBytes()));
-        Audit audit = add(new Audit(client, topics.audit()));
+        Publisher publisher = add(new Publisher(client, topics.audit()));
         Pages pages = new Pages();
         TuneDesk tune = add(new TuneDesk(
                 new PolicyTexts(config.policy(), client),
@@ -97,7 +98,7 @@ public final class ReviewConsole implements AutoCloseable {
                 results.deserializer(),
                 decisions.deserializer(),
                 pages,
-                audit,
+                publisher,
                 Clock.systemUTC()));
         byte[] secret = review.sessionSecret()
                 .map(text -> text.getBytes(StandardCharsets.UTF_8))
@@ -107,6 +108,9 @@ public final class ReviewConsole implements AutoCloseable {
                     return Sessions.randomSecret();
                 });
         Sessions sessions = new Sessions(secret, review.session(), Clock.systemUTC());
+        // the JDK's server waits for ever on a slow request unless told otherwise (seconds)
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "120");
         ReviewDesk desk = new ReviewDesk(claimClient, board, items, pages, review, Clock.systemUTC());
         server = add(new ConsoleServer(review, sessions, desk, tune, pages));
         LOG.info(

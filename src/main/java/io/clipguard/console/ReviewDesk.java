@@ -81,10 +81,8 @@ final class ReviewDesk {
 
     void claim(Http http, Sessions.Session session) throws IOException, Http.Refused {
         String queue = Text.queue(http.form("queue").orElse(null));
-        ReviewReply reply = ask(new ReviewRequest(
+        ReviewReply reply = ask(claims.request(
                 ReviewRequest.Kind.CLAIM,
-                UUID.randomUUID().toString(),
-                claims.consoleId(),
                 session.user(),
                 queue,
                 null,
@@ -100,10 +98,6 @@ final class ReviewDesk {
     void item(Http http, Map<String, Object> model, Sessions.Session session, String queue, String claimId)
             throws IOException, Http.Refused {
         Item item = held(session, queue, claimId);
-        if (!item.claimId().equals(claimId)) {
-            http.redirect(itemPath(item));
-            return;
-        }
         ReviewItems.Loaded loaded = items.load(item)
                 .orElseThrow(() -> new Http.Refused(410, "the flagged result of this item is gone from the topic"));
         ModerationResult result = loaded.result();
@@ -149,10 +143,14 @@ final class ReviewDesk {
     }
 
     void image(Http http, Sessions.Session session, String queue, String claimId) throws IOException, Http.Refused {
-        Item item = held(session, queue, claimId);
-        if (!item.claimId().equals(claimId)) {
-            throw new Http.Refused(404, "no such item");
-        }
+        // right after its page asked the claims processor, the image need not ask again: within the lease
+        Item kept = claimedHere.get(claimId);
+        Item item = kept != null
+                        && kept.reviewer().equals(session.user())
+                        && kept.queue().equals(queue)
+                        && kept.heldUnder(claimId, clock.millis())
+                ? kept
+                : held(session, queue, claimId);
         byte[] image = items.load(item)
                 .flatMap(ReviewItems.Loaded::image)
                 .orElseThrow(() -> new Http.Refused(404, "no image"));
@@ -165,12 +163,10 @@ final class ReviewDesk {
 
     void decide(Http http, Sessions.Session session, String queue, String claimId) throws IOException, Http.Refused {
         Item item = held(session, queue, claimId);
-        if (!item.claimId().equals(claimId)) {
-            throw new Http.Refused(409, "this item is no longer yours: its lease ran out and it went to someone else");
-        }
         String verdictField = http.form("verdict").orElse("");
         if (verdictField.equals("skip")) {
-            ReviewReply reply = ask(request(ReviewRequest.Kind.RELEASE, session, item, claimId, null));
+            ReviewReply reply = ask(
+                    claims.request(ReviewRequest.Kind.RELEASE, session.user(), queue, item.uploadId(), claimId, null));
             if (!reply.ok()) {
                 throw new Http.Refused(409, reply.message());
             }
@@ -194,7 +190,8 @@ final class ReviewDesk {
         String note = Text.note(http.form("note").orElse(null));
         Verdict verdict = new Verdict(
                 violation, violation ? label : null, labels, note, result.getPolicyId(), result.getPolicyVersion());
-        ReviewReply reply = ask(request(ReviewRequest.Kind.DECIDE, session, item, claimId, verdict));
+        ReviewReply reply = ask(
+                claims.request(ReviewRequest.Kind.DECIDE, session.user(), queue, item.uploadId(), claimId, verdict));
         if (!reply.ok()) {
             throw new Http.Refused(409, reply.message());
         }
@@ -221,15 +218,8 @@ final class ReviewDesk {
         String uploadId = http.form("upload")
                 .filter(id -> !id.isEmpty() && id.length() <= 10_000)
                 .orElseThrow(() -> new Http.Refused(400, "which upload's decision to undo?"));
-        ReviewReply reply = ask(new ReviewRequest(
-                ReviewRequest.Kind.UNDO,
-                UUID.randomUUID().toString(),
-                claims.consoleId(),
-                session.user(),
-                queue,
-                uploadId,
-                claimId,
-                null));
+        ReviewReply reply =
+                ask(claims.request(ReviewRequest.Kind.UNDO, session.user(), queue, uploadId, claimId, null));
         if (!reply.ok()) {
             throw new Http.Refused(409, reply.message());
         }
@@ -237,49 +227,24 @@ final class ReviewDesk {
         http.redirect(itemPath(reply.item()));
     }
 
-    /** The item the reviewer holds in the queue: kept here, or asked of the claims processor. */
+    /**
+     * The item the reviewer holds under the claim, as the claims processor says now (it changes
+     * nothing); refused when they no longer hold it.
+     */
     private Item held(Sessions.Session session, String queue, String claimId) throws Http.Refused {
-        Item kept = claimedHere.get(claimId);
-        if (kept != null
-                && kept.reviewer().equals(session.user())
-                && kept.queue().equals(queue)
-                && kept.state() == Item.State.CLAIMED) {
-            return kept;
-        }
-        ReviewReply reply = ask(new ReviewRequest(
-                ReviewRequest.Kind.CLAIM,
-                UUID.randomUUID().toString(),
-                claims.consoleId(),
-                session.user(),
-                queue,
-                null,
-                UUID.randomUUID().toString(),
-                null));
+        ReviewReply reply = ask(claims.request(ReviewRequest.Kind.LOOKUP, session.user(), queue, null, claimId, null));
         if (!reply.ok()) {
-            throw new Http.Refused(409, "this item is no longer yours: its lease ran out or it was decided");
+            throw new Http.Refused(409, reply.message());
         }
         keep(reply.item());
         return reply.item();
-    }
-
-    private ReviewRequest request(
-            ReviewRequest.Kind kind, Sessions.Session session, Item item, String claimId, Verdict verdict) {
-        return new ReviewRequest(
-                kind,
-                UUID.randomUUID().toString(),
-                claims.consoleId(),
-                session.user(),
-                item.queue(),
-                item.uploadId(),
-                claimId,
-                verdict);
     }
 
     private ReviewReply ask(ReviewRequest request) throws Http.Refused {
         try {
             return claims.ask(request);
         } catch (ClaimClient.NoAnswerException e) {
-            throw new Http.Refused(503, e.getMessage() + "; nothing was changed: try again");
+            throw new Http.Refused(503, e.getMessage() + "; it was not carried out: try again");
         }
     }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class ReviewItems {
 
     private static final int KEPT = 32;
+    private static final long KEPT_IMAGE_BYTES = 64L << 20;
 
     /** An item's flagged result and image; {@code image} empty with {@code imageProblem} saying why. */
     record Loaded(ModerationResult result, Optional<byte[]> image, String imageProblem) {}
@@ -62,6 +63,18 @@ final class ReviewItems {
         Loaded loaded = withImage(result.get());
         synchronized (kept) {
             kept.put(key, loaded);
+            // at most so many image bytes kept: photographs can be 20 MiB each
+            long keptImageBytes = kept.values().stream()
+                    .mapToLong(each ->
+                            each.image().map(bytes -> (long) bytes.length).orElse(0L))
+                    .sum();
+            var eldest = kept.keySet().iterator();
+            while (keptImageBytes > KEPT_IMAGE_BYTES && eldest.hasNext()) {
+                Loaded dropped = kept.get(eldest.next());
+                keptImageBytes -=
+                        dropped.image().map(bytes -> (long) bytes.length).orElse(0L);
+                eldest.remove();
+            }
         }
         return Optional.of(loaded);
     }

@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the console's topics where they are missing, like the flagged topic they follow: the requests
@@ -41,18 +43,40 @@ final class ReviewTopicsSetup {
                     existing,
                     new NewTopic(topics.queues(), 1, replication).configs(Map.of("cleanup.policy", "compact")));
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    // several instances starting at once: another one made them
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
             }
-            int requests = admin.describeTopics(List.of(topics.requests()))
-                    .allTopicNames()
-                    .get()
-                    .get(topics.requests())
-                    .partitions()
-                    .size();
+            int requests = partitionsOf(admin, topics.requests());
             if (requests != partitions) {
                 throw new IllegalStateException(topics.requests() + " has " + requests + " partitions and "
                         + topics.flagged() + " " + partitions + ": they must have as many, so that a queue's"
                         + " requests reach the task that holds its items");
+            }
+        }
+    }
+
+    /** The topic's partition count; a topic just created may take a moment to be described. */
+    private static int partitionsOf(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
+                        .size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
             }
         }
     }

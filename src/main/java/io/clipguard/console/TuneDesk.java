@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.ReviewDecision;
-import io.clipguard.config.KafkaConnection;
 import io.clipguard.policy.Policy;
 import io.clipguard.policy.PolicyLoader;
 import io.clipguard.review.AuditEntry;
@@ -30,12 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The tune pages: what {@code clipguard tune} computes from the scored and reviews topics, per policy,
@@ -58,10 +53,14 @@ final class TuneDesk implements AutoCloseable {
     private final Deserializer<ModerationResult> results;
     private final Deserializer<ReviewDecision> decisions;
     private final Pages pages;
-    private final Audit audit;
+    private final Publisher publisher;
     private final Clock clock;
-    private final KafkaProducer<String, String> publisher;
-    private final Map<Key, Tuned> recent = new ConcurrentHashMap<>();
+    private final Map<Key, Tuned> recent = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Tuned> eldest) {
+            return size() > 16;
+        }
+    };
 
     TuneDesk(
             PolicyTexts policies,
@@ -71,7 +70,7 @@ final class TuneDesk implements AutoCloseable {
             Deserializer<ModerationResult> results,
             Deserializer<ReviewDecision> decisions,
             Pages pages,
-            Audit audit,
+            Publisher publisher,
             Clock clock) {
         this.policies = policies;
         this.client = client;
@@ -80,12 +79,8 @@ final class TuneDesk implements AutoCloseable {
         this.results = results;
         this.decisions = decisions;
         this.pages = pages;
-        this.audit = audit;
+        this.publisher = publisher;
         this.clock = clock;
-        Properties settings = KafkaConnection.settings(client);
-        settings.setProperty("acks", "all");
-        settings.setProperty("client.id", "console-policy-publisher");
-        this.publisher = new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer());
     }
 
     String liveId() {
@@ -177,7 +172,7 @@ final class TuneDesk implements AutoCloseable {
                 shadowId,
                 nextVersion(shadow.policy().version(), tuned.policy().policy().version()));
         Policy candidate = PolicyLoader.parse(yaml, "the tuned policy");
-        if (!http.form("confirm").orElse("").equals("yes")) {
+        if (!confirmed(http, yaml)) {
             confirm(
                     http,
                     model,
@@ -212,7 +207,7 @@ final class TuneDesk implements AutoCloseable {
         String yaml = withIdAndVersion(
                 shadow.yaml(), live.policy().id(), nextVersion(live.policy().version(), "0"));
         Policy promoted = PolicyLoader.parse(yaml, "the promoted policy");
-        if (!http.form("confirm").orElse("").equals("yes")) {
+        if (!confirmed(http, yaml)) {
             confirm(
                     http,
                     model,
@@ -238,8 +233,11 @@ final class TuneDesk implements AutoCloseable {
     private void send(String topic, Policy policy, String yaml, Sessions.Session session, String action, String detail)
             throws Http.Refused {
         try {
-            publisher.send(new ProducerRecord<>(topic, policy.id(), yaml)).get();
-            audit.write(new AuditEntry(clock.millis(), session.user(), action, policy.id(), null, detail));
+            publisher.publish(
+                    topic,
+                    policy.id(),
+                    yaml,
+                    new AuditEntry(clock.millis(), session.user(), action, policy.id(), null, detail));
         } catch (ExecutionException e) {
             throw new Http.Refused(
                     503, "could not publish to " + topic + ": " + e.getCause().getMessage());
@@ -247,7 +245,33 @@ final class TuneDesk implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new Http.Refused(503, "interrupted");
         }
-        recent.clear();
+        synchronized (this) {
+            recent.clear();
+        }
+    }
+
+    /**
+     * True when the admin confirmed exactly this policy: the confirmation page carries the hash of the
+     * text it showed. A policy that changed since (new reviews, another admin's publish) is shown again.
+     */
+    private static boolean confirmed(Http http, String yaml) throws Http.Refused {
+        if (!http.form("confirm").orElse("").equals("yes")) {
+            return false;
+        }
+        if (!http.form("shown").orElse("").equals(sha256(yaml))) {
+            throw new Http.Refused(409, "the policy changed since it was shown to you: look at it again");
+        }
+        return true;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void confirm(
@@ -267,12 +291,14 @@ final class TuneDesk implements AutoCloseable {
         model.put("action", action);
         List<Map<String, String>> hidden = new ArrayList<>();
         fields.forEach((name, value) -> hidden.add(Map.of("name", name, "value", value)));
+        hidden.add(Map.of("name", "shown", "value", sha256(yaml)));
         model.put("fields", hidden);
         model.put("button", button);
         http.html(200, pages.render("confirm", model));
     }
 
-    private Tuned tuned(String policyId, Target target) throws Http.Refused {
+    /** One computation at a time: each reads the scored and reviews topics whole. */
+    private synchronized Tuned tuned(String policyId, Target target) throws Http.Refused {
         Key key = new Key(policyId, target.metric(), target.value());
         Tuned kept = recent.get(key);
         long now = clock.millis();
@@ -318,7 +344,11 @@ final class TuneDesk implements AutoCloseable {
     }
 
     private static Target target(String metric, String value) throws Http.Refused {
-        double fraction = Text.fraction(value, "the target");
+        // rounded, so a page per third decimal at most: the computations are kept by target
+        double fraction = Math.round(Text.fraction(value, "the target") * 1000) / 1000.0;
+        if (fraction <= 0 || fraction >= 1) {
+            throw new Http.Refused(400, "the target must be between 0.001 and 0.999");
+        }
         return switch (metric) {
             case "precision" -> new Target(Target.Metric.PRECISION, fraction, Target.zFor(0.95));
             case "recall" -> new Target(Target.Metric.RECALL, fraction, Target.zFor(0.95));
@@ -360,7 +390,5 @@ final class TuneDesk implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        publisher.close(Duration.ofSeconds(5));
-    }
+    public void close() {}
 }

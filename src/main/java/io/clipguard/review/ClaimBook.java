@@ -1,13 +1,14 @@
 package io.clipguard.review;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Hands out the items of review queues so that no two reviewers hold the same one, and takes their
  * decisions. All requests about a queue come to one book, one at a time, in the order of the requests
  * topic; the items live in an {@link ItemStore} that outlives the book. A claim is a lease: when it
  * runs out the item is claimable again, and a decision under a claim that someone else has since
- * taken over is refused, so an item is decided once.
+ * taken over is refused, so an item is decided once. A reviewer holds one item per queue at a time.
  *
  * <p>Plain Java, not thread-safe: the claims processor calls it from its stream thread.
  */
@@ -35,7 +36,12 @@ public final class ClaimBook {
      * @param withdrawn the upload whose decision to withdraw (a tombstone), or null
      * @param audit     the audit line, or null when nothing changed
      */
-    public record Effect(ReviewReply reply, Decided decided, String withdrawn, AuditEntry audit) {}
+    public record Effect(ReviewReply reply, Decided decided, String withdrawn, AuditEntry audit) {
+
+        static Effect answer(ReviewReply reply) {
+            return new Effect(reply, null, null, null);
+        }
+    }
 
     /** A decision made: the item as decided, the verdict and the time from claim to decision. */
     public record Decided(Item item, Verdict verdict, long timeSpentMs) {}
@@ -51,8 +57,13 @@ public final class ClaimBook {
 
     /** Handles one request at {@code nowMs}. */
     public Effect handle(ReviewRequest request, long nowMs) {
+        if (request.expiresAtMs() > 0 && nowMs > request.expiresAtMs()) {
+            // the console stopped waiting and told the reviewer nothing happened: so nothing may happen
+            return Effect.answer(ReviewReply.refused(request, "the request came too late and was not carried out"));
+        }
         return switch (request.kind()) {
             case CLAIM -> claim(request, nowMs);
+            case LOOKUP -> lookup(request);
             case DECIDE -> decide(request, nowMs);
             case UNDO -> undo(request, nowMs);
             case RELEASE -> release(request, nowMs);
@@ -60,18 +71,13 @@ public final class ClaimBook {
     }
 
     private Effect claim(ReviewRequest request, long nowMs) {
-        String last = items.lastClaimOf(request.reviewer(), request.queue());
-        Item held = last == null ? null : items.get(last);
-        if (held != null
-                && held.state() == Item.State.CLAIMED
-                && held.claimId() != null
-                && request.reviewer().equals(held.reviewer())
-                && nowMs < held.leaseUntilMs()) {
-            return new Effect(ReviewReply.done(request, "you hold this item already", held), null, null, null);
+        Item held = lastClaimed(request);
+        if (held != null && held.state() == Item.State.CLAIMED && nowMs < held.leaseUntilMs()) {
+            return Effect.answer(ReviewReply.done(request, "you hold this item already", held));
         }
         Item next = items.oldestClaimable(request.queue(), nowMs);
         if (next == null) {
-            return new Effect(ReviewReply.refused(request, "queue " + request.queue() + " is empty"), null, null, null);
+            return Effect.answer(ReviewReply.refused(request, "queue " + request.queue() + " is empty"));
         }
         Item claimed = next.claimed(request.claimId(), request.reviewer(), nowMs, leaseMs);
         items.put(claimed);
@@ -84,47 +90,61 @@ public final class ClaimBook {
                 audit(nowMs, request, claimed.uploadId(), "claim", detail));
     }
 
+    /** The item held under the request's claim, lease running or not, as long as nobody took it over. */
+    private Effect lookup(ReviewRequest request) {
+        Item item = lastClaimed(request);
+        if (item == null
+                || item.state() != Item.State.CLAIMED
+                || !request.claimId().equals(item.claimId())) {
+            return refusedNotYours(request);
+        }
+        return Effect.answer(ReviewReply.done(request, "held", item));
+    }
+
     private Effect decide(ReviewRequest request, long nowMs) {
         Item item = ownItem(request);
         if (item == null) {
             return refusedNotYours(request);
         }
+        Verdict verdict = request.verdict();
+        if (verdict == null
+                || verdict.violation()
+                        && (verdict.label() == null || verdict.label().isBlank())) {
+            return Effect.answer(ReviewReply.refused(request, "a violation needs a label"));
+        }
+        String decision = verdict.violation() ? "violation: " + verdict.label() : "no violation";
         if (item.state() == Item.State.DECIDED) {
-            // the console asked again (a retry after a lost reply): the decision stands, written once
-            return new Effect(ReviewReply.done(request, "decided already", item), null, null, null);
+            // the same decision again is a retry after a lost reply: it stands, written once
+            return Effect.answer(
+                    decision.equals(item.decision())
+                            ? ReviewReply.done(request, "decided already", item)
+                            : ReviewReply.refused(request, "decided already (" + item.decision() + "); undo it first"));
         }
         if (item.state() != Item.State.CLAIMED) {
             return refusedNotYours(request);
         }
-        Verdict verdict = request.verdict();
-        if (verdict == null
-                || (verdict.violation()
-                        && (verdict.label() == null || verdict.label().isBlank()))) {
-            return new Effect(ReviewReply.refused(request, "a violation needs a label"), null, null, null);
-        }
-        Item decided = item.decided(nowMs);
+        Item decided = item.decided(nowMs, decision);
         items.put(decided);
-        items.rememberClaim(request.reviewer(), request.queue(), null);
-        String detail = verdict.violation() ? "violation: " + verdict.label() : "no violation";
+        forgetClaim(request, item.uploadId());
         return new Effect(
                 ReviewReply.done(request, "decided", decided),
                 new Decided(decided, verdict, Math.max(0, nowMs - item.claimedAtMs())),
                 null,
-                audit(nowMs, request, item.uploadId(), "decide", detail));
+                audit(nowMs, request, item.uploadId(), "decide", decision));
     }
 
     private Effect undo(ReviewRequest request, long nowMs) {
         Item item = ownItem(request);
         if (item == null || item.state() != Item.State.DECIDED) {
-            return new Effect(ReviewReply.refused(request, "there is no decision of yours to undo"), null, null, null);
+            return Effect.answer(ReviewReply.refused(request, "there is no decision of yours to undo"));
         }
         if (nowMs - item.decidedAtMs() > undoMs) {
-            return new Effect(
-                    ReviewReply.refused(
-                            request, "too late to undo: decisions can be undone for " + undoMs / 1000 + " s"),
-                    null,
-                    null,
-                    null);
+            return Effect.answer(ReviewReply.refused(
+                    request, "too late to undo: decisions can be undone for " + undoMs / 1000 + " s"));
+        }
+        Item movedOn = lastClaimed(request);
+        if (movedOn != null && movedOn.state() == Item.State.CLAIMED) {
+            items.put(movedOn.released()); // the item taken after this decision: one item at a time
         }
         Item undone = item.undone(nowMs, leaseMs);
         items.put(undone);
@@ -133,7 +153,7 @@ public final class ClaimBook {
                 ReviewReply.done(request, "decision withdrawn", undone),
                 null,
                 undone.uploadId(),
-                audit(nowMs, request, item.uploadId(), "undo", null));
+                audit(nowMs, request, item.uploadId(), "undo", item.decision()));
     }
 
     private Effect release(ReviewRequest request, long nowMs) {
@@ -142,12 +162,35 @@ public final class ClaimBook {
             return refusedNotYours(request);
         }
         items.put(item.released());
-        items.rememberClaim(request.reviewer(), request.queue(), null);
+        forgetClaim(request, item.uploadId());
         return new Effect(
                 ReviewReply.done(request, "returned to the queue", null),
                 null,
                 null,
                 audit(nowMs, request, item.uploadId(), "release", null));
+    }
+
+    /** Forgets items decided before {@code cutoffMs}; see {@link ItemStore#forgetDecidedBefore}. */
+    public int forgetDecidedBefore(long cutoffMs) {
+        return items.forgetDecidedBefore(cutoffMs);
+    }
+
+    /** The depth of every queue with undecided items. */
+    public List<QueueDepth> depths(long nowMs) {
+        return items.depths(nowMs);
+    }
+
+    /** The item the request's reviewer last claimed in its queue, if they are still its reviewer. */
+    private Item lastClaimed(ReviewRequest request) {
+        String last = items.lastClaimOf(request.reviewer(), request.queue());
+        Item item = last == null ? null : items.get(last);
+        return item != null && request.reviewer().equals(item.reviewer()) ? item : null;
+    }
+
+    private void forgetClaim(ReviewRequest request, String uploadId) {
+        if (uploadId.equals(items.lastClaimOf(request.reviewer(), request.queue()))) {
+            items.rememberClaim(request.reviewer(), request.queue(), null);
+        }
     }
 
     /** The item, when the request's claim is its current claim and the request's reviewer made it. */
@@ -164,20 +207,11 @@ public final class ClaimBook {
     }
 
     private static Effect refusedNotYours(ReviewRequest request) {
-        return new Effect(
-                ReviewReply.refused(
-                        request, "this item is no longer yours: its lease ran out and it went back to the queue"),
-                null,
-                null,
-                null);
+        return Effect.answer(ReviewReply.refused(
+                request, "this item is no longer yours: its lease ran out and it went back to the queue"));
     }
 
     private static AuditEntry audit(long nowMs, ReviewRequest request, String uploadId, String action, String detail) {
         return new AuditEntry(nowMs, request.reviewer(), action, uploadId, request.queue(), detail);
-    }
-
-    /** The depth of every queue with undecided items. */
-    public java.util.List<QueueDepth> depths(long nowMs) {
-        return items.depths(nowMs);
     }
 }

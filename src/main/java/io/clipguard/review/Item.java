@@ -15,6 +15,7 @@ package io.clipguard.review;
  * @param claimedAtMs   when the current claim was made
  * @param leaseUntilMs  when the current claim's lease runs out and the item returns to its queue
  * @param decidedAtMs   when it was decided; 0 until then
+ * @param decision      what was decided ({@code violation:LABEL} or {@code no violation}), null until then
  */
 public record Item(
         String uploadId,
@@ -28,7 +29,8 @@ public record Item(
         String reviewer,
         long claimedAtMs,
         long leaseUntilMs,
-        long decidedAtMs) {
+        long decidedAtMs,
+        String decision) {
 
     /** Where an item's review stands. */
     public enum State {
@@ -40,7 +42,8 @@ public record Item(
     /** A new item, waiting in its queue. */
     public static Item waiting(
             String uploadId, String queue, long flaggedAtMs, String topic, int partition, long offset) {
-        return new Item(uploadId, queue, flaggedAtMs, topic, partition, offset, State.WAITING, null, null, 0, 0, 0);
+        return new Item(
+                uploadId, queue, flaggedAtMs, topic, partition, offset, State.WAITING, null, null, 0, 0, 0, null);
     }
 
     /** True when a reviewer may claim it now: it waits, or its claim's lease has run out. */
@@ -66,10 +69,11 @@ public record Item(
                 by,
                 nowMs,
                 Math.addExact(nowMs, leaseMs),
-                0);
+                0,
+                null);
     }
 
-    Item decided(long nowMs) {
+    Item decided(long nowMs, String what) {
         return new Item(
                 uploadId,
                 queue,
@@ -82,7 +86,8 @@ public record Item(
                 reviewer,
                 claimedAtMs,
                 leaseUntilMs,
-                nowMs);
+                nowMs,
+                what);
     }
 
     /** Back to the reviewer who decided it, under the same claim, with a fresh lease. */
@@ -99,7 +104,8 @@ public record Item(
                 reviewer,
                 claimedAtMs,
                 Math.addExact(nowMs, leaseMs),
-                0);
+                0,
+                null);
     }
 
     Item released() {

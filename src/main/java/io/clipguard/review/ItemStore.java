@@ -25,4 +25,10 @@ public interface ItemStore {
 
     /** Every queue with undecided items, with its depth. */
     List<QueueDepth> depths(long nowMs);
+
+    /**
+     * Forgets items decided before {@code cutoffMs}: by then their flagged results are gone from the
+     * flagged topic, so no replay can queue them again. Returns how many were forgotten.
+     */
+    int forgetDecidedBefore(long cutoffMs);
 }

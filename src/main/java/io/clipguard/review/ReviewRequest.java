@@ -12,6 +12,8 @@ package io.clipguard.review;
  * @param uploadId  the upload (all kinds but {@link Kind#CLAIM})
  * @param claimId   for a claim, the id the new claim gets; else the claim the reviewer holds
  * @param verdict   the decision ({@link Kind#DECIDE} only)
+ * @param expiresAtMs when the console stops waiting for the answer (epoch ms; 0: never): a request
+ *                  handled later is refused and changes nothing, so a reviewer told it failed is right
  */
 public record ReviewRequest(
         Kind kind,
@@ -21,7 +23,8 @@ public record ReviewRequest(
         String queue,
         String uploadId,
         String claimId,
-        Verdict verdict) {
+        Verdict verdict,
+        long expiresAtMs) {
 
     /** What a request asks. */
     public enum Kind {
@@ -32,6 +35,8 @@ public record ReviewRequest(
         /** Withdraw the reviewer's decision, within the undo window; the item is theirs again. */
         UNDO,
         /** Give the item back to its queue undecided. */
-        RELEASE
+        RELEASE,
+        /** The item the reviewer holds under the claim, if they still do; changes nothing. */
+        LOOKUP
     }
 }

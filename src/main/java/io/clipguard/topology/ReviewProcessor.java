@@ -23,6 +23,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +37,16 @@ final class ReviewProcessor implements Processor<String, byte[], String, Object>
 
     private static final Logger LOG = LoggerFactory.getLogger(ReviewProcessor.class);
     private static final long LATEST_MS = 9_999_999_999_999L;
+    /** What the console accepts as a queue name: a longer one, or one with control characters, is not queued. */
+    private static final int MAX_QUEUE_CHARS = 200;
 
     private final String requestsTopic;
     private final Deserializer<ModerationResult> results;
     private final JsonSerde<ReviewRequest> requests;
     private final Duration lease;
     private final Duration undo;
-    private final Map<String, QueueDepth> published = new HashMap<>();
+    private final Duration keepDecided;
+    private KeyValueStore<String, QueueDepth> published;
     private ProcessorContext<String, Object> context;
     private ClaimBook book;
 
@@ -50,8 +55,10 @@ final class ReviewProcessor implements Processor<String, byte[], String, Object>
             Deserializer<ModerationResult> results,
             JsonSerde<ReviewRequest> requests,
             Duration lease,
-            Duration undo) {
+            Duration undo,
+            Duration keepDecided) {
         this.requestsTopic = requestsTopic;
+        this.keepDecided = keepDecided;
         this.results = results;
         this.requests = requests;
         this.lease = lease;
@@ -68,7 +75,9 @@ final class ReviewProcessor implements Processor<String, byte[], String, Object>
                         context.getStateStore(ReviewTopology.CLAIMS)),
                 lease,
                 undo);
+        this.published = context.getStateStore(ReviewTopology.DEPTHS);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::publishDepths);
+        context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forgetOldDecisions);
     }
 
     @Override
@@ -100,7 +109,10 @@ final class ReviewProcessor implements Processor<String, byte[], String, Object>
             return;
         }
         String queue = record.key() != null ? record.key() : Objects.toString(result.getReviewQueue(), null);
-        if (queue == null || queue.isEmpty() || queue.indexOf('\0') >= 0) {
+        if (queue == null
+                || queue.isEmpty()
+                || queue.length() > MAX_QUEUE_CHARS
+                || queue.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             LOG.warn(
                     "{}[{}]@{}: upload {} has no usable review queue, not queued for review",
                     from.topic(),
@@ -179,18 +191,32 @@ final class ReviewProcessor implements Processor<String, byte[], String, Object>
                 .build();
     }
 
+    /** Publishes each queue's depth where it changed since it was last published (kept in a store). */
     private void publishDepths(long now) {
         Map<String, QueueDepth> current = new HashMap<>();
         book.depths(now).forEach(depth -> current.put(depth.queue(), depth));
-        published.keySet().stream()
-                .filter(queue -> !current.containsKey(queue))
-                .toList()
-                .forEach(queue -> current.put(queue, new QueueDepth(queue, 0, 0, 0)));
+        try (KeyValueIterator<String, QueueDepth> before = published.all()) {
+            while (before.hasNext()) {
+                String queue = before.next().key;
+                current.putIfAbsent(queue, new QueueDepth(queue, 0, 0, 0));
+            }
+        }
         current.forEach((queue, depth) -> {
             if (!depth.equals(published.get(queue))) {
                 context.forward(new Record<>(queue, depth, now), ReviewTopology.QUEUES);
-                published.put(queue, depth);
+                if (depth.depth() == 0) {
+                    published.delete(queue);
+                } else {
+                    published.put(queue, depth);
+                }
             }
         });
+    }
+
+    private void forgetOldDecisions(long now) {
+        int forgotten = book.forgetDecidedBefore(now - keepDecided.toMillis());
+        if (forgotten > 0) {
+            LOG.info("forgot {} items decided more than {} ago", forgotten, keepDecided);
+        }
     }
 }

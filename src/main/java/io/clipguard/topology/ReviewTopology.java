@@ -38,6 +38,7 @@ public final class ReviewTopology {
     static final String ITEMS = "review-items";
     static final String WAITING = "review-waiting";
     static final String CLAIMS = "review-claims";
+    static final String DEPTHS = "review-depths";
     static final String REPLIES = "replies-sink";
     static final String REVIEWS = "reviews-sink";
     static final String AUDIT = "audit-sink";
@@ -50,20 +51,22 @@ public final class ReviewTopology {
      * @param decisions the review decisions' serde
      * @param lease how long a claim holds an item
      * @param undo how long a decision can be withdrawn
+     * @param keepDecided how long a decided item is remembered (longer than the flagged topic keeps it)
      */
     public static Topology build(
             ReviewTopics topics,
             Deserializer<ModerationResult> results,
             Serde<ReviewDecision> decisions,
             Duration lease,
-            Duration undo) {
+            Duration undo,
+            Duration keepDecided) {
         Topology topology = new Topology();
         topology.addSource("flagged-source", new StringDeserializer(), new ByteArrayDeserializer(), topics.flagged());
         topology.addSource("requests-source", new StringDeserializer(), new ByteArrayDeserializer(), topics.requests());
         topology.addProcessor(
                 "claims",
                 () -> new ReviewProcessor(
-                        topics.requests(), results, new JsonSerde<>(ReviewRequest.class), lease, undo),
+                        topics.requests(), results, new JsonSerde<>(ReviewRequest.class), lease, undo, keepDecided),
                 "flagged-source",
                 "requests-source");
         topology.addStateStore(
@@ -75,6 +78,10 @@ public final class ReviewTopology {
                 "claims");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS), Serdes.String(), Serdes.String()),
+                "claims");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DEPTHS), Serdes.String(), new JsonSerde<>(QueueDepth.class)),
                 "claims");
         topology.addSink(
                 REPLIES, topics.replies(), new StringSerializer(), new JsonSerde<>(ReviewReply.class), "claims");

@@ -96,6 +96,21 @@ final class StoredItems implements ItemStore {
         return depths;
     }
 
+    @Override
+    public int forgetDecidedBefore(long cutoffMs) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Item> all = items.all()) {
+            while (all.hasNext()) {
+                Item item = all.next().value;
+                if (item != null && item.state() == Item.State.DECIDED && item.decidedAtMs() < cutoffMs) {
+                    old.add(item.uploadId());
+                }
+            }
+        }
+        old.forEach(items::delete);
+        return old.size();
+    }
+
     private static String indexKey(Item item) {
         return item.queue() + '\0' + String.format("%013d", item.flaggedAtMs()) + '\0' + item.uploadId();
     }

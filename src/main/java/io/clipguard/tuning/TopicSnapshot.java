@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class TopicSnapshot {
 
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration STALLED = Duration.ofSeconds(60);
 
     private TopicSnapshot() {}
 
@@ -116,8 +117,16 @@ public final class TopicSnapshot {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long progressAt = System.nanoTime();
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                consumer.poll(POLL).forEach(each);
+                var records = consumer.poll(POLL);
+                records.forEach(each);
+                if (!records.isEmpty()) {
+                    progressAt = System.nanoTime();
+                } else if (System.nanoTime() - progressAt > STALLED.toNanos()) {
+                    throw new IllegalStateException("reading " + topic + " made no progress for " + STALLED.toSeconds()
+                            + " s: is the broker reachable?");
+                }
             }
         }
     }

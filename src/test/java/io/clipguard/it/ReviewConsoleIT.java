@@ -80,7 +80,7 @@ class ReviewConsoleIT {
                         .firstValue("Content-Security-Policy")
                         .orElseThrow()
                         .contains("sandbox"));
-                assertEquals(404, bob.getBytes(aliceItem + "/image").statusCode(), "not bob's item: no image");
+                assertEquals(409, bob.getBytes(aliceItem + "/image").statusCode(), "not bob's item: no image");
 
                 HttpResponse<String> decided = alice.post(
                         aliceItem + "/decide", Map.of("verdict", "violation", "label", "cross", "note", "clear"), true);
@@ -201,7 +201,7 @@ class ReviewConsoleIT {
                         Map.entry("long note", 400),
                         Map.entry("huge form", 413),
                         Map.entry("twice", 400),
-                        Map.entry("guessed claim", 404),
+                        Map.entry("guessed claim", 409),
                         Map.entry("not a claim id", 404),
                         Map.entry("control characters", 400),
                         Map.entry("reviewer publishes", 403),

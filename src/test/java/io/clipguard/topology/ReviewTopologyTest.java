@@ -43,6 +43,7 @@ class ReviewTopologyTest {
             new ReviewTopics("flagged", "requests", "replies", "reviews", "queues", "audit");
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final Duration UNDO = Duration.ofSeconds(10);
+    private static final Duration KEEP = Duration.ofHours(2);
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> flagged;
@@ -59,7 +60,7 @@ class ReviewTopologyTest {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "review-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         driver = new TopologyTestDriver(
-                ReviewTopology.build(TOPICS, RESULTS.deserializer(), DECISIONS, LEASE, UNDO),
+                ReviewTopology.build(TOPICS, RESULTS.deserializer(), DECISIONS, LEASE, UNDO, KEEP),
                 config,
                 Instant.parse("2026-12-04T10:00:00Z"));
         flagged = driver.createInputTopic(
@@ -241,6 +242,97 @@ class ReviewTopologyTest {
         assertFalse(claim("bob", "nudity").ok());
     }
 
+    @Test
+    void aLookupAnswersForTheHolderOnlyAndChangesNothing() {
+        flag("u1", "nudity", 1_000);
+        ReviewReply alice = claim("alice", "nudity");
+        audit.readValuesToList();
+        ReviewReply own = send(request(
+                ReviewRequest.Kind.LOOKUP, "alice", "nudity", null, alice.item().claimId(), null));
+        ReviewReply guessed = send(request(
+                ReviewRequest.Kind.LOOKUP,
+                "alice",
+                "nudity",
+                null,
+                UUID.randomUUID().toString(),
+                null));
+        ReviewReply other = send(request(
+                ReviewRequest.Kind.LOOKUP, "bob", "nudity", null, alice.item().claimId(), null));
+        assertTrue(own.ok());
+        assertEquals("u1", own.item().uploadId());
+        assertFalse(guessed.ok());
+        assertFalse(other.ok());
+        assertTrue(audit.isEmpty(), "nothing happened");
+        assertFalse(claim("bob", "nudity").ok(), "and nothing was claimed by looking");
+    }
+
+    @Test
+    void aRequestHandledAfterItsConsoleStoppedWaitingChangesNothing() {
+        flag("u1", "nudity", 1_000);
+        long now = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
+        ReviewRequest late = new ReviewRequest(
+                ReviewRequest.Kind.CLAIM,
+                UUID.randomUUID().toString(),
+                "console-1",
+                "alice",
+                "nudity",
+                null,
+                UUID.randomUUID().toString(),
+                null,
+                now - 1);
+        ReviewReply reply = send(late);
+        assertFalse(reply.ok());
+        assertTrue(reply.message().contains("too late"));
+        assertEquals("u1", claim("bob", "nudity").item().uploadId(), "the item is still free");
+    }
+
+    @Test
+    void aSecondDifferentDecisionIsRefusedNotReportedAsDone() {
+        flag("u1", "nudity", 1_000);
+        ReviewReply claimed = claim("alice", "nudity");
+        assertTrue(decide("alice", claimed, true, "nudity").ok());
+        ReviewReply other = decide("alice", claimed, false, null);
+        assertFalse(other.ok());
+        assertTrue(other.message().contains("violation: nudity"), other.message());
+        assertEquals(1, reviews.readValuesToList().size());
+    }
+
+    @Test
+    void undoingGivesBackTheItemTakenSinceSoTheReviewerHoldsOne() {
+        flag("u1", "nudity", 1_000);
+        flag("u2", "nudity", 2_000);
+        ReviewReply first = claim("alice", "nudity");
+        decide("alice", first, true, "nudity");
+        assertEquals("u2", claim("alice", "nudity").item().uploadId());
+        send(request(
+                ReviewRequest.Kind.UNDO, "alice", "nudity", "u1", first.item().claimId(), null));
+        assertEquals("u2", claim("bob", "nudity").item().uploadId(), "u2 went back to the queue");
+    }
+
+    @Test
+    void decidedItemsAreForgottenOnceTheFlaggedTopicNoLongerHasThem() {
+        flag("u1", "nudity", 1_000);
+        decide("alice", claim("alice", "nudity"), true, "nudity");
+        flag("u1", "nudity", 1_000);
+        assertFalse(claim("bob", "nudity").ok(), "a replay within the retention is not queued again");
+        driver.advanceWallClockTime(KEEP.plusHours(1));
+        flag("u1", "nudity", 1_000);
+        assertTrue(claim("bob", "nudity").ok(), "forgotten: the store does not grow for ever");
+    }
+
+    @Test
+    void anEmptiedQueueIsPublishedAsEmptyOnce() {
+        flag("u1", "nudity", 1_000);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        queues.readKeyValuesToMap();
+        decide("alice", claim("alice", "nudity"), true, "nudity");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertEquals(
+                new QueueDepth("nudity", 0, 0, 0), queues.readKeyValuesToMap().get("nudity"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(queues.isEmpty());
+    }
+
     private void flag(String uploadId, String queue, long decidedAtMs) {
         flagged.pipeInput(queue, RESULTS.serializer().serialize("flagged", result(uploadId, decidedAtMs)));
     }
@@ -272,7 +364,7 @@ class ReviewTopologyTest {
     private static ReviewRequest request(
             ReviewRequest.Kind kind, String reviewer, String queue, String uploadId, String claimId, Verdict verdict) {
         return new ReviewRequest(
-                kind, UUID.randomUUID().toString(), "console-1", reviewer, queue, uploadId, claimId, verdict);
+                kind, UUID.randomUUID().toString(), "console-1", reviewer, queue, uploadId, claimId, verdict, 0);
     }
 
     private ReviewReply send(ReviewRequest request) {
