@@ -68,7 +68,8 @@ class MainTest {
                 "bank publish",
                 "bank list",
                 "bank match",
-                "bank retro")) {
+                "bank retro",
+                "review")) {
             List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
             args.add("--help");
             Run run = clipguard(args.toArray(String[]::new));
@@ -77,6 +78,7 @@ class MainTest {
             assertTrue(run.out().contains("-h, --help"), run.out());
         }
         assertTrue(clipguard("tune", "--help").out().contains("(default: tuning)"), "defaults are shown");
+        assertTrue(clipguard("review", "--help").out().contains("--hash-password"));
         assertTrue(
                 clipguard("bank", "import", "--help").out().contains("--bank-version"),
                 "not --version: that is picocli's");
