@@ -21,12 +21,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends a console's requests to the claims processor and waits for the answers: requests go to the
@@ -35,8 +31,6 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class ClaimClient implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ClaimClient.class);
 
     /** The claims processor did not answer in time, or the request could not be sent. */
     static final class NoAnswerException extends Exception {
@@ -47,17 +41,13 @@ final class ClaimClient implements AutoCloseable {
 
     private final String consoleId = "console-" + UUID.randomUUID();
     private final String requestsTopic;
-    private final String repliesTopic;
     private final KafkaProducer<String, ReviewRequest> producer;
-    private final KafkaConsumer<String, ReviewReply> consumer;
     private final Map<String, CompletableFuture<ReviewReply>> waiting = new ConcurrentHashMap<>();
     private final Duration timeout;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ConsumerThread<String, ReviewReply> replies;
 
     ClaimClient(Properties client, String requestsTopic, String repliesTopic, Duration timeout) {
         this.requestsTopic = requestsTopic;
-        this.repliesTopic = repliesTopic;
         this.timeout = timeout;
         Properties producerSettings = KafkaConnection.settings(client);
         producerSettings.setProperty("acks", "all");
@@ -72,7 +62,7 @@ final class ClaimClient implements AutoCloseable {
         consumerSettings.setProperty("isolation.level", "read_committed");
         consumerSettings.setProperty("client.id", consoleId + "-replies");
         consumerSettings.setProperty("fetch.max.wait.ms", "20");
-        this.consumer =
+        KafkaConsumer<String, ReviewReply> consumer =
                 new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new JsonSerde<>(ReviewReply.class));
         List<TopicPartition> partitions = consumer.partitionsFor(repliesTopic, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(repliesTopic, info.partition()))
@@ -80,9 +70,7 @@ final class ClaimClient implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // the end is taken now, before any request is sent
-        this.thread = new Thread(this::readReplies, "console-replies");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.replies = new ConsumerThread<>("console-replies", consumer, this::answer);
     }
 
     /** The id this console's replies are keyed by. */
@@ -127,54 +115,18 @@ final class ClaimClient implements AutoCloseable {
         }
     }
 
-    private void readReplies() {
-        try {
-            while (running) {
-                try {
-                    for (ConsumerRecord<String, ReviewReply> record : consumer.poll(Duration.ofMillis(500))) {
-                        if (consoleId.equals(record.key()) && record.value() != null) {
-                            CompletableFuture<ReviewReply> answer =
-                                    waiting.get(record.value().requestId());
-                            if (answer != null) {
-                                answer.complete(record.value());
-                            }
-                        }
-                    }
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RecordDeserializationException e) {
-                    LOG.warn("skipping a reply that is not one: {}", e.getMessage());
-                    consumer.seek(e.topicPartition(), e.offset() + 1);
-                } catch (RuntimeException e) {
-                    // a broker away, or a bug: the requests waiting now time out, the next ones are answered
-                    LOG.warn("reading review replies from {}: {}", repliesTopic, e.toString());
-                    pause();
-                }
+    private void answer(ConsumerRecord<String, ReviewReply> record) {
+        if (consoleId.equals(record.key()) && record.value() != null) {
+            CompletableFuture<ReviewReply> answer = waiting.get(record.value().requestId());
+            if (answer != null) {
+                answer.complete(record.value());
             }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        replies.close();
         producer.close(Duration.ofSeconds(5));
     }
 }
