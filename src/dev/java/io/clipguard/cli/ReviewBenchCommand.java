@@ -76,7 +76,8 @@ final class ReviewBenchCommand implements java.util.concurrent.Callable<Integer>
                 Instant t0 = Instant.now().minus(Duration.ofHours(1));
                 List<Future<?>> sent = new ArrayList<>();
                 for (int i = 0; i < items; i++) {
-                    sent.add(flags.flagSoon("item-" + i, QUEUES.get(i % QUEUES.size()), image, t0.plusMillis(i)));
+                    sent.add(flags.flagSoon(
+                            "item-" + i, QUEUES.get(i % QUEUES.size()), image, t0.plusMillis(i), List.of()));
                 }
                 for (Future<?> done : sent) {
                     done.get();

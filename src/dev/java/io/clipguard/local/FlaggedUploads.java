@@ -1,5 +1,6 @@
 package io.clipguard.local;
 
+import io.clipguard.avro.KnownContentMatch;
 import io.clipguard.avro.LabelScore;
 import io.clipguard.avro.ModerationResult;
 import io.clipguard.avro.ShadowDecision;
@@ -50,11 +51,18 @@ public final class FlaggedUploads implements AutoCloseable {
 
     /** Flags one upload and waits until both records are written. */
     public void flag(String uploadId, String queue, byte[] image, Instant decidedAt) throws Exception {
-        flagSoon(uploadId, queue, image, decidedAt).get();
+        flagSoon(uploadId, queue, image, decidedAt, List.of()).get();
+    }
+
+    /** As {@link #flag}, with the bank entries the image matched. */
+    public void flag(String uploadId, String queue, byte[] image, Instant decidedAt, List<KnownContentMatch> matches)
+            throws Exception {
+        flagSoon(uploadId, queue, image, decidedAt, matches).get();
     }
 
     /** Flags one upload; the result is sent once the event is written. */
-    public Future<RecordMetadata> flagSoon(String uploadId, String queue, byte[] image, Instant decidedAt)
+    public Future<RecordMetadata> flagSoon(
+            String uploadId, String queue, byte[] image, Instant decidedAt, List<KnownContentMatch> matches)
             throws Exception {
         UploadedImage upload = UploadedImage.newBuilder()
                 .setUploadId(uploadId)
@@ -87,6 +95,7 @@ public final class FlaggedUploads implements AutoCloseable {
                 .setAttributes(upload.getAttributes())
                 .setSource(new UploadSource(uploads, event.partition(), event.offset()))
                 .setShadowDecision(new ShadowDecision("tiny-shapes-candidate", "2", "allow", null))
+                .setBankMatches(matches)
                 .build();
         return producer.send(new ProducerRecord<>(flagged, queue, resultSerializer.serialize(flagged, result)));
     }

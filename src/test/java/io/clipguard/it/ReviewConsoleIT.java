@@ -47,7 +47,12 @@ class ReviewConsoleIT {
     void reviewersClaimDifferentItemsAndEachDecisionIsWrittenOnceWithUndoAsATombstone() throws Exception {
         try (ReviewFixture fixture = new ReviewFixture(dir, 3)) {
             Instant t0 = Instant.now().minusSeconds(600);
-            fixture.flag("old", "general", IMAGE, t0);
+            fixture.flag(
+                    "old",
+                    "general",
+                    IMAGE,
+                    t0,
+                    new io.clipguard.avro.KnownContentMatch("terror", "block", "7", "e-1", 12, 80, Map.of()));
             fixture.flag("newer", "general", IMAGE, t0.plusSeconds(60));
             try (ReviewConsole console =
                     ReviewConsole.start(ConfigLoader.from(fixture.settings(Duration.ofMinutes(5))))) {
@@ -70,6 +75,9 @@ class ReviewConsoleIT {
                 assertTrue(page.contains("class=\"blur grey\""), "alice sees it blurred and grey by default");
                 assertTrue(page.contains("<code>tiny-shapes-candidate v2</code> would allow"), "the shadow's decision");
                 assertTrue(page.contains("u-old"), "the upload's attributes");
+                assertTrue(
+                        page.contains("bank <code>terror</code> v7 (block), entry <code>e-1</code> at distance 12"),
+                        "the bank match");
                 assertTrue(bob.get(bobItem).body().contains("class=\" grey\""), "bob's own setting: no blur");
                 HttpResponse<byte[]> image = alice.getBytes(aliceItem + "/image");
                 assertEquals(200, image.statusCode());

@@ -1,5 +1,6 @@
 package io.clipguard.it;
 
+import io.clipguard.avro.KnownContentMatch;
 import io.clipguard.avro.ReviewDecision;
 import io.clipguard.console.Passwords;
 import io.clipguard.local.FlaggedUploads;
@@ -111,6 +112,12 @@ final class ReviewFixture implements AutoCloseable {
     /** Flags an upload: its event (with the image inline) on the uploads topic, its result on the flagged one. */
     void flag(String uploadId, String queue, byte[] image, Instant decidedAt) throws Exception {
         flags.flag(uploadId, queue, image, decidedAt);
+    }
+
+    /** Flags an upload whose image matched a bank entry. */
+    void flag(String uploadId, String queue, byte[] image, Instant decidedAt, KnownContentMatch match)
+            throws Exception {
+        flags.flag(uploadId, queue, image, decidedAt, List.of(match));
     }
 
     /** Every record on a topic as a read_committed consumer sees it: key and raw value (null: tombstone). */
