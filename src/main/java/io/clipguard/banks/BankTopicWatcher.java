@@ -146,11 +146,6 @@ public final class BankTopicWatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Assigns every partition from the beginning. A topic the cluster says does not exist counts as
-     * read (no banks yet: the job may start); a cluster that does not answer, or refuses, does not: the
-     * job waits rather than score uploads without the banks that should block them.
-     */
     /** "terror (block to legal, v4): 2 entries; ..." for the log. */
     private static String describe(Map<Bank, Integer> sizes) {
         if (sizes.isEmpty()) {
@@ -174,6 +169,11 @@ public final class BankTopicWatcher implements AutoCloseable {
         return lag;
     }
 
+    /**
+     * Assigns every partition from the beginning. A topic the cluster says does not exist counts as
+     * read (no banks yet: the job may start); a cluster that does not answer, or refuses, does not: the
+     * job waits rather than score uploads without the banks that should block them.
+     */
     private Map<TopicPartition, Long> assignFromBeginning() throws WakeupException {
         boolean warned = false;
         while (running) {

@@ -57,41 +57,25 @@ public record Item(
     }
 
     Item claimed(String claim, String by, long nowMs, long leaseMs) {
-        return new Item(
-                uploadId,
-                queue,
-                flaggedAtMs,
-                topic,
-                partition,
-                offset,
-                State.CLAIMED,
-                claim,
-                by,
-                nowMs,
-                Math.addExact(nowMs, leaseMs),
-                0,
-                null);
+        return with(State.CLAIMED, claim, by, nowMs, Math.addExact(nowMs, leaseMs), 0, null);
     }
 
     Item decided(long nowMs, String what) {
-        return new Item(
-                uploadId,
-                queue,
-                flaggedAtMs,
-                topic,
-                partition,
-                offset,
-                State.DECIDED,
-                claimId,
-                reviewer,
-                claimedAtMs,
-                leaseUntilMs,
-                nowMs,
-                what);
+        return with(State.DECIDED, claimId, reviewer, claimedAtMs, leaseUntilMs, nowMs, what);
     }
 
     /** Back to the reviewer who decided it, under the same claim, with a fresh lease. */
     Item undone(long nowMs, long leaseMs) {
+        return with(State.CLAIMED, claimId, reviewer, claimedAtMs, Math.addExact(nowMs, leaseMs), 0, null);
+    }
+
+    Item released() {
+        return waiting(uploadId, queue, flaggedAtMs, topic, partition, offset);
+    }
+
+    /** The same upload in its queue, with its review at another stage. */
+    private Item with(
+            State next, String claim, String by, long claimedAt, long leaseUntil, long decidedAt, String what) {
         return new Item(
                 uploadId,
                 queue,
@@ -99,16 +83,12 @@ public record Item(
                 topic,
                 partition,
                 offset,
-                State.CLAIMED,
-                claimId,
-                reviewer,
-                claimedAtMs,
-                Math.addExact(nowMs, leaseMs),
-                0,
-                null);
-    }
-
-    Item released() {
-        return waiting(uploadId, queue, flaggedAtMs, topic, partition, offset);
+                next,
+                claim,
+                by,
+                claimedAt,
+                leaseUntil,
+                decidedAt,
+                what);
     }
 }

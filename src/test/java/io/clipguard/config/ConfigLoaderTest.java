@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
 
-    private static Properties minimal() {
+    /** The three settings every configuration needs, and nothing else. */
+    static Properties minimal() {
         Properties properties = new Properties();
         properties.setProperty("application.id", "app");
         properties.setProperty("bootstrap.servers", "127.0.0.1:9092");

@@ -11,17 +11,9 @@ import org.junit.jupiter.api.Test;
 
 class ReviewConfigTest {
 
-    private static Properties minimal() {
-        Properties properties = new Properties();
-        properties.setProperty("application.id", "app");
-        properties.setProperty("bootstrap.servers", "127.0.0.1:9092");
-        properties.setProperty("schema.registry.url", "http://127.0.0.1:8081");
-        return properties;
-    }
-
     @Test
     void usersRolesAndWellnessDefaultsAreReadPerUser() {
-        Properties properties = minimal();
+        Properties properties = ConfigLoaderTest.minimal();
         properties.setProperty("clipguard.review.user.alice.password", "pbkdf2-sha256$1$AA==$AA==");
         properties.setProperty("clipguard.review.user.root.password", "pbkdf2-sha256$1$AA==$AA==");
         properties.setProperty("clipguard.review.user.root.role", "admin");
@@ -52,7 +44,7 @@ class ReviewConfigTest {
     }
 
     private static void assertRefused(String key, String value, String message) {
-        Properties properties = minimal();
+        Properties properties = ConfigLoaderTest.minimal();
         properties.setProperty(key, value);
         String error = assertThrows(ConfigException.class, () -> ConfigLoader.from(properties))
                 .getMessage();
